@@ -1,0 +1,150 @@
+/**
+ * cellgate abstract model — state.
+ *
+ * What is modelled: the facts about each cell and each request that any correct implementation of
+ * the cell/dispatch-gate protocol must respect, as seen from the messages that cross the channels:
+ * whether Core asked for the cell and learnt the Host's answer, whether readiness happened, what
+ * terminal outcome (if any) left the Host and to whom, whether `cell_closed` was sent and whether
+ * Core has read it, which consumers are still waiting for a reply.
+ *
+ * What is left out on purpose: the Host's phases, the actor's buffers and output items, Core's gate
+ * layout, nested tool callbacks, timers. The model does not predict one run; it bounds what every
+ * correct implementation may do, so designs that create the gate at admission or at readiness, with
+ * or without markers, all pass (the gate-table rules are "may hold" and "must be open" sets).
+ *
+ * The state is immutable; transitions return a new state.
+ */
+
+/** A cell name as the harness assigns it ("c1"). */
+export type Cell = string;
+/** A request id as the harness assigns it. */
+export type Req = number;
+
+export type ObserveResult = "yielded" | "completed" | "terminated" | "missing" | "busy";
+export type TerminateResult = "completed" | "terminated" | "missing" | "already_terminating";
+export type TerminalOutcome = "completed" | "terminated";
+export type GateKind = "waiting" | "open" | "marker";
+
+export interface CellModel {
+  readonly cell: Cell;
+  /** What Core knows of admission: asked, or the Host's answer has reached Core. */
+  readonly admission: "asked" | "admitted" | "rejected";
+  /** What the Host answered to create_cell, once it did. */
+  readonly hostAnswer: "none" | "created" | "rejected";
+  /** Core's readiness call happened. */
+  readonly ready: boolean;
+  /** The first observation after readiness has been issued (the guard is armed around it). */
+  readonly initialTaken: boolean;
+  /** The JavaScript finished (js_complete was fed to the Host). */
+  readonly jsDone: boolean;
+  /** How many terminate requests have reached the Host. */
+  readonly terminatesReached: number;
+  /** The terminal outcome fixed by the first terminal reply that left the Host. */
+  readonly outcome: TerminalOutcome | undefined;
+  readonly closedEmitted: number;
+  readonly closedDelivered: boolean;
+  /** Observations attached at the Host when `cell_closed` was sent (they must not get a terminal outcome later). */
+  readonly attachedAtClose: readonly Req[];
+  /** Core has learnt that the cell is ending (it asked to terminate, the guard fired, or it read a terminal reply or `cell_closed`). */
+  readonly coreKnowsEnd: boolean;
+  /** Core's own forget hops in flight. */
+  readonly forgetsInFlight: number;
+  /** After close and readiness, the table was seen without an entry for the cell. */
+  readonly goneAfterClose: boolean;
+}
+
+export type RequestKind = "create" | "observe" | "terminate";
+
+export interface RequestModel {
+  readonly key: string;
+  readonly cell: Cell;
+  readonly kind: RequestKind;
+  readonly req: Req;
+  /** Who asked: the turn's wait handler, the user, or the initial-observation guard. */
+  readonly origin: "turn" | "user" | "guard";
+  /** asked (input given) → sent (Core emitted it) → atHost → replied → done (reply read by Core). */
+  readonly stage: "asked" | "sent" | "atHost" | "replied" | "done";
+  readonly initial: boolean;
+  /** Core's consumer abandoned the observation. */
+  readonly cancelled: boolean;
+  /** The Host has received the drop of this observation. */
+  readonly dropAtHost: boolean;
+  /** Another observation was attached when this one reached the Host: the answer must be busy. */
+  readonly mustBeBusy: boolean;
+}
+
+export interface ModelState {
+  readonly capacity: number;
+  readonly shutdown: boolean;
+  readonly cells: ReadonlyMap<Cell, CellModel>;
+  readonly requests: ReadonlyMap<string, RequestModel>;
+  /** Requests Core must emit before the current step ends (it was asked to). */
+  readonly expected: readonly string[];
+}
+
+export function requestKey(kind: RequestKind, cell: Cell, req: Req): string {
+  return kind === "create" ? `create:${cell}` : `${kind}:${req}`;
+}
+
+export function initialState(capacity: number): ModelState {
+  return { capacity, shutdown: false, cells: new Map(), requests: new Map(), expected: [] };
+}
+
+export function newCell(cell: Cell): CellModel {
+  return {
+    cell,
+    admission: "asked",
+    hostAnswer: "none",
+    ready: false,
+    initialTaken: false,
+    jsDone: false,
+    terminatesReached: 0,
+    outcome: undefined,
+    closedEmitted: 0,
+    closedDelivered: false,
+    attachedAtClose: [],
+    coreKnowsEnd: false,
+    forgetsInFlight: 0,
+    goneAfterClose: false,
+  };
+}
+
+/** A consumer of the cell still waits for something that is guaranteed to come. */
+export function consumerActive(state: ModelState, c: CellModel): boolean {
+  if (c.forgetsInFlight > 0) return true;
+  for (const r of state.requests.values()) {
+    if (r.cell !== c.cell || r.kind === "create" || r.stage === "done") continue;
+    if (r.kind === "terminate" || !r.cancelled) return true;
+  }
+  return false;
+}
+
+/**
+ * The cells that MAY hold a gate-table entry: Core asked for the cell, it was not rejected, and
+ * either it can still dispatch (not yet closed), or readiness is still to come (it consumes a
+ * marker), or a consumer is still waiting for a reply (a removal guaranteed to follow).
+ */
+export function mayHoldEntry(state: ModelState): Set<Cell> {
+  const out = new Set<Cell>();
+  for (const c of state.cells.values()) {
+    if (c.admission === "rejected") continue;
+    if (!c.closedDelivered || !c.ready || consumerActive(state, c)) out.add(c.cell);
+  }
+  return out;
+}
+
+/** The cells that MUST hold an open gate: ready, and Core has not yet learnt that they end. */
+export function mustBeOpen(state: ModelState): Set<Cell> {
+  const out = new Set<Cell>();
+  for (const c of state.cells.values()) if (c.ready && !c.coreKnowsEnd) out.add(c.cell);
+  return out;
+}
+
+/** Observations of `cell` attached at the Host right now (reached it, unanswered, not dropped). */
+export function attachedObservers(state: ModelState, cell: Cell, except?: Req): Req[] {
+  const out: Req[] = [];
+  for (const r of state.requests.values()) {
+    if (r.cell === cell && r.kind === "observe" && r.stage === "atHost" && !r.dropAtHost && r.req !== except) out.push(r.req);
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+/**
+ * Generation: fast-check command sequences over the harness commands. Each generated command is
+ * a tiny fast-check `Command` whose `check` asks the model (through the run) whether it applies
+ * and whose `run` executes it, so fast-check's own shrinker keeps only commands that ran.
+ */
+import fc from "fast-check";
+import type { Command, CommandKind } from "./commands.ts";
+import { formatRawCommand } from "./commands.ts";
+import type { HarnessRun } from "./run.ts";
+
+/** What fast-check's model runner passes around: the one live run (model and real at once). */
+export interface Box {
+  readonly run: HarnessRun;
+}
+
+export class HarnessCommand implements fc.Command<Box, Box> {
+  constructor(readonly data: Command) {}
+  check(m: Readonly<Box>): boolean {
+    return m.run.canApply(this.data);
+  }
+  run(m: Box): void {
+    m.run.apply(this.data);
+  }
+  toString(): string {
+    return formatRawCommand(this.data);
+  }
+}
+
+/** Relative weights of the command kinds; deliveries dominate, because they choose interleavings. */
+export type Weights = Readonly<Record<CommandKind, number>>;
+
+export const DEFAULT_WEIGHTS: Weights = {
+  create: 3,
+  ready: 3,
+  observe: 3,
+  "observe-cancel": 2,
+  yield: 1,
+  complete: 3,
+  terminate: 2,
+  shutdown: 1,
+  deliver: 14,
+};
+
+export interface GenerationOptions {
+  readonly maxCommands?: number;
+  readonly weights?: Weights;
+  /** fast-check size of the sequences (default medium; "max" exhausts the heap). */
+  readonly size?: fc.SizeForArbitrary;
+  /** fast-check's replayPath of a recorded sequence (with seed and path, replays it exactly). */
+  readonly replayPath?: string;
+}
+
+/** One command, by weight; indices shrink towards 0 (the first live candidate). */
+export function commandData(weights: Weights = DEFAULT_WEIGHTS): fc.Arbitrary<Command> {
+  const index = fc.nat({ max: 15 });
+  const parts: fc.WeightedArbitrary<Command>[] = [];
+  for (const [kind, weight] of Object.entries(weights) as [CommandKind, number][]) {
+    if (weight <= 0) continue;
+    const arb: fc.Arbitrary<Command> =
+      kind === "create" || kind === "shutdown" ? fc.constant({ kind }) : index.map((i) => ({ kind, index: i }) as Command);
+    parts.push({ arbitrary: arb, weight });
+  }
+  return fc.oneof(...parts);
+}
+
+export function commandsArbitrary(options: GenerationOptions = {}): fc.Arbitrary<Iterable<fc.Command<Box, Box>>> {
+  return fc.commands([commandData(options.weights).map((d) => new HarnessCommand(d))], {
+    maxCommands: options.maxCommands ?? 60,
+    size: options.size ?? "medium",
+    ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
+  });
+}
+
+/** The commands of a (shrunk) sequence that actually ran, as plain data. */
+export function ranCommands(cmds: Iterable<unknown>): Command[] {
+  const out: Command[] = [];
+  for (const w of cmds as Iterable<{ hasRan?: boolean; cmd?: HarnessCommand }>) {
+    if (w.hasRan === true && w.cmd instanceof HarnessCommand) out.push(w.cmd.data);
+  }
+  return out;
+}
+
+/** The replayPath fast-check prints for a command sequence (needed with seed and path to replay it). */
+export function replayPathOf(cmds: unknown): string | undefined {
+  const meta = (cmds as { metadataForReplay?: () => string }).metadataForReplay?.();
+  const m = meta === undefined ? null : /replayPath="([^"]*)"/.exec(meta);
+  return m?.[1];
+}

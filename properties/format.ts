@@ -1,0 +1,46 @@
+/**
+ * Plain-text rendering of results for a CI log: the counterexample as numbered commands, the
+ * violated invariants in words with expected vs actual.
+ */
+import { INVARIANTS } from "../model/index.ts";
+import type { Failure, StepRecord } from "./run.ts";
+import type { CheckResult } from "./check.ts";
+import { ORDERINGS } from "./orderings.ts";
+
+export function formatFailure(f: Failure): string[] {
+  switch (f.verdict) {
+    case "violation":
+      return f.violations.flatMap((v) => [
+        `violated ${v.invariant}: ${INVARIANTS[v.invariant]}`,
+        `  ${v.message}`,
+        `  expected: ${v.expected}`,
+        `  actual:   ${v.actual}`,
+      ]);
+    case "crash":
+      return [`crash at step ${f.step}: ${f.message}`];
+    case "protocol-error":
+      return [`protocol error at step ${f.step}: ${f.message}`];
+  }
+}
+
+/** `1. create c1` ... with the drain steps (if the failure came at the end of the run) after them. */
+export function formatCommandList(labels: readonly string[], trace: readonly StepRecord[], failure: Failure | undefined): string[] {
+  const lines = labels.map((l, i) => `${String(i + 1).padStart(3)}. ${l}`);
+  const drain = trace.filter((s) => s.drain);
+  if (drain.length > 0) {
+    lines.push("     then the end-of-run drain:");
+    for (const s of drain) lines.push(`     ${String(s.step).padStart(3)}. ${s.label}${failure !== undefined && s.step === failure.step ? "   <-- fails here" : ""}`);
+  }
+  return lines;
+}
+
+export function formatSummary(r: CheckResult): string[] {
+  const s = r.stats;
+  const lines = [
+    `implementation: ${r.implementation}   seed: ${r.seed}   cells: ${r.cells}`,
+    `runs: ${s.runs}   steps: ${s.steps}   invariant checks: ${s.checks}   time: ${(r.durationMs / 1000).toFixed(1)} s`,
+    "rare orderings hit (times / runs):",
+  ];
+  for (const o of ORDERINGS) lines.push(`  ${o.padEnd(38)} ${String(s.orderings[o]).padStart(7)} / ${s.orderingRuns[o]}`);
+  return lines;
+}

@@ -1,0 +1,346 @@
+/**
+ * One run of the harness against one implementation: resolves commands against what is live,
+ * feeds inputs, routes every emitted message onto its channel, translates everything into model
+ * actions, and checks every invariant after every step. Deterministic: the same command list
+ * gives the same steps, the same messages and the same verdict.
+ */
+import {
+  cellId,
+  formatMessage,
+  type CellId,
+  type ChannelName,
+  type CoreEvent,
+  type GateEntry,
+  type HostEvent,
+  type Implementation,
+  type Instance,
+  type Message,
+  type Party,
+} from "../protocol/index.ts";
+import {
+  checkAction,
+  checkFinal,
+  checkStep,
+  enabled,
+  initialState,
+  next,
+  pendingObservations,
+  type Action,
+  type EnvAction,
+  type ModelState,
+  type Violation,
+} from "../model/index.ts";
+import { Channels } from "./channels.ts";
+import type { Command, CommandKind } from "./commands.ts";
+import { orderingsOfDelivery, shutdownMidDrain, ORDERINGS, type Ordering } from "./orderings.ts";
+import { emitAction, envAction, receiveAction } from "./translate.ts";
+import { invalidMessage } from "./validate.ts";
+
+/** What ended a run early. */
+export type Failure =
+  | { readonly verdict: "violation"; readonly step: number; readonly violations: readonly Violation[] }
+  | { readonly verdict: "crash"; readonly step: number; readonly message: string }
+  | { readonly verdict: "protocol-error"; readonly step: number; readonly message: string };
+
+/** One step as recorded for reports: what ran, what went in, what came out, the table after. */
+export interface StepRecord {
+  readonly step: number;
+  readonly label: string;
+  readonly party: Party;
+  readonly input: string;
+  readonly emitted: readonly string[];
+  readonly table: readonly GateEntry[];
+  readonly drain: boolean;
+}
+
+/** A command resolved against the live run: the party and the concrete input. */
+interface Resolved {
+  readonly label: string;
+  readonly party: Party;
+  readonly event?: CoreEvent | HostEvent;
+  readonly channel?: ChannelName;
+}
+
+export interface RunOptions {
+  /** How many cells a run may create (default 3). */
+  readonly cells?: number;
+  /** Record a StepRecord per step (for reports); off in the fast path. */
+  readonly record?: boolean;
+}
+
+export class HarnessRun {
+  readonly cellNames: CellId[];
+  readonly instance: Instance;
+  readonly channels: Channels;
+  state: ModelState;
+  steps = 0;
+  checks = 0;
+  nextReq = 1;
+  readonly orderings: Record<Ordering, number>;
+  readonly executed: Record<CommandKind, number>;
+  readonly trace: StepRecord[] | undefined;
+  failure: Failure | undefined;
+  private readonly known: Set<string>;
+  private inDrain = false;
+
+  constructor(impl: Implementation, options: RunOptions = {}) {
+    const n = options.cells ?? 3;
+    this.cellNames = Array.from({ length: n }, (_, i) => cellId(i + 1));
+    this.known = new Set(this.cellNames);
+    this.channels = new Channels(this.cellNames);
+    this.state = initialState(n);
+    this.orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
+    this.executed = { create: 0, yield: 0, complete: 0, terminate: 0, observe: 0, "observe-cancel": 0, ready: 0, shutdown: 0, deliver: 0 };
+    this.trace = options.record === true ? [] : undefined;
+    try {
+      this.instance = impl.start();
+    } catch (e) {
+      this.instance = { host: () => [], core: () => [], gateTable: () => [] };
+      this.failure = { verdict: "crash", step: 0, message: `start() threw: ${errorText(e)}` };
+    }
+  }
+
+  /** Candidates of a command kind, in a stable order. */
+  private candidates(kind: CommandKind): { cell: CellId; req?: number }[] {
+    const s = this.state;
+    const out: { cell: CellId; req?: number }[] = [];
+    switch (kind) {
+      case "create": {
+        const cell = this.cellNames[s.cells.size];
+        if (cell !== undefined && enabled(s, { type: "coreStartsCell", cell })) out.push({ cell });
+        return out;
+      }
+      case "shutdown":
+        if (enabled(s, { type: "hostShutsDown" })) out.push({ cell: this.cellNames[0] as CellId });
+        return out;
+      case "observe-cancel":
+        for (const c of s.cells.values()) for (const req of pendingObservations(s, c.cell)) out.push({ cell: c.cell as CellId, req });
+        return out;
+      case "deliver":
+        return out;
+      default: {
+        const type = ENV_OF[kind];
+        for (const c of s.cells.values()) {
+          if (enabled(s, { type, cell: c.cell, req: 0 } as EnvAction)) out.push({ cell: c.cell as CellId });
+        }
+        return out;
+      }
+    }
+  }
+
+  /** Resolve a command against the live run, or undefined when it does not apply now. */
+  resolve(cmd: Command): Resolved | undefined {
+    if (cmd.kind === "deliver") {
+      const chans = this.channels.nonEmpty();
+      if (chans.length === 0) return undefined;
+      const channel = chans[cmd.index % chans.length] as ChannelName;
+      const m = this.channels.peek(channel) as Message;
+      const party: Party = channel === "core→host" || channel.startsWith("host:") ? "host" : "core";
+      return { label: `deliver ${channel} ${formatMessage(m)}`, party, channel };
+    }
+    const cands = this.candidates(cmd.kind);
+    if (cands.length === 0) return undefined;
+    const pick = cands[(cmd.kind === "create" || cmd.kind === "shutdown" ? 0 : cmd.index) % cands.length] as { cell: CellId; req?: number };
+    const cell = pick.cell;
+    const req = this.nextReq;
+    switch (cmd.kind) {
+      case "create":
+        return { label: `create ${cell}`, party: "core", event: { type: "exec_create", cell } };
+      case "ready":
+        return { label: `ready ${cell}`, party: "core", event: { type: "mark_ready", cell } };
+      case "observe":
+        return { label: `observe ${cell} (#${req})`, party: "core", event: { type: "wait_observe", cell, req } };
+      case "observe-cancel":
+        return { label: `observe-cancel ${cell} (#${pick.req})`, party: "core", event: { type: "cancel_observe", cell, req: pick.req as number } };
+      case "terminate":
+        return { label: `terminate ${cell} (#${req})`, party: "core", event: { type: "user_terminate", cell, req } };
+      case "yield":
+        return { label: `yield ${cell}`, party: "host", event: { type: "js_yield", cell } };
+      case "complete":
+        return { label: `complete ${cell}`, party: "host", event: { type: "js_complete", cell } };
+      case "shutdown":
+        return { label: "shutdown", party: "host", event: { type: "shutdown" } };
+    }
+  }
+
+  /** Can `cmd` run now? (fast-check's `check`.) */
+  canApply(cmd: Command): boolean {
+    return this.failure === undefined && this.resolve(cmd) !== undefined;
+  }
+
+  /** Run one command; returns false if it did not apply. Sets `failure` on a violation. */
+  apply(cmd: Command): boolean {
+    if (this.failure !== undefined) return false;
+    const r = this.resolve(cmd);
+    if (r === undefined) return false;
+    this.executed[cmd.kind]++;
+    this.execute(r);
+    return true;
+  }
+
+  private execute(r: Resolved): void {
+    const step = ++this.steps;
+    const violations: Violation[] = [];
+    let inputText: string;
+    let emitted: readonly unknown[];
+    if (r.channel !== undefined) {
+      const m = this.channels.peek(r.channel) as Message;
+      for (const o of orderingsOfDelivery(m, this.state, this.channels)) this.orderings[o]++;
+      this.channels.take(r.channel);
+      this.model(receiveAction(m), violations);
+      inputText = formatMessage(m);
+      emitted = this.call(r.party, m, step);
+    } else {
+      const e = r.event as CoreEvent | HostEvent;
+      if (e.type === "shutdown" && shutdownMidDrain(this.cellNames, this.channels)) this.orderings["shutdown-mid-drain"]++;
+      if (e.type === "wait_observe" || e.type === "user_terminate") this.nextReq++;
+      this.model(envAction(e), violations);
+      inputText = formatMessage(e);
+      emitted = this.call(r.party, e, step);
+    }
+    if (this.failure !== undefined) return;
+    const texts: string[] = [];
+    for (const x of emitted) {
+      const bad = invalidMessage(r.party, x, this.known, this.nextReq - 1);
+      if (bad !== undefined) {
+        this.failure = { verdict: "protocol-error", step, message: bad };
+        this.record(step, r, inputText, texts);
+        return;
+      }
+      const m = x as Message;
+      this.model(emitAction(m), violations);
+      this.channels.push(m);
+      if (this.trace !== undefined) texts.push(formatMessage(m));
+    }
+    let table: readonly GateEntry[];
+    try {
+      table = this.instance.gateTable();
+    } catch (e) {
+      this.failure = { verdict: "crash", step, message: `gateTable() threw: ${errorText(e)}` };
+      return;
+    }
+    const badTable = invalidTable(table, this.known);
+    if (badTable !== undefined) {
+      this.failure = { verdict: "protocol-error", step, message: badTable };
+      return;
+    }
+    this.checks++;
+    const quiescent = this.channels.quiescent;
+    this.state = next(this.state, { type: "stepEnds", table, quiescent });
+    for (const x of checkStep(this.state, table, quiescent)) violations.push(x);
+    this.record(step, r, inputText, texts, table);
+    if (violations.length > 0) this.failure = { verdict: "violation", step, violations };
+  }
+
+  private record(step: number, r: Resolved, input: string, emitted: string[], table: readonly GateEntry[] = []): void {
+    if (this.trace === undefined) return;
+    this.trace.push({ step, label: r.label, party: r.party, input, emitted, table: table.map((e) => ({ cell: e.cell, kind: e.kind })), drain: this.inDrain });
+  }
+
+  private model(action: Action, violations: Violation[]): void {
+    for (const x of checkAction(this.state, action)) violations.push(x);
+    this.checks++;
+    this.state = next(this.state, action);
+  }
+
+  private call(party: Party, input: Message | CoreEvent | HostEvent, step: number): readonly unknown[] {
+    try {
+      const out = party === "host" ? this.instance.host(input as never) : this.instance.core(input as never);
+      if (!Array.isArray(out)) {
+        this.failure = { verdict: "protocol-error", step, message: `${party} returned ${JSON.stringify(out)} instead of a list of messages` };
+        return [];
+      }
+      return out;
+    } catch (e) {
+      this.failure = errorFailure(e, step, party);
+      return [];
+    }
+  }
+
+  /**
+   * End of run: deliver everything in flight, make every due readiness call, finish every
+   * JavaScript, let every consumer read its cell's outcome, until nothing changes; then check the
+   * table is empty and every cell was closed once. Each of these is a step, checked like any other.
+   */
+  drain(): void {
+    this.inDrain = true;
+    const observed = new Map<string, number>();
+    for (let round = 0; round < 64 && this.failure === undefined; round++) {
+      let progressed = false;
+      while (this.failure === undefined && !this.channels.quiescent) {
+        this.apply({ kind: "deliver", index: 0 });
+        progressed = true;
+      }
+      for (const kind of ["ready", "complete"] as const) {
+        while (this.failure === undefined && this.apply({ kind, index: 0 })) progressed = true;
+      }
+      for (const c of this.state.cells.values()) {
+        if (this.failure !== undefined) break;
+        const tries = observed.get(c.cell) ?? 0;
+        // Read every outcome that never left the Host (a buffered completion, an initial yield).
+        if (c.ready && c.outcome === undefined && tries < 3 && pendingObservations(this.state, c.cell).length === 0) {
+          observed.set(c.cell, tries + 1);
+          this.execute({ label: `observe ${c.cell} (#${this.nextReq})`, party: "core", event: { type: "wait_observe", cell: c.cell as CellId, req: this.nextReq } });
+          this.executed.observe++;
+          progressed = true;
+        }
+      }
+      if (!progressed) break;
+    }
+    if (this.failure !== undefined) return;
+    let table: readonly GateEntry[];
+    try {
+      table = this.instance.gateTable();
+    } catch (e) {
+      this.failure = { verdict: "crash", step: this.steps, message: `gateTable() threw: ${errorText(e)}` };
+      return;
+    }
+    this.checks++;
+    const violations = checkFinal(this.state, table);
+    if (violations.length > 0) this.failure = { verdict: "violation", step: this.steps, violations };
+  }
+
+  close(): void {
+    try {
+      this.instance.close?.();
+    } catch {
+      // closing is best effort
+    }
+  }
+}
+
+const ENV_OF = {
+  yield: "jsYields",
+  complete: "jsCompletes",
+  terminate: "coreRequestsTerminate",
+  observe: "coreStartsObserve",
+  ready: "coreMarksReady",
+} as const satisfies Partial<Record<CommandKind, EnvAction["type"]>>;
+
+function invalidTable(table: unknown, known: ReadonlySet<string>): string | undefined {
+  if (!Array.isArray(table)) return `gateTable() returned ${JSON.stringify(table)}, not a list`;
+  const seen = new Set<string>();
+  for (const row of table) {
+    const r = row as { cell?: unknown; kind?: unknown };
+    if (typeof r !== "object" || r === null || typeof r.cell !== "string" || !known.has(r.cell)) return `gate table row ${JSON.stringify(row)} names no known cell`;
+    if (r.kind !== "waiting" && r.kind !== "open" && r.kind !== "marker") return `gate table row for ${r.cell} has kind ${JSON.stringify(r.kind)} (expected waiting, open or marker)`;
+    if (seen.has(r.cell)) return `gate table lists ${r.cell} twice`;
+    seen.add(r.cell);
+  }
+  return undefined;
+}
+
+/** An error an adapter throws to say the implementation broke the wire protocol rather than crashed. */
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+}
+
+function errorFailure(e: unknown, step: number, party: Party): Failure {
+  if (e instanceof ProtocolError) return { verdict: "protocol-error", step, message: e.message };
+  return { verdict: "crash", step, message: `${party} threw: ${errorText(e)}` };
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message.split("\n")[0] ?? e.name;
+  return String(e);
+}

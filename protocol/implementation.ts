@@ -1,0 +1,43 @@
+/**
+ * The boundary between the harness and an implementation of the protocol.
+ *
+ * An implementation is deterministic and sans-IO: each party is a state machine that takes one
+ * input and returns the messages it emits, in emission order. No clocks, no randomness, no
+ * promises. The harness owns every channel and every delivery, so a command list alone replays a
+ * run exactly, and an implementation in any language can be driven the same way (see the stdio
+ * adapter and docs/protocol.md).
+ */
+import type { CellId, CoreInput, HostInput, Message } from "./messages.ts";
+
+/**
+ * The fixed vocabulary every implementation uses to report Core's gate table:
+ * - `waiting`: an entry exists but readiness has not happened (dispatch is held back);
+ * - `open`: readiness happened, dispatch flows;
+ * - `marker`: the cell closed before readiness; the coming readiness call consumes the entry.
+ */
+export type GateKind = "waiting" | "open" | "marker";
+
+export interface GateEntry {
+  readonly cell: CellId;
+  readonly kind: GateKind;
+}
+
+/** One live run of an implementation: both parties, fresh state. */
+export interface Instance {
+  /** Feed one input to the Host; returns what it emits, in order. */
+  host(input: HostInput): readonly Message[];
+  /** Feed one input to Core; returns what it emits, in order. */
+  core(input: CoreInput): readonly Message[];
+  /** Core's gate table right now, one row per cell that has an entry. */
+  gateTable(): readonly GateEntry[];
+  /** Release resources (child processes); optional for in-process implementations. */
+  close?(): void;
+}
+
+/** A named implementation the harness can start fresh for every run. */
+export interface Implementation {
+  readonly name: string;
+  /** One line: what this implementation is (and, for a variant, what it gets wrong). */
+  readonly summary: string;
+  start(): Instance;
+}

@@ -1,0 +1,31 @@
+import type { Implementation, Instance } from "../protocol/index.ts";
+import { Core } from "./core.ts";
+import { Host } from "./host.ts";
+
+/** Build an in-process implementation from a Host and a Core class (the reference or a variant). */
+export function implementation(
+  name: string,
+  summary: string,
+  makeHost: () => Host = () => new Host(),
+  makeCore: () => Core = () => new Core(),
+): Implementation {
+  return {
+    name,
+    summary,
+    start(): Instance {
+      const host = makeHost();
+      const core = makeCore();
+      return {
+        host: (input) => host.step(input),
+        core: (input) => core.step(input),
+        gateTable: () => core.gateTable(),
+      };
+    },
+  };
+}
+
+/** The reference runtime: free of the three review races by design (see docs/design.md). */
+export const reference: Implementation = implementation(
+  "reference",
+  "the reference Host + Core: entry at admission, marker consumed by readiness, outcome before cell_closed",
+);
