@@ -6,3 +6,4 @@ export * from "./arbitrary.ts";
 export * from "./replay.ts";
 export * from "./check.ts";
 export * from "./format.ts";
+export * from "./script.ts";

@@ -212,24 +212,31 @@ export class HarnessRun {
       this.channels.push(m);
       if (this.trace !== undefined) texts.push(formatMessage(m));
     }
-    let table: readonly GateEntry[];
-    try {
-      table = this.instance.gateTable();
-    } catch (e) {
-      this.failure = { verdict: "crash", step, message: `gateTable() threw: ${errorText(e)}` };
-      return;
-    }
-    const badTable = invalidTable(table, this.known);
-    if (badTable !== undefined) {
-      this.failure = { verdict: "protocol-error", step, message: badTable };
-      return;
-    }
+    const table = this.readTable(step);
+    if (table === undefined) return;
     this.checks++;
     const quiescent = this.channels.quiescent;
     this.state = next(this.state, { type: "stepEnds", table, quiescent });
     for (const x of checkStep(this.state, table, quiescent)) violations.push(x);
     this.record(step, r, inputText, texts, table);
     if (violations.length > 0) this.failure = { verdict: "violation", step, violations };
+  }
+
+  /** Core's gate table, validated; sets `failure` and returns undefined when it cannot be read. */
+  private readTable(step: number): readonly GateEntry[] | undefined {
+    let table: unknown;
+    try {
+      table = this.instance.gateTable();
+    } catch (e) {
+      this.failure = errorFailure(e, step, "core");
+      return undefined;
+    }
+    const bad = invalidTable(table, this.known);
+    if (bad !== undefined) {
+      this.failure = { verdict: "protocol-error", step, message: bad };
+      return undefined;
+    }
+    return table as readonly GateEntry[];
   }
 
   private record(step: number, r: Resolved, input: string, emitted: string[], table: readonly GateEntry[] = []): void {
@@ -288,13 +295,8 @@ export class HarnessRun {
       if (!progressed) break;
     }
     if (this.failure !== undefined) return;
-    let table: readonly GateEntry[];
-    try {
-      table = this.instance.gateTable();
-    } catch (e) {
-      this.failure = { verdict: "crash", step: this.steps, message: `gateTable() threw: ${errorText(e)}` };
-      return;
-    }
+    const table = this.readTable(this.steps);
+    if (table === undefined) return;
     this.checks++;
     const violations = checkFinal(this.state, table);
     if (violations.length > 0) this.failure = { verdict: "violation", step: this.steps, violations };

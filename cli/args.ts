@@ -1,0 +1,36 @@
+/** Argument parsing shared by the cellgate commands: strict, with one-line errors. */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "./errors.ts";
+
+export type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export function parse(args: readonly string[], options: Options): Record<string, string | boolean | string[] | undefined> {
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    return { ...values, _: positionals } as Record<string, string | boolean | string[] | undefined>;
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message.split("\n")[0] ?? "bad arguments" : "bad arguments");
+  }
+}
+
+/** A non-negative integer option, or the default. */
+export function intOption(values: Record<string, unknown>, name: string, fallback: number, min = 0): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  if (typeof raw !== "string" || !/^\d+$/.test(raw)) throw new UsageError(`--${name} expects a whole number, got ${JSON.stringify(raw)}`);
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be at least ${min}, got ${raw}`);
+  return n;
+}
+
+/** Reports are `kind:FILE`; returns the pairs, checking the kinds. */
+export function reportTargets(raw: unknown, kinds: readonly string[]): { kind: string; file: string }[] {
+  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return list.map((r) => {
+    const m = /^([a-z]+):(.+)$/.exec(String(r));
+    if (m === null || !kinds.includes(m[1] as string)) {
+      throw new UsageError(`--report expects ${kinds.map((k) => `${k}:FILE`).join(" or ")}, got ${JSON.stringify(r)}`);
+    }
+    return { kind: m[1] as string, file: m[2] as string };
+  });
+}

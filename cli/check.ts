@@ -1,0 +1,73 @@
+/** `cellgate check`: run the conformance property against one implementation. */
+import { writeFileSync } from "node:fs";
+import { check, formatCommandList, formatFailure, formatSummary, type CheckResult } from "../properties/index.ts";
+import { intOption, parse, reportTargets } from "./args.ts";
+import { EXIT, UsageError } from "./errors.ts";
+import { resolveImplementation } from "./impl.ts";
+
+export const CHECK_USAGE = `usage: cellgate check [--impl NAME] [--runs N] [--seed S] [--cells K] [--max-commands N] [--report json:FILE]`;
+
+export function checkCommand(args: readonly string[]): number {
+  const v = parse(args, {
+    impl: { type: "string" },
+    runs: { type: "string" },
+    seed: { type: "string" },
+    cells: { type: "string" },
+    "max-commands": { type: "string" },
+    report: { type: "string", multiple: true },
+    help: { type: "boolean", short: "h" },
+  });
+  if (v.help === true) {
+    console.log(CHECK_USAGE);
+    return EXIT.conforms;
+  }
+  if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}" (${CHECK_USAGE})`);
+  const impl = resolveImplementation(v.impl as string | undefined);
+  const runs = intOption(v, "runs", 1000, 1);
+  const seed = intOption(v, "seed", 1);
+  const cells = intOption(v, "cells", 3, 1);
+  if (cells > 9) throw new UsageError(`--cells must be at most 9, got ${cells}`);
+  const maxCommands = intOption(v, "max-commands", 60, 1);
+  const reports = reportTargets(v.report, ["json"]);
+
+  const result = check(impl, { runs, seed, cells, maxCommands });
+  for (const line of formatSummary(result)) console.log(line);
+  const ce = result.counterexample;
+  if (ce === undefined) {
+    console.log(`verdict: conforms (${result.stats.runs} runs, no invariant violated)`);
+  } else {
+    console.log(`verdict: ${ce.failure.verdict} after ${result.stats.runs} runs; shrunk counterexample (${ce.commands.length} commands):`);
+    for (const line of formatCommandList(ce.labels, ce.replay.trace, ce.failure)) console.log(line);
+    for (const line of formatFailure(ce.failure)) console.log(line);
+    console.log(`replay: cellgate check --impl ${impl.name} --seed ${seed} --cells ${cells} (path ${ce.path}, replayPath ${ce.replayPath ?? "-"})`);
+  }
+  for (const r of reports) writeFileSync(r.file, JSON.stringify(jsonReport(result), null, 2) + "\n");
+  return ce === undefined ? EXIT.conforms : EXIT.fails;
+}
+
+export function jsonReport(r: CheckResult): unknown {
+  const ce = r.counterexample;
+  return {
+    verdict: ce === undefined ? "conforms" : ce.failure.verdict,
+    implementation: r.implementation,
+    seed: r.seed,
+    runs: r.stats.runs,
+    steps: r.stats.steps,
+    checks: r.stats.checks,
+    durationMs: Math.round(r.durationMs),
+    orderings: r.stats.orderings,
+    counterexample:
+      ce === undefined
+        ? null
+        : {
+            length: ce.commands.length,
+            commands: ce.labels,
+            raw: ce.commands,
+            invariant: ce.failure.verdict === "violation" ? ce.failure.violations.map((x) => x.invariant).join(", ") : ce.failure.verdict,
+            violations: ce.failure.verdict === "violation" ? ce.failure.violations : [],
+            message: formatFailure(ce.failure).join("\n"),
+            path: ce.path,
+            replayPath: ce.replayPath ?? null,
+          },
+  };
+}

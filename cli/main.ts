@@ -1,0 +1,42 @@
+/**
+ * The cellgate command line. Exit codes: 0 conforms, 1 does not conform, 2 usage or harness
+ * error (one line on stderr, never a stack trace).
+ */
+import { checkCommand } from "./check.ts";
+import { EXIT, UsageError } from "./errors.ts";
+import { list } from "./list.ts";
+
+type Handler = (args: readonly string[]) => number | Promise<number>;
+
+/** Every subcommand; each lives in its own module. */
+const COMMANDS: Record<string, { readonly run: Handler; readonly help: string }> = {
+  check: { run: checkCommand, help: "run the conformance property against an implementation" },
+  list: { run: list, help: "name the bundled implementations" },
+};
+
+function usage(): string {
+  const lines = ["usage: cellgate <command> [options]", "", "commands:"];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.help}`);
+  lines.push("", "exit codes: 0 conforms, 1 does not conform, 2 usage or harness error");
+  return lines.join("\n");
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name === undefined ? EXIT.usage : EXIT.conforms;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(`cellgate: unknown command "${name}" (try: ${Object.keys(COMMANDS).join(", ")})`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    const message = e instanceof Error ? (e.message.split("\n")[0] ?? e.name) : String(e);
+    console.error(`cellgate ${name}: ${e instanceof UsageError ? "" : "harness error: "}${message}`);
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The bundled implementations, selectable by name (`--impl NAME`) and listed by `cellgate list`.
+ * The reference comes first; every other entry is the reference with one documented fault.
+ */
+import type { Implementation } from "../protocol/index.ts";
+import { reference } from "./reference.ts";
+import { closeBeforeReady } from "./variants/close-before-ready.ts";
+import { cancelledObservationMarker } from "./variants/cancelled-observation-marker.ts";
+import { closeBeforeRejectedDelivery } from "./variants/close-before-rejected-delivery.ts";
+
+export const BUNDLED: readonly Implementation[] = [
+  reference,
+  closeBeforeReady,
+  cancelledObservationMarker,
+  closeBeforeRejectedDelivery,
+];
+
+/** The bundled implementations that are known to be wrong (every one must fail the gate). */
+export const VARIANTS: readonly Implementation[] = BUNDLED.filter((i) => i.name !== "reference");
+
+export function bundled(name: string): Implementation | undefined {
+  return BUNDLED.find((i) => i.name === name);
+}

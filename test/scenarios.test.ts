@@ -1,0 +1,226 @@
+import { describe, expect, it } from "vitest";
+import { cancelledObservationMarker } from "../reference/variants/cancelled-observation-marker.ts";
+import { closeBeforeReady } from "../reference/variants/close-before-ready.ts";
+import { closeBeforeRejectedDelivery } from "../reference/variants/close-before-rejected-delivery.ts";
+import { allEmitted, emittedAt, play, tableAfter } from "./support/play.ts";
+
+const admitted = ["create c1", "deliver core→host create_cell(c1)", "deliver host→core created(c1)", "ready c1"];
+
+describe("the three review traces of PR #29310 (cell-lifecycle.md §4)", () => {
+  // Bug 1: a fast cell yields, completes and closes before Core's readiness call.
+  const bug1 = [
+    "create c1",
+    "deliver core→host create_cell(c1)",
+    "yield c1",
+    "complete c1",
+    "deliver host:c1 commit(c1)",
+    "deliver host:c1 deliver_completion(c1)",
+    "deliver host⇢core cell_closed(c1)",
+    "deliver host→core created(c1)",
+    "ready c1",
+    "observe c1 (#1)",
+    "deliver core→host observe(c1, #1)",
+    "deliver host→core observe_outcome(c1, #1, yielded)",
+  ];
+
+  it("close before ready: the reference keeps a marker that readiness consumes, and frees the gate", () => {
+    const r = play(bug1, undefined, false);
+    expect(r.failure).toBeUndefined();
+    expect(tableAfter(r, "deliver host⇢core cell_closed(c1)")).toEqual(["c1:marker"]);
+    expect(tableAfter(r, "ready c1")).toEqual([]);
+    expect(emittedAt(r, "deliver core→host observe(c1, #1)")).toEqual(["observe_outcome(c1, #1, yielded)"]);
+    expect(play(bug1).failure).toBeUndefined();
+  });
+
+  it("close before ready: bug-close-before-ready leaks the gate that readiness opens", () => {
+    const r = play(bug1, closeBeforeReady, false);
+    expect(r.failure).toMatchObject({ verdict: "violation", step: 9, violations: [{ invariant: "no-gate-leak", cell: "c1" }] });
+  });
+
+  // Bug 2: the initial observation is cancelled; the guard terminates; cell_closed arrives last.
+  const bug2 = [
+    ...admitted,
+    "observe c1 (#1)",
+    "observe-cancel c1 (#1)",
+    "deliver core→host observe(c1, #1)",
+    "deliver core→host drop_observation(c1, #1)",
+    "deliver core→host terminate(c1, #1)",
+    "deliver host:c1 actor_exit(c1)",
+    "deliver host→core terminate_outcome(c1, #1, terminated)",
+    "deliver host⇢core cell_closed(c1)",
+  ];
+
+  it("cancelled initial observation: the reference removes the gate when cell_closed arrives", () => {
+    const r = play(bug2, undefined, false);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "observe-cancel c1 (#1)")).toEqual(["drop_observation(c1, #1)", "terminate(c1, #1)"]);
+    expect(tableAfter(r)).toEqual([]);
+  });
+
+  it("cancelled initial observation: bug-cancelled-observation-marker leaves a marker nobody consumes", () => {
+    const r = play(bug2, cancelledObservationMarker, false);
+    expect(r.failure).toMatchObject({ verdict: "violation", step: 12, violations: [{ invariant: "no-gate-leak", actual: "c1: marker" }] });
+  });
+
+  // Bug 3: terminate claims a committed completion before its delivery to the attached observer.
+  const bug3 = [
+    ...admitted,
+    "observe c1 (#1)",
+    "deliver core→host observe(c1, #1)",
+    "complete c1",
+    "deliver host:c1 commit(c1)",
+    "terminate c1 (#2)",
+    "deliver core→host terminate(c1, #2)",
+    "deliver host:c1 deliver_completion(c1)",
+  ];
+
+  it("terminate between commit and delivery: the reference sends the observer's outcome before cell_closed", () => {
+    const r = play(bug3);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host terminate(c1, #2)")).toEqual(["terminate_outcome(c1, #2, completed)"]);
+    expect(emittedAt(r, "deliver host:c1 deliver_completion(c1)")).toEqual(["observe_outcome(c1, #1, completed)", "cell_closed(c1)"]);
+  });
+
+  it("terminate between commit and delivery: bug-close-before-rejected-delivery closes first", () => {
+    const r = play(bug3, closeBeforeRejectedDelivery, false);
+    expect(r.failure).toMatchObject({ verdict: "violation", step: 11, violations: [{ invariant: "outcome-before-close" }] });
+  });
+
+  it("the mirror of bug 2: the runtime's close wins, then the guard fires (reference)", () => {
+    const r = play([
+      ...admitted,
+      "observe c1 (#1)",
+      "deliver core→host observe(c1, #1)",
+      "complete c1",
+      "deliver host:c1 commit(c1)",
+      "deliver host:c1 deliver_completion(c1)",
+      "deliver host⇢core cell_closed(c1)",
+      "observe-cancel c1 (#1)",
+    ]);
+    expect(r.failure).toBeUndefined();
+  });
+});
+
+describe("codex Rust test scenarios (cell-lifecycle.md §6), on the reference", () => {
+  it("terminal_notification_removes_the_cell_dispatch_gate", () => {
+    const r = play([...admitted, "terminate c1 (#1)", "deliver core→host terminate(c1, #1)", "deliver host:c1 actor_exit(c1)", "deliver host⇢core cell_closed(c1)"], undefined, false);
+    expect(r.failure).toBeUndefined();
+    expect(tableAfter(r, "ready c1")).toEqual(["c1:open"]);
+    expect(tableAfter(r)).toEqual([]);
+  });
+
+  it("terminal_notification_before_readiness_does_not_reopen_the_dispatch_gate", () => {
+    const r = play(["create c1", "deliver core→host create_cell(c1)", "shutdown", "deliver host:c1 actor_exit(c1)", "deliver host⇢core cell_closed(c1)", "deliver host→core created(c1)", "ready c1"], undefined, false);
+    expect(r.failure).toBeUndefined();
+    expect(tableAfter(r, "deliver host⇢core cell_closed(c1)")).toEqual(["c1:marker"]);
+    expect(tableAfter(r)).toEqual([]);
+  });
+
+  it("background_completion_removes_the_dispatch_gate_without_another_observation", () => {
+    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "yield c1", "deliver host→core observe_outcome(c1, #1, yielded)", "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "deliver host⇢core cell_closed(c1)"], undefined, false);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver host:c1 deliver_completion(c1)")).toEqual(["cell_closed(c1)"]);
+    expect(tableAfter(r)).toEqual([]);
+  });
+
+  it("dropping_initial_observation_guard_terminates_the_cell", () => {
+    const r = play([...admitted, "observe c1 (#1)", "observe-cancel c1 (#1)", "deliver core→host observe(c1, #1)", "deliver core→host drop_observation(c1, #1)", "deliver core→host terminate(c1, #1)", "deliver host:c1 actor_exit(c1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+  });
+
+  it("natural_completion_cleans_up_before_responding: Completed, then cell_closed", () => {
+    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver host:c1 deliver_completion(c1)")).toEqual(["observe_outcome(c1, #1, completed)", "cell_closed(c1)"]);
+  });
+
+  it("termination_cancels_pending_callbacks_before_responding: Terminated, then cell_closed", () => {
+    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "terminate c1 (#2)", "deliver core→host terminate(c1, #2)", "deliver host:c1 actor_exit(c1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #2, terminated)", "observe_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+  });
+
+  it("shutdown_cancels_notifications_while_natural_completion_is_draining: cell_closed follows", () => {
+    const r = play([...admitted, "complete c1", "shutdown", "deliver host:c1 commit(c1)", "deliver host:c1 actor_exit(c1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(r.run.orderings["shutdown-mid-drain"]).toBe(1);
+    expect(emittedAt(r, "deliver host:c1 commit(c1)")).toEqual([]);
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["cell_closed(c1)"]);
+  });
+
+  it("repeated_termination_is_rejected_while_callback_cleanup_is_pending", () => {
+    const r = play([...admitted, "terminate c1 (#1)", "terminate c1 (#2)", "deliver core→host terminate(c1, #1)", "deliver core→host terminate(c1, #2)", "deliver host:c1 actor_exit(c1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host terminate(c1, #2)")).toEqual(["terminate_outcome(c1, #2, already_terminating)"]);
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+  });
+
+  it("create_cell_returns_before_natural_completion: cell_closed comes last", () => {
+    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host create_cell(c1)")).toEqual(["created(c1)"]);
+    expect(allEmitted(r).filter((m) => m.includes("(c1")).at(-1)).toBe("forget(c1)");
+  });
+
+  it("created_cell_can_be_terminated_before_observation", () => {
+    const r = play([...admitted, "terminate c1 (#1)", "deliver core→host terminate(c1, #1)", "deliver host:c1 actor_exit(c1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+  });
+
+  it("second_observer_is_rejected_without_displacing_the_first", () => {
+    const r = play([...admitted, "observe c1 (#1)", "observe c1 (#2)", "deliver core→host observe(c1, #1)", "deliver core→host observe(c1, #2)", "terminate c1 (#3)", "deliver core→host terminate(c1, #3)", "deliver host:c1 actor_exit(c1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host observe(c1, #2)")).toEqual(["observe_outcome(c1, #2, busy)"]);
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toContain("observe_outcome(c1, #1, terminated)");
+  });
+
+  it("observed_natural_completion_wins_over_termination", () => {
+    const r = play([...admitted, "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "terminate c1 (#1)", "deliver core→host terminate(c1, #1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host terminate(c1, #1)")).toEqual(["terminate_outcome(c1, #1, completed)"]);
+  });
+
+  it("yield_before_first_observation_preserves_its_output_boundary", () => {
+    const r = play(["create c1", "deliver core→host create_cell(c1)", "yield c1", "deliver host→core created(c1)", "ready c1", "observe c1 (#1)", "deliver core→host observe(c1, #1)", "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "observe c1 (#2)", "deliver core→host observe(c1, #2)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host observe(c1, #1)")).toEqual(["observe_outcome(c1, #1, yielded)"]);
+    expect(emittedAt(r, "deliver core→host observe(c1, #2)")).toEqual(["observe_outcome(c1, #2, completed)"]);
+  });
+
+  it("completion_and_output_are_buffered_until_the_first_observation", () => {
+    const r = play([...admitted, "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "observe c1 (#1)", "deliver core→host observe(c1, #1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host observe(c1, #1)")).toEqual(["observe_outcome(c1, #1, completed)"]);
+  });
+
+  it("failed_completion_delivery_rebuffers_the_event: a dropped observer does not take the completion", () => {
+    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "observe-cancel c1 (#1)", "deliver core→host drop_observation(c1, #1)", "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "deliver core→host terminate(c1, #1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver host:c1 deliver_completion(c1)")).toEqual(["cell_closed(c1)"]);
+    expect(emittedAt(r, "deliver core→host terminate(c1, #1)")).toEqual(["terminate_outcome(c1, #1, completed)"]);
+  });
+
+  it("queued_termination_preempts_unobserved_runtime_completion", () => {
+    const r = play([...admitted, "complete c1", "terminate c1 (#1)", "deliver core→host terminate(c1, #1)", "deliver host:c1 commit(c1)", "deliver host:c1 actor_exit(c1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver host:c1 commit(c1)")).toEqual([]);
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+  });
+
+  it("unattached_yield_after_the_first_observation_is_a_no_op", () => {
+    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "yield c1", "yield c1", "observe c1 (#2)", "deliver core→host observe(c1, #2)"]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "yield c1")).toEqual(["observe_outcome(c1, #1, yielded)"]);
+    expect(r.trace.filter((s) => s.label === "yield c1")[1]?.emitted).toEqual([]);
+    expect(emittedAt(r, "deliver core→host observe(c1, #2)")).toEqual([]);
+  });
+
+  it("shutdown_rejects_cell_admission_queued_before_the_registry_lock", () => {
+    const r = play(["create c1", "shutdown", "deliver core→host create_cell(c1)", "deliver host→core rejected(c1)"], undefined, false);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host create_cell(c1)")).toEqual(["rejected(c1)"]);
+    expect(tableAfter(r)).toEqual([]);
+  });
+});
