@@ -14,6 +14,7 @@
  *
  * The state is immutable; transitions return a new state.
  */
+import { PersistentMap } from "./persistent-map.ts";
 
 /** A cell name as the harness assigns it ("c1"). */
 export type Cell = string;
@@ -76,8 +77,8 @@ export interface RequestModel {
 export interface ModelState {
   readonly capacity: number;
   readonly shutdown: boolean;
-  readonly cells: ReadonlyMap<Cell, CellModel>;
-  readonly requests: ReadonlyMap<string, RequestModel>;
+  readonly cells: PersistentMap<Cell, CellModel>;
+  readonly requests: PersistentMap<string, RequestModel>;
   /** Requests Core must emit before the current step ends (it was asked to). */
   readonly expected: readonly string[];
 }
@@ -87,7 +88,7 @@ export function requestKey(kind: RequestKind, cell: Cell, req: Req): string {
 }
 
 export function initialState(capacity: number): ModelState {
-  return { capacity, shutdown: false, cells: new Map(), requests: new Map(), expected: [] };
+  return { capacity, shutdown: false, cells: PersistentMap.empty(), requests: PersistentMap.empty(), expected: [] };
 }
 
 export function newCell(cell: Cell): CellModel {

@@ -8,24 +8,19 @@ import { attachedObservers, newCell, requestKey, type CellModel, type ModelState
 function withCell(state: ModelState, cell: string, change: (c: CellModel) => Partial<CellModel>): ModelState {
   const c = state.cells.get(cell);
   if (c === undefined) return state;
-  const cells = new Map(state.cells);
-  cells.set(cell, { ...c, ...change(c) });
-  return { ...state, cells };
+  return { ...state, cells: state.cells.set(cell, { ...c, ...change(c) }) };
 }
 
 function withRequest(state: ModelState, key: string, change: (r: RequestModel) => Partial<RequestModel>): ModelState {
   const r = state.requests.get(key);
   if (r === undefined) return state;
-  const requests = new Map(state.requests);
-  requests.set(key, { ...r, ...change(r) });
-  return { ...state, requests };
+  return { ...state, requests: state.requests.set(key, { ...r, ...change(r) }) };
 }
 
 function addRequest(state: ModelState, r: Omit<RequestModel, "key" | "dropAtHost" | "mustBeBusy" | "cancelled">): ModelState {
   const key = requestKey(r.kind, r.cell, r.req);
-  const requests = new Map(state.requests);
-  requests.set(key, { ...r, key, cancelled: false, dropAtHost: false, mustBeBusy: false });
-  return { ...state, requests };
+  const request: RequestModel = { key, cell: r.cell, kind: r.kind, req: r.req, origin: r.origin, stage: r.stage, initial: r.initial, cancelled: false, dropAtHost: false, mustBeBusy: false };
+  return { ...state, requests: state.requests.set(key, request) };
 }
 
 function expect(state: ModelState, ...keys: string[]): ModelState {
@@ -51,8 +46,7 @@ export function next(state: ModelState, action: Action): ModelState {
     // --- the environment -------------------------------------------------------------------
     case "coreStartsCell": {
       // cells + requests: a new cell, its create request asked of Core.
-      const cells = new Map(state.cells);
-      cells.set(action.cell, newCell(action.cell));
+      const cells = state.cells.set(action.cell, newCell(action.cell));
       const s = addRequest({ ...state, cells }, { cell: action.cell, kind: "create", req: 0, origin: "turn", stage: "asked", initial: false });
       return expect(s, requestKey("create", action.cell, 0));
     }
