@@ -1,7 +1,7 @@
 /**
  * Before/after: the harness of another checkout (an older commit, exported to a directory) against
  * this one, in the same process, alternating batch by batch (ABBA), on the same seeds. Prints
- * each side's median steps/s and the median per-round speed-up.
+ * each side's median steps per CPU-second and the median per-round speed-up.
  *
  *   git archive <commit> | tar -x -C /tmp/cellgate-before && ln -s "$PWD/node_modules" /tmp/cellgate-before/
  *   node --import tsx bench/before-after.ts /tmp/cellgate-before [rounds]
@@ -27,8 +27,8 @@ async function load(dir: string): Promise<Side> {
 }
 
 function batch(side: Side, seed: number, runs: number): number {
-  const { value, ms } = timed(() => side.check(side.reference, { runs, seed }));
-  return (value.stats.steps / ms) * 1000;
+  const { value, cpuMs } = timed(() => side.check(side.reference, { runs, seed }));
+  return (value.stats.steps / cpuMs) * 1000;
 }
 
 const dir = process.argv[2];
@@ -36,7 +36,8 @@ if (dir === undefined) {
   console.error("usage: node --import tsx bench/before-after.ts DIR [rounds]");
   process.exit(2);
 }
-const rounds = Number(process.argv[3] ?? 10);
+const rounds = Number(process.argv[3] ?? 30);
+const runs = 300;
 const before = await load(dir);
 const after: Side = { name: "this checkout", check: here.check, reference: hereReference };
 for (let i = 0; i < 2; i++) {
@@ -48,11 +49,11 @@ const a: number[] = [];
 const speedup: number[] = [];
 for (let round = 0; round < rounds; round++) {
   const seed = round + 1;
-  const [x, y] = round % 2 === 0 ? [batch(before, seed, 1000), batch(after, seed, 1000)] : [0, 0];
-  const [yy, xx] = round % 2 === 1 ? [batch(after, seed, 1000), batch(before, seed, 1000)] : [y, x];
+  const [x, y] = round % 2 === 0 ? [batch(before, seed, runs), batch(after, seed, runs)] : [0, 0];
+  const [yy, xx] = round % 2 === 1 ? [batch(after, seed, runs), batch(before, seed, runs)] : [y, x];
   b.push(xx);
   a.push(yy);
   speedup.push(yy / xx);
 }
 const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
-console.log(`before (${before.name}): ${k(median(b))} steps/s   after: ${k(median(a))} steps/s   speed-up (median of ${rounds} paired rounds): ${median(speedup).toFixed(2)}×`);
+console.log(`before (${before.name}): ${k(median(b))} steps per CPU-second   after: ${k(median(a))} steps per CPU-second   speed-up (median of ${rounds} paired rounds): ${median(speedup).toFixed(2)}×`);

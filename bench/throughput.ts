@@ -34,14 +34,14 @@ export interface ThroughputResult {
 }
 
 function harnessBatch(impl: Implementation, runs: number, seed: number): { steps: number; ms: number } {
-  const { value, ms } = timed(() => check(impl, { runs, seed }));
+  const { value, cpuMs } = timed(() => check(impl, { runs, seed }));
   if (value.counterexample !== undefined) throw new Error(`${impl.name} failed the check at seed ${seed}; throughput needs a conforming implementation`);
-  return { steps: value.stats.steps, ms };
+  return { steps: value.stats.steps, ms: cpuMs };
 }
 
 function bareBatch(impl: Implementation, runs: number, seed: number): { steps: number; ms: number } {
-  const { value, ms } = timed(() => bareLoop(impl, { runs, seed }));
-  return { steps: value, ms };
+  const { value, cpuMs } = timed(() => bareLoop(impl, { runs, seed }));
+  return { steps: value, ms: cpuMs };
 }
 
 export function measureThroughput(impl: Implementation, options: ThroughputOptions = {}): ThroughputResult {

@@ -121,16 +121,19 @@ export function consumerActive(state: ModelState, c: CellModel): boolean {
 }
 
 /**
- * The cells that MAY hold a gate-table entry: Core asked for the cell, it was not rejected, and
- * either it can still dispatch (not yet closed), or readiness is still to come (it consumes a
- * marker), or a consumer is still waiting for a reply (a removal guaranteed to follow).
+ * May the cell hold a gate-table entry? Core asked for the cell, it was not rejected, and either
+ * it can still dispatch (not yet closed), or readiness is still to come (it consumes a marker), or
+ * a consumer is still waiting for a reply (a removal guaranteed to follow).
  */
+export function mayHold(state: ModelState, c: CellModel): boolean {
+  if (c.admission === "rejected") return false;
+  return !c.closedDelivered || !c.ready || consumerActive(state, c);
+}
+
+/** The cells that MAY hold a gate-table entry (see `mayHold`). */
 export function mayHoldEntry(state: ModelState): Set<Cell> {
   const out = new Set<Cell>();
-  for (const c of state.cells.values()) {
-    if (c.admission === "rejected") continue;
-    if (!c.closedDelivered || !c.ready || consumerActive(state, c)) out.add(c.cell);
-  }
+  for (const c of state.cells.values()) if (mayHold(state, c)) out.add(c.cell);
   return out;
 }
 

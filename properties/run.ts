@@ -53,12 +53,27 @@ export interface StepRecord {
   readonly drain: boolean;
 }
 
-/** A command resolved against the live run: the party and the concrete input. */
-interface Resolved {
-  readonly label: string;
-  readonly party: Party;
-  readonly event?: CoreEvent | HostEvent;
-  readonly channel?: ChannelName;
+/**
+ * A command resolved against the live run: the party and the concrete input (an event, or the
+ * channel whose next message is delivered). Its readable label is built only when read, since
+ * only recorded runs and scripts need it.
+ */
+class Resolved {
+  constructor(
+    readonly kind: CommandKind,
+    readonly party: Party,
+    readonly event?: CoreEvent | HostEvent,
+    readonly channel?: ChannelName,
+    private readonly message?: Message,
+  ) {}
+
+  /** `deliver host⇢core cell_closed(c1)`, `observe c1 (#3)`, `shutdown`. */
+  get label(): string {
+    if (this.channel !== undefined) return `deliver ${this.channel} ${formatMessage(this.message as Message)}`;
+    const e = this.event as CoreEvent | HostEvent;
+    if (e.type === "shutdown") return "shutdown";
+    return "req" in e ? `${this.kind} ${e.cell} (#${e.req})` : `${this.kind} ${e.cell}`;
+  }
 }
 
 export interface RunOptions {
@@ -82,6 +97,8 @@ export class HarnessRun {
   failure: Failure | undefined;
   private readonly known: Set<string>;
   private inDrain = false;
+  /** The last resolution and the step it was made at: fast-check's `check` then `run` resolve the same command twice. */
+  private resolved: { readonly cmd: Command; readonly step: number; readonly r: Resolved | undefined } | undefined;
 
   constructor(impl: Implementation, options: RunOptions = {}) {
     const n = options.cells ?? 3;
@@ -136,7 +153,7 @@ export class HarnessRun {
       const channel = chans[cmd.index % chans.length] as ChannelName;
       const m = this.channels.peek(channel) as Message;
       const party: Party = channel === "core→host" || channel.startsWith("host:") ? "host" : "core";
-      return { label: `deliver ${channel} ${formatMessage(m)}`, party, channel };
+      return new Resolved("deliver", party, undefined, channel, m);
     }
     const cands = this.candidates(cmd.kind);
     if (cands.length === 0) return undefined;
@@ -145,33 +162,42 @@ export class HarnessRun {
     const req = this.nextReq;
     switch (cmd.kind) {
       case "create":
-        return { label: `create ${cell}`, party: "core", event: { type: "exec_create", cell } };
+        return new Resolved(cmd.kind, "core", { type: "exec_create", cell });
       case "ready":
-        return { label: `ready ${cell}`, party: "core", event: { type: "mark_ready", cell } };
+        return new Resolved(cmd.kind, "core", { type: "mark_ready", cell });
       case "observe":
-        return { label: `observe ${cell} (#${req})`, party: "core", event: { type: "wait_observe", cell, req } };
+        return new Resolved(cmd.kind, "core", { type: "wait_observe", cell, req });
       case "observe-cancel":
-        return { label: `observe-cancel ${cell} (#${pick.req})`, party: "core", event: { type: "cancel_observe", cell, req: pick.req as number } };
+        return new Resolved(cmd.kind, "core", { type: "cancel_observe", cell, req: pick.req as number });
       case "terminate":
-        return { label: `terminate ${cell} (#${req})`, party: "core", event: { type: "user_terminate", cell, req } };
+        return new Resolved(cmd.kind, "core", { type: "user_terminate", cell, req });
       case "yield":
-        return { label: `yield ${cell}`, party: "host", event: { type: "js_yield", cell } };
+        return new Resolved(cmd.kind, "host", { type: "js_yield", cell });
       case "complete":
-        return { label: `complete ${cell}`, party: "host", event: { type: "js_complete", cell } };
+        return new Resolved(cmd.kind, "host", { type: "js_complete", cell });
       case "shutdown":
-        return { label: "shutdown", party: "host", event: { type: "shutdown" } };
+        return new Resolved(cmd.kind, "host", { type: "shutdown" });
     }
+  }
+
+  /** `resolve`, remembered until the next step, so `canApply` then `apply` resolve only once. */
+  private resolveOnce(cmd: Command): Resolved | undefined {
+    const last = this.resolved;
+    if (last !== undefined && last.cmd === cmd && last.step === this.steps) return last.r;
+    const r = this.resolve(cmd);
+    this.resolved = { cmd, step: this.steps, r };
+    return r;
   }
 
   /** Can `cmd` run now? (fast-check's `check`.) */
   canApply(cmd: Command): boolean {
-    return this.failure === undefined && this.resolve(cmd) !== undefined;
+    return this.failure === undefined && this.resolveOnce(cmd) !== undefined;
   }
 
   /** Run one command; returns false if it did not apply. Sets `failure` on a violation. */
   apply(cmd: Command): boolean {
     if (this.failure !== undefined) return false;
-    const r = this.resolve(cmd);
+    const r = this.resolveOnce(cmd);
     if (r === undefined) return false;
     this.executed[cmd.kind]++;
     this.execute(r);
@@ -181,21 +207,21 @@ export class HarnessRun {
   private execute(r: Resolved): void {
     const step = ++this.steps;
     const violations: Violation[] = [];
-    let inputText: string;
+    let input: Message | CoreEvent | HostEvent;
     let emitted: readonly unknown[];
     if (r.channel !== undefined) {
       const m = this.channels.peek(r.channel) as Message;
       for (const o of orderingsOfDelivery(m, this.state, this.channels)) this.orderings[o]++;
       this.channels.take(r.channel);
       this.model(receiveAction(m), violations);
-      inputText = formatMessage(m);
+      input = m;
       emitted = this.call(r.party, m, step);
     } else {
       const e = r.event as CoreEvent | HostEvent;
       if (e.type === "shutdown" && shutdownMidDrain(this.cellNames, this.channels)) this.orderings["shutdown-mid-drain"]++;
       if (e.type === "wait_observe" || e.type === "user_terminate") this.nextReq++;
       this.model(envAction(e), violations);
-      inputText = formatMessage(e);
+      input = e;
       emitted = this.call(r.party, e, step);
     }
     if (this.failure !== undefined) return;
@@ -204,7 +230,7 @@ export class HarnessRun {
       const bad = invalidMessage(r.party, x, this.known, this.nextReq - 1);
       if (bad !== undefined) {
         this.failure = { verdict: "protocol-error", step, message: bad };
-        this.record(step, r, inputText, texts);
+        this.record(step, r, input, texts);
         return;
       }
       const m = x as Message;
@@ -218,7 +244,7 @@ export class HarnessRun {
     const quiescent = this.channels.quiescent;
     this.state = next(this.state, { type: "stepEnds", table, quiescent });
     for (const x of checkStep(this.state, table, quiescent)) violations.push(x);
-    this.record(step, r, inputText, texts, table);
+    this.record(step, r, input, texts, table);
     if (violations.length > 0) this.failure = { verdict: "violation", step, violations };
   }
 
@@ -239,9 +265,9 @@ export class HarnessRun {
     return table as readonly GateEntry[];
   }
 
-  private record(step: number, r: Resolved, input: string, emitted: string[], table: readonly GateEntry[] = []): void {
+  private record(step: number, r: Resolved, input: Message | CoreEvent | HostEvent, emitted: string[], table: readonly GateEntry[] = []): void {
     if (this.trace === undefined) return;
-    this.trace.push({ step, label: r.label, party: r.party, input, emitted, table: table.map((e) => ({ cell: e.cell, kind: e.kind })), drain: this.inDrain });
+    this.trace.push({ step, label: r.label, party: r.party, input: formatMessage(input), emitted, table: table.map((e) => ({ cell: e.cell, kind: e.kind })), drain: this.inDrain });
   }
 
   private model(action: Action, violations: Violation[]): void {
@@ -287,7 +313,7 @@ export class HarnessRun {
         // Read every outcome that never left the Host (a buffered completion, an initial yield).
         if (c.ready && c.outcome === undefined && tries < 3 && pendingObservations(this.state, c.cell).length === 0) {
           observed.set(c.cell, tries + 1);
-          this.execute({ label: `observe ${c.cell} (#${this.nextReq})`, party: "core", event: { type: "wait_observe", cell: c.cell as CellId, req: this.nextReq } });
+          this.execute(new Resolved("observe", "core", { type: "wait_observe", cell: c.cell as CellId, req: this.nextReq }));
           this.executed.observe++;
           progressed = true;
         }

@@ -69,6 +69,23 @@ describe("model guards", () => {
   });
 });
 
+describe("model transitions", () => {
+  it("leave the state they start from unchanged, so every earlier state of a run stays as it was", () => {
+    const before = after(...observing);
+    const snapshot = JSON.stringify({ cells: [...before.cells], requests: [...before.requests], expected: before.expected });
+    const later = [
+      { type: "hostAnswersObserve", cell: "c1", req: 1, outcome: "yielded" },
+      { type: "coreStartsObserve", cell: "c1", req: 2 },
+      { type: "coreStartsCell", cell: "c2" },
+    ].reduce<ModelState>((s, a) => next(s, a as Action), before);
+    expect(JSON.stringify({ cells: [...before.cells], requests: [...before.requests], expected: before.expected })).toBe(snapshot);
+    expect([before.cells.size, before.requests.size]).toEqual([1, 2]);
+    expect([later.cells.size, later.requests.size]).toEqual([2, 4]);
+    expect(later.requests.get("observe:1")?.stage).toBe("replied");
+    expect(before.requests.get("observe:1")?.stage).toBe("atHost");
+  });
+});
+
 describe("model gate-table bounds", () => {
   it("lets a cell hold an entry from admission until it is closed and ready with no consumer", () => {
     expect(mayHoldEntry(after({ type: "coreStartsCell", cell: "c1" }))).toEqual(new Set(["c1"]));
