@@ -1,0 +1,63 @@
+/**
+ * Detection power and shrinking, from one set of runs: every bundled bug variant, every
+ * strategy, the same seeds, the default budget of `cellgate check` (1000 runs). Each seed gives
+ * the runs up to and including the first failing one, the CPU time until that failure, the
+ * length of the shrunk counterexample and the CPU time spent shrinking it.
+ *
+ * The time of the first failure is read without touching the check: the implementation is
+ * wrapped so that every `start()` (one per run) is stamped; the run after the first failing one
+ * is the first shrink attempt (or the final replay), so its stamp is when the failure was known.
+ */
+import type { Implementation } from "../protocol/index.ts";
+import type { Strategy } from "./strategies.ts";
+
+export interface SeedOutcome {
+  readonly seed: number;
+  /** Runs up to and including the first failing run; undefined when none failed within the budget. */
+  readonly runsToFailure: number | undefined;
+  /** CPU milliseconds from the start of the check to the end of the first failing run. */
+  readonly msToFailure: number | undefined;
+  readonly shrunkLength: number | undefined;
+  /** CPU milliseconds from the first failure to the end of the check (shrinking and the final replay). */
+  readonly shrinkMs: number | undefined;
+  /** The shrunk counterexample's labels (for the record). */
+  readonly labels: readonly string[];
+}
+
+export interface DetectionRow {
+  readonly variant: string;
+  readonly strategy: string;
+  readonly budget: number;
+  readonly seeds: readonly SeedOutcome[];
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** `impl`, with the CPU time of every `start()` written to `stamps`. */
+function stamped(impl: Implementation, stamps: number[]): Implementation {
+  return {
+    name: impl.name,
+    summary: impl.summary,
+    start() {
+      stamps.push(cpuMs());
+      return impl.start();
+    },
+  };
+}
+
+export function detect(variant: Implementation, strategy: Strategy, seeds: readonly number[], budget: number): DetectionRow {
+  const out: SeedOutcome[] = seeds.map((seed) => {
+    const stamps: number[] = [];
+    const t0 = cpuMs();
+    const r = strategy.check(stamped(variant, stamps), { seed, runs: budget });
+    const end = cpuMs();
+    const ce = r.counterexample;
+    if (ce === undefined) return { seed, runsToFailure: undefined, msToFailure: undefined, shrunkLength: undefined, shrinkMs: undefined, labels: [] };
+    const failedAt = stamps[r.stats.runs] ?? end;
+    return { seed, runsToFailure: r.stats.runs, msToFailure: failedAt - t0, shrunkLength: ce.commands.length, shrinkMs: end - failedAt, labels: ce.labels };
+  });
+  return { variant: variant.name, strategy: strategy.name, budget, seeds: out };
+}

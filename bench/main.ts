@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: the five benchmark sections in one table (see BENCHMARKS.md).
+ *
+ *   npm run bench                          # print the table
+ *   npm run bench -- --md bench.md         # also write it, with per-seed details, as Markdown
+ *   npm run bench -- --seeds 5 --rounds 4  # a quicker, rougher run
+ *
+ * Times are CPU time of this process (user + system), steadier than wall time on a shared
+ * machine; throughput is compared only side by side within this run.
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, platform, release } from "node:os";
+import { parseArgs } from "node:util";
+import type { Implementation } from "../protocol/index.ts";
+import { reference, VARIANTS } from "../reference/index.ts";
+import { detect, type DetectionRow } from "./detection.ts";
+import { shortestCounterexample, type MinimumResult } from "./minimum.ts";
+import { lastMutationRun, MUTATION_REPORT } from "./mutation.ts";
+import { max, median } from "./stats.ts";
+import { STRATEGIES } from "./strategies.ts";
+import { markdownTable, ms, plainTable, rate, type Row } from "./table.ts";
+import { measureThroughput, type ThroughputResult } from "./throughput.ts";
+
+const BUDGET = 1000;
+
+function defined<T>(xs: readonly (T | undefined)[]): T[] {
+  return xs.filter((x): x is T => x !== undefined);
+}
+
+function detectionRow(d: DetectionRow): Row {
+  const caught = defined(d.seeds.map((s) => s.runsToFailure));
+  const all = d.seeds.map((s) => s.runsToFailure ?? Number.POSITIVE_INFINITY);
+  const runs = (n: number) => (Number.isFinite(n) ? String(n) : `>${d.budget}`);
+  return {
+    section: "1 detection",
+    subject: `${d.variant} · ${d.strategy}`,
+    figures: `runs to failure median ${runs(median(all))}, max ${runs(max(all))}; time to failure median ${caught.length > 0 ? ms(median(defined(d.seeds.map((s) => s.msToFailure)))) : "-"}; caught ${caught.length}/${d.seeds.length} within ${d.budget} runs`,
+    goal: `caught ${d.seeds.length}/${d.seeds.length}`,
+    met: caught.length === d.seeds.length ? "yes" : "no",
+  };
+}
+
+function shrinkRow(d: DetectionRow, min: MinimumResult): Row {
+  const lengths = defined(d.seeds.map((s) => s.shrunkLength));
+  const subject = `${d.variant} · ${d.strategy}`;
+  if (min.length === undefined || lengths.length === 0) {
+    return { section: "2 shrink", subject, figures: `no minimum: ${min.truncated ? `search stopped after ${min.states} states` : "nothing caught"}`, goal: "1.00 every seed", met: "gap" };
+  }
+  const ratios = lengths.map((l) => l / (min.length as number));
+  const atMin = ratios.filter((r) => r === 1).length;
+  return {
+    section: "2 shrink",
+    subject,
+    figures: `minimum ${min.length} (BFS, ${min.states} states, ${ms(min.ms)}); shrunk/min median ${median(ratios).toFixed(2)}, max ${max(ratios).toFixed(2)}; at the minimum ${atMin}/${ratios.length}; shrink time median ${ms(median(defined(d.seeds.map((s) => s.shrinkMs))))}`,
+    goal: "1.00 every seed",
+    met: atMin === ratios.length ? "yes" : "no",
+  };
+}
+
+function throughputRows(t: ThroughputResult): Row[] {
+  return [
+    {
+      section: "3 throughput",
+      subject: "harness, reference in-process",
+      figures: `${rate(t.harness)} steps/s (${t.harnessStepsPerRun.toFixed(1)} steps/run; median of ${t.rounds} rounds of ${t.runs} runs)`,
+      goal: "≥ 200k steps/s",
+      met: t.harness >= 200_000 ? "yes" : "no",
+    },
+    {
+      section: "3 throughput",
+      subject: "bare fc.modelRun, same commands",
+      figures: `${rate(t.bare)} steps/s (${t.bareStepsPerRun.toFixed(1)} steps/run); harness is ${t.slowdown.toFixed(2)}× slower (median of paired rounds)`,
+      goal: "harness ≤ 2× bare",
+      met: t.slowdown <= 2 ? "yes" : "no",
+    },
+    { section: "3 throughput", subject: "stdio, Python example", figures: "not measured: the stdio adapter and the Python example are not on main yet (issue 4)", goal: "-", met: "gap" },
+  ];
+}
+
+function exhaustiveRows(): Row[] {
+  const gap = "not measured: `cellgate exhaustive` is not on main yet (issue 5)";
+  return [
+    { section: "4 exhaustive", subject: "states/s; time to exhaust 2 cells", figures: gap, goal: "-", met: "gap" },
+    { section: "4 exhaustive", subject: "deepest depth in 60 s, 3 cells", figures: gap, goal: "-", met: "gap" },
+  ];
+}
+
+function mutationRow(): Row {
+  const m = lastMutationRun();
+  if (m === undefined) return { section: "5 mutation", subject: "reference/ (host, core, reference)", figures: `no report: run \`npm run mutate\` (writes ${MUTATION_REPORT})`, goal: "≥ 95%", met: "gap" };
+  return {
+    section: "5 mutation",
+    subject: "reference/ (host, core, reference)",
+    figures: `${(m.score * 100).toFixed(2)}%: ${m.killed} killed, ${m.timeout} timed out, ${m.survived} survived, ${m.noCoverage} not covered (Stryker run of ${m.date} UTC)`,
+    goal: "≥ 95%",
+    met: m.score >= 0.95 ? "yes" : "no",
+  };
+}
+
+function seedDetails(d: DetectionRow): string[] {
+  const lines = [`#### ${d.variant} · ${d.strategy}`, "", "| seed | runs to failure | time to failure | shrunk length | shrink time |", "|---|---|---|---|---|"];
+  for (const s of d.seeds) {
+    const f = (x: number | undefined, g: (n: number) => string) => (x === undefined ? "-" : g(x));
+    lines.push(`| ${s.seed} | ${f(s.runsToFailure, String)} | ${f(s.msToFailure, ms)} | ${f(s.shrunkLength, String)} | ${f(s.shrinkMs, ms)} |`);
+  }
+  return [...lines, ""];
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { seeds: { type: "string" }, rounds: { type: "string" }, md: { type: "string" } }, strict: true });
+  const seeds = Array.from({ length: Number(values.seeds ?? 20) }, (_, i) => i + 1);
+  const rounds = Number(values.rounds ?? 10);
+  const started = Date.now();
+  const header = [
+    `cellgate benchmarks, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${platform()} ${release()}, Node ${process.version}; times are CPU time of this process`,
+  ];
+  for (const line of header) console.log(line);
+
+  const rows: Row[] = [];
+  const details: string[] = [];
+  const detections: { d: DetectionRow; impl: Implementation }[] = [];
+  for (const impl of VARIANTS) for (const strategy of STRATEGIES) detections.push({ d: detect(impl, strategy, seeds, BUDGET), impl });
+  for (const { d } of detections) rows.push(detectionRow(d));
+  for (const { d, impl } of detections) {
+    const shortest = Math.min(...defined(d.seeds.map((s) => s.shrunkLength)));
+    const min = shortestCounterexample(impl, { maxLength: Number.isFinite(shortest) ? shortest : 12 });
+    rows.push(shrinkRow(d, min));
+    details.push(...seedDetails(d), `Shortest counterexample found by the search (${min.length ?? "-"} commands): ${min.labels.join(" → ")}`, "");
+  }
+  rows.push(...throughputRows(measureThroughput(reference, { rounds })));
+  rows.push(...exhaustiveRows());
+  rows.push(mutationRow());
+
+  console.log("");
+  for (const line of plainTable(rows)) console.log(line);
+  const footer = `(${((Date.now() - started) / 1000).toFixed(0)} s wall)`;
+  console.log(footer);
+  if (values.md !== undefined) {
+    const md = [...header.map((h) => `${h}  `), "", ...markdownTable(rows), "", footer, "", "### Per seed", "", ...details];
+    const m = lastMutationRun();
+    if (m !== undefined && m.survivors.length > 0) {
+      md.push("### Surviving mutants", "", "| file | line | mutator | replacement | status |", "|---|---|---|---|---|");
+      for (const s of m.survivors) md.push(`| ${s.file} | ${s.line} | ${s.mutator} | \`${s.replacement.replaceAll("|", "\\|").replaceAll("\n", " ")}\` | ${s.status} |`);
+    }
+    writeFileSync(values.md, md.join("\n") + "\n");
+  }
+}
+
+main();
