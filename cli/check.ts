@@ -1,6 +1,6 @@
 /** `cellgate check`: run the conformance property against one implementation. */
 import { writeFileSync } from "node:fs";
-import { check, formatCommandList, formatFailure, formatSummary, type CheckResult } from "../properties/index.ts";
+import { check, DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, formatCommandList, formatFailure, formatSummary, type CheckResult } from "../properties/index.ts";
 import { intOption, parse, reportTargets } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { resolveImplementation } from "./impl.ts";
@@ -23,11 +23,11 @@ export function checkCommand(args: readonly string[]): number {
   }
   if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}" (${CHECK_USAGE})`);
   const impl = resolveImplementation(v.impl as string | undefined);
-  const runs = intOption(v, "runs", 1000, 1);
+  const runs = intOption(v, "runs", DEFAULT_RUNS, 1);
   const seed = intOption(v, "seed", 1);
   const cells = intOption(v, "cells", 3, 1);
   if (cells > 9) throw new UsageError(`--cells must be at most 9, got ${cells}`);
-  const maxCommands = intOption(v, "max-commands", 60, 1);
+  const maxCommands = intOption(v, "max-commands", DEFAULT_MAX_COMMANDS, 1);
   const reports = reportTargets(v.report, ["json"]);
 
   const result = check(impl, { runs, seed, cells, maxCommands });
