@@ -8,3 +8,4 @@ export * from "./check.ts";
 export * from "./format.ts";
 export * from "./script.ts";
 export * from "./minimize.ts";
+export * from "./repro/index.ts";

@@ -3,7 +3,7 @@
  * indices are resolved against what is live, so deleting one step often changes what the later
  * ones mean and the deletion is rejected. This pass works on the *meaning* of each step (its
  * label): it deletes one step or two, re-resolves every remaining label to the command that
- * performs it (renumbering requests), and keeps the change when the run still fails the same way.
+ * performs it (renumbering requests and cells), and keeps the change when the run still fails the same way.
  * It stops when no one or two steps can go; the exhaustive search is the ground truth it is
  * compared against in the tests.
  */
@@ -30,6 +30,7 @@ const CANDIDATES: readonly Command[] = COMMAND_KINDS.flatMap((kind): Command[] =
 export function resolveLabels(impl: Implementation, labels: readonly string[], cells: number): Command[] | undefined {
   const run = new HarnessRun(impl, { cells });
   const renumber = new Map<number, number>();
+  const rename = new Map<string, string>();
   const out: Command[] = [];
   try {
     for (const label of labels) {
@@ -38,12 +39,20 @@ export function resolveLabels(impl: Implementation, labels: readonly string[], c
         const old = Number(/#(\d+)/.exec(label)?.[1]);
         renumber.set(old, run.nextReq);
       }
+      const created = /^create (c\d+)$/.exec(label);
+      if (created !== null) rename.set(created[1] as string, run.cellNames[run.state.cells.size] ?? "?");
       let ok = true;
-      const wanted = label.replace(/#(\d+)/g, (_, n: string) => {
-        const r = renumber.get(Number(n));
-        if (r === undefined) ok = false;
-        return `#${r ?? n}`;
-      });
+      const wanted = label
+        .replace(/\bc(\d+)\b/g, (whole: string) => {
+          const r = rename.get(whole);
+          if (r === undefined) ok = false;
+          return r ?? whole;
+        })
+        .replace(/#(\d+)/g, (_, n: string) => {
+          const r = renumber.get(Number(n));
+          if (r === undefined) ok = false;
+          return `#${r ?? n}`;
+        });
       if (!ok) return undefined;
       const cmd = CANDIDATES.find((c) => run.resolve(c)?.label === wanted);
       if (cmd === undefined) return undefined;
@@ -71,6 +80,11 @@ export function minimize(impl: Implementation, start: ReplayResult, cells: numbe
   for (let changed = true; changed && tries < budget; ) {
     changed = false;
     const labels = best.labels;
+    // Every step of one cell at once (the other cells are renamed down).
+    for (const cell of new Set(labels.flatMap((l) => /\bc\d+\b/.exec(l)?.[0] ?? []))) {
+      if (changed) break;
+      changed = attempt(labels.filter((l) => !new RegExp(`\\b${cell}\\b`).test(l)));
+    }
     for (let i = labels.length - 1; i >= 0 && !changed; i--) changed = attempt(without(labels, i));
     for (let i = labels.length - 1; i >= 1 && !changed; i--) {
       for (let j = i - 1; j >= 0 && !changed; j--) changed = attempt(without(without(labels, i), j));
