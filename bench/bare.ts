@@ -10,7 +10,7 @@
  */
 import fc from "fast-check";
 import { cellId, type CellId, type ChannelName, type Implementation, type Instance, type Message } from "../protocol/index.ts";
-import { Channels, commandData, DEFAULT_WEIGHTS, type Command } from "../properties/index.ts";
+import { Channels, commandData, DEFAULT_MAX_COMMANDS, DEFAULT_WEIGHTS, type Command } from "../properties/index.ts";
 
 interface BareCell {
   readonly cell: CellId;
@@ -182,7 +182,7 @@ class BareCommand implements fc.Command<{ run: BareRun }, { run: BareRun }> {
 /** Run `runs` bare runs from `seed`; returns the steps taken (every input fed to a party). */
 export function bareLoop(impl: Implementation, options: { runs: number; seed: number; cells?: number; maxCommands?: number }): number {
   let steps = 0;
-  const arb = fc.commands([commandData(DEFAULT_WEIGHTS).map((d) => new BareCommand(d))], { maxCommands: options.maxCommands ?? 60, size: "medium" });
+  const arb = fc.commands([commandData(DEFAULT_WEIGHTS).map((d) => new BareCommand(d))], { maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS, size: "medium" });
   fc.assert(
     fc.property(arb, (cmds) => {
       const run = new BareRun(impl, options.cells ?? 3);

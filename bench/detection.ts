@@ -1,8 +1,9 @@
 /**
  * Detection power and shrinking, from one set of runs: every bundled bug variant, every
- * strategy, the same seeds, the default budget of `cellgate check` (1000 runs). Each seed gives
+ * strategy, the same seeds, the default budget of `cellgate check` (`DEFAULT_RUNS`). Each seed gives
  * the runs up to and including the first failing one, the CPU time until that failure, the
- * length of the shrunk counterexample and the CPU time spent shrinking it.
+ * length of the shrunk counterexample (and of fast-check's own shrunk case, before the deletion
+ * pass of properties/minimize.ts) and the CPU time spent shrinking it.
  *
  * The time of the first failure is read without touching the check: the implementation is
  * wrapped so that every `start()` (one per run) is stamped; the run after the first failing one
@@ -18,6 +19,8 @@ export interface SeedOutcome {
   /** CPU milliseconds from the start of the check to the end of the first failing run. */
   readonly msToFailure: number | undefined;
   readonly shrunkLength: number | undefined;
+  /** Length of fast-check's own shrunk case, before the harness's deletion pass. */
+  readonly fastCheckLength: number | undefined;
   /** CPU milliseconds from the first failure to the end of the check (shrinking and the final replay). */
   readonly shrinkMs: number | undefined;
   /** The shrunk counterexample's labels (for the record). */
@@ -55,9 +58,9 @@ export function detect(variant: Implementation, strategy: Strategy, seeds: reado
     const r = strategy.check(stamped(variant, stamps), { seed, runs: budget });
     const end = cpuMs();
     const ce = r.counterexample;
-    if (ce === undefined) return { seed, runsToFailure: undefined, msToFailure: undefined, shrunkLength: undefined, shrinkMs: undefined, labels: [] };
+    if (ce === undefined) return { seed, runsToFailure: undefined, msToFailure: undefined, shrunkLength: undefined, fastCheckLength: undefined, shrinkMs: undefined, labels: [] };
     const failedAt = stamps[r.stats.runs] ?? end;
-    return { seed, runsToFailure: r.stats.runs, msToFailure: failedAt - t0, shrunkLength: ce.commands.length, shrinkMs: end - failedAt, labels: ce.labels };
+    return { seed, runsToFailure: r.stats.runs, msToFailure: failedAt - t0, shrunkLength: ce.commands.length, fastCheckLength: ce.fastCheckLength, shrinkMs: end - failedAt, labels: ce.labels };
   });
   return { variant: variant.name, strategy: strategy.name, budget, seeds: out };
 }

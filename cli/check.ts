@@ -1,11 +1,22 @@
 /** `cellgate check`: run the conformance property against one implementation. */
 import { writeFileSync } from "node:fs";
-import { check, formatCommandList, formatFailure, formatSummary, type CheckResult } from "../properties/index.ts";
+import {
+  buildRepro,
+  check,
+  DEFAULT_MAX_COMMANDS,
+  DEFAULT_RUNS,
+  defaultReproDir,
+  formatCommandList,
+  formatFailure,
+  formatSummary,
+  writeRepro,
+  type CheckResult,
+} from "../properties/index.ts";
 import { intOption, parse, reportTargets } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { resolveImplementation } from "./impl.ts";
 
-export const CHECK_USAGE = `usage: cellgate check [--impl NAME] [--runs N] [--seed S] [--cells K] [--max-commands N] [--report json:FILE]`;
+export const CHECK_USAGE = `usage: cellgate check [--impl NAME] [--runs N] [--seed S] [--cells K] [--max-commands N] [--report json:FILE] [--out DIR]`;
 
 export function checkCommand(args: readonly string[]): number {
   const v = parse(args, {
@@ -15,6 +26,7 @@ export function checkCommand(args: readonly string[]): number {
     cells: { type: "string" },
     "max-commands": { type: "string" },
     report: { type: "string", multiple: true },
+    out: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (v.help === true) {
@@ -23,11 +35,11 @@ export function checkCommand(args: readonly string[]): number {
   }
   if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}" (${CHECK_USAGE})`);
   const impl = resolveImplementation(v.impl as string | undefined);
-  const runs = intOption(v, "runs", 1000, 1);
+  const runs = intOption(v, "runs", DEFAULT_RUNS, 1);
   const seed = intOption(v, "seed", 1);
   const cells = intOption(v, "cells", 3, 1);
   if (cells > 9) throw new UsageError(`--cells must be at most 9, got ${cells}`);
-  const maxCommands = intOption(v, "max-commands", 60, 1);
+  const maxCommands = intOption(v, "max-commands", DEFAULT_MAX_COMMANDS, 1);
   const reports = reportTargets(v.report, ["json"]);
 
   const result = check(impl, { runs, seed, cells, maxCommands });
@@ -39,7 +51,11 @@ export function checkCommand(args: readonly string[]): number {
     console.log(`verdict: ${ce.failure.verdict} after ${result.stats.runs} runs; shrunk counterexample (${ce.commands.length} commands):`);
     for (const line of formatCommandList(ce.labels, ce.replay.trace, ce.failure)) console.log(line);
     for (const line of formatFailure(ce.failure)) console.log(line);
-    console.log(`replay: cellgate check --impl ${impl.name} --seed ${seed} --cells ${cells} (path ${ce.path}, replayPath ${ce.replayPath ?? "-"})`);
+    const dir = typeof v.out === "string" ? v.out : defaultReproDir(impl.name, seed);
+    const repro = buildRepro({ implementation: impl.name, seed, cells, path: ce.path, replayPath: ce.replayPath ?? null, result: ce.replay });
+    writeRepro(dir, repro);
+    console.log(`repro written to ${dir}/ (repro.json, repro.test.ts, trace.mmd, report.md)`);
+    console.log(`replay: npx cellgate replay ${dir}/repro.json`);
   }
   for (const r of reports) writeFileSync(r.file, JSON.stringify(jsonReport(result), null, 2) + "\n");
   return ce === undefined ? EXIT.conforms : EXIT.fails;

@@ -4,11 +4,15 @@
  */
 import fc from "fast-check";
 import type { Implementation } from "../protocol/index.ts";
-import { commandsArbitrary, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
+import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
 import type { Command, CommandKind } from "./commands.ts";
 import { ORDERINGS, type Ordering } from "./orderings.ts";
+import { minimize } from "./minimize.ts";
 import { replay, type ReplayResult } from "./replay.ts";
 import { HarnessRun, type Failure } from "./run.ts";
+
+/** Runs of a default check: cheap in process (a few seconds), and enough to catch every bundled variant. */
+export const DEFAULT_RUNS = 10_000;
 
 export interface CheckOptions {
   readonly runs?: number;
@@ -19,6 +23,8 @@ export interface CheckOptions {
   /** Replay one recorded case: fast-check path plus the command replayPath. */
   readonly path?: string;
   readonly replayPath?: string;
+  /** Run the deletion pass after fast-check's shrinking (default true). */
+  readonly minimize?: boolean;
 }
 
 export interface Counterexample {
@@ -26,8 +32,11 @@ export interface Counterexample {
   readonly labels: readonly string[];
   readonly failure: Failure;
   readonly replay: ReplayResult;
+  /** fast-check's path and replayPath: with the seed they replay fast-check's own shrunk case (before the deletion pass). */
   readonly path: string;
   readonly replayPath: string | undefined;
+  /** Length of fast-check's shrunk case, before the deletion pass. */
+  readonly fastCheckLength: number;
   readonly shrinks: number;
 }
 
@@ -107,12 +116,12 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
     if (run.failure !== undefined) failed = true;
   });
   const arb = commandsArbitrary({
-    maxCommands: options.maxCommands ?? 60,
+    maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS,
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
   });
   const params: fc.Parameters<[Iterable<fc.Command<Box, Box>>]> = {
-    numRuns: options.runs ?? 1000,
+    numRuns: options.runs ?? DEFAULT_RUNS,
     seed,
     ...(options.path !== undefined ? { path: options.path, endOnFailure: true } : {}),
   };
@@ -122,15 +131,17 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   if (out.failed && out.counterexample !== null) {
     const cmds = out.counterexample[0];
     const commands = ranCommands(cmds);
-    const again = replay(impl, commands, { cells });
-    if (again.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
+    const first = replay(impl, commands, { cells });
+    if (first.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
+    const again = options.minimize === false ? first : minimize(impl, first, cells);
     counterexample = {
       commands: again.commands,
       labels: again.labels,
-      failure: again.failure,
+      failure: again.failure as Failure,
       replay: again,
       path: out.counterexamplePath ?? "",
       replayPath: replayPathOf(cmds),
+      fastCheckLength: commands.length,
       shrinks,
     };
   } else if (out.failed) {
