@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { bundled, VARIANTS } from "../reference/index.ts";
+import { BUNDLED, bundled, VARIANTS } from "../reference/index.ts";
 import {
   buildRepro,
   check,
@@ -252,5 +252,18 @@ describe("the generated regression test of each review bug", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("cellgate list", () => {
+  it("names every bundled implementation with its one-line summary", async () => {
+    const r = await cli("list");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines).toHaveLength(BUNDLED.length);
+    BUNDLED.forEach((impl, i) => {
+      expect(impl.summary.length, impl.name).toBeGreaterThan(20);
+      expect(lines[i]).toMatch(new RegExp(`^${impl.name} +${impl.summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+    });
   });
 });

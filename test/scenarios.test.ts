@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { formatMessage, type CellId } from "../protocol/index.ts";
+import { Core, Host } from "../reference/index.ts";
 import { cancelledObservationMarker } from "../reference/variants/cancelled-observation-marker.ts";
 import { closeBeforeReady } from "../reference/variants/close-before-ready.ts";
 import { closeBeforeRejectedDelivery } from "../reference/variants/close-before-rejected-delivery.ts";
@@ -222,5 +224,111 @@ describe("codex Rust test scenarios (cell-lifecycle.md §6), on the reference", 
     expect(r.failure).toBeUndefined();
     expect(emittedAt(r, "deliver core→host create_cell(c1)")).toEqual(["rejected(c1)"]);
     expect(tableAfter(r)).toEqual([]);
+  });
+});
+
+describe("the reference's own choices where the protocol allows more than one", () => {
+  it("Core removes an open gate as soon as its consumer has read a terminal outcome, before cell_closed arrives", () => {
+    const r = play([
+      ...admitted,
+      "observe c1 (#1)",
+      "deliver core→host observe(c1, #1)",
+      "complete c1",
+      "deliver host:c1 commit(c1)",
+      "deliver host:c1 deliver_completion(c1)",
+      "deliver host→core observe_outcome(c1, #1, completed)",
+      "deliver core:self forget(c1)",
+    ], undefined, false);
+    expect(r.failure).toBeUndefined();
+    expect(tableAfter(r, "deliver host→core observe_outcome(c1, #1, completed)")).toEqual(["c1:open"]);
+    expect(tableAfter(r, "deliver core:self forget(c1)")).toEqual([]);
+    expect(r.trace.at(-1)?.inFlight).toEqual(["host⇢core: cell_closed(c1)"]);
+  });
+
+  it("the initial-observation guard stays with the first observation after readiness, however many follow it", () => {
+    const first = play([...admitted, "observe c1 (#1)", "observe c1 (#2)", "observe-cancel c1 (#1)"], undefined, false);
+    expect(first.failure).toBeUndefined();
+    expect(emittedAt(first, "observe-cancel c1 (#1)")).toEqual(["drop_observation(c1, #1)", "terminate(c1, #1)"]);
+    const later = play([...admitted, "observe c1 (#1)", "observe c1 (#2)", "observe-cancel c1 (#2)"], undefined, false);
+    expect(later.failure).toBeUndefined();
+    expect(emittedAt(later, "observe-cancel c1 (#2)")).toEqual(["drop_observation(c1, #2)"]);
+  });
+
+  it("an observer that arrives after terminate claimed the committed completion is told missing: the outcome is the terminator's", () => {
+    const r = play([
+      ...admitted,
+      "complete c1",
+      "deliver host:c1 commit(c1)",
+      "terminate c1 (#1)",
+      "deliver core→host terminate(c1, #1)",
+      "observe c1 (#2)",
+      "deliver core→host observe(c1, #2)",
+    ]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host terminate(c1, #1)")).toEqual(["terminate_outcome(c1, #1, completed)"]);
+    expect(emittedAt(r, "deliver core→host observe(c1, #2)")).toEqual(["observe_outcome(c1, #2, missing)"]);
+  });
+
+  it("the preserved initial yield is read once; the next observation gets the buffered completion", () => {
+    const r = play([
+      ...admitted,
+      "yield c1",
+      "complete c1",
+      "deliver host:c1 commit(c1)",
+      "deliver host:c1 deliver_completion(c1)",
+      "observe c1 (#1)",
+      "deliver core→host observe(c1, #1)",
+      "observe c1 (#2)",
+      "deliver core→host observe(c1, #2)",
+    ]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver core→host observe(c1, #1)")).toEqual(["observe_outcome(c1, #1, yielded)"]);
+    expect(emittedAt(r, "deliver core→host observe(c1, #2)")).toEqual(["observe_outcome(c1, #2, completed)"]);
+  });
+
+  it("shutdown discards a buffered completion: no actor exit for the finished cell, and a later observation is told missing", () => {
+    const r = play([
+      ...admitted,
+      "complete c1",
+      "deliver host:c1 commit(c1)",
+      "deliver host:c1 deliver_completion(c1)",
+      "shutdown",
+      "observe c1 (#1)",
+      "deliver core→host observe(c1, #1)",
+    ]);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver host:c1 deliver_completion(c1)")).toEqual(["cell_closed(c1)"]);
+    expect(emittedAt(r, "shutdown")).toEqual([]);
+    expect(emittedAt(r, "deliver core→host observe(c1, #1)")).toEqual(["observe_outcome(c1, #1, missing)"]);
+  });
+});
+
+describe("the reference Host and Core fed directly", () => {
+  const c1 = "c1" as CellId;
+  const c9 = "c9" as CellId;
+
+  it("the Host ignores a hop or a drop for a cell it never had", () => {
+    const host = new Host();
+    expect(host.step({ type: "commit", cell: c9 })).toEqual([]);
+    expect(host.step({ type: "deliver_completion", cell: c9 })).toEqual([]);
+    expect(host.step({ type: "actor_exit", cell: c9 })).toEqual([]);
+    expect(host.step({ type: "drop_observation", cell: c9, req: 1 })).toEqual([]);
+  });
+
+  it("the Host ignores the JavaScript finishing once a terminate has reached it: termination wins", () => {
+    const host = new Host();
+    expect(host.step({ type: "create_cell", cell: c1 }).map(formatMessage)).toEqual(["created(c1)"]);
+    expect(host.step({ type: "terminate", cell: c1, req: 1 }).map(formatMessage)).toEqual(["actor_exit(c1)"]);
+    expect(host.step({ type: "js_complete", cell: c1 })).toEqual([]);
+    expect(host.step({ type: "actor_exit", cell: c1 }).map(formatMessage)).toEqual(["terminate_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+  });
+
+  it("Core refuses an input about a cell it never created, naming the cell", () => {
+    expect(() => new Core().step({ type: "mark_ready", cell: c9 })).toThrow("core: unknown cell c9");
+  });
+
+  it("both parties refuse an input of a kind the protocol does not have", () => {
+    expect(() => new Host().step({ type: "reboot" } as never)).toThrow('unexpected value: {"type":"reboot"}');
+    expect(() => new Core().step({ type: "reboot" } as never)).toThrow('unexpected value: {"type":"reboot"}');
   });
 });
