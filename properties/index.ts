@@ -7,3 +7,5 @@ export * from "./replay.ts";
 export * from "./check.ts";
 export * from "./format.ts";
 export * from "./script.ts";
+export * from "./confirm.ts";
+export * from "./reports/index.ts";

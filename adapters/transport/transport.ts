@@ -1,0 +1,39 @@
+/** What the wire client needs from whatever runs the implementation: lines in, lines out. */
+
+/** The outcome of sending one request line. */
+export type Exchange =
+  | { readonly kind: "line"; readonly line: string }
+  | { readonly kind: "exited"; readonly code: number | null; readonly signal: string | null }
+  | { readonly kind: "timeout" }
+  | { readonly kind: "unsolicited"; readonly line: string }
+  | { readonly kind: "too-long"; readonly bytes: number };
+
+export interface Captured {
+  /** The tail of what the implementation wrote to stderr since the current run began. */
+  readonly text: string;
+  /** Bytes left out of `text` to keep it bounded. */
+  readonly dropped: number;
+}
+
+export interface Transport {
+  /** What runs, for messages: the command line or the module path. */
+  readonly label: string;
+  /** The process id while a child process runs. */
+  readonly pid: number | undefined;
+  /** Start a fresh implementation (process or worker); throws SetupError when it cannot. */
+  start(timeoutMs: number): void;
+  /** Send one line (a request) and wait for one line back. `newRun` starts a new stderr capture. */
+  exchange(line: string, timeoutMs: number, newRun: boolean): Exchange;
+  /** Stop it at once and wait until it is gone (after a timeout or a broken stream). */
+  kill(): void;
+  /** Stop it in order: end of input, a grace period, then kill. Leaves nothing running. */
+  stop(): void;
+  /** What it wrote to stderr in the current run. */
+  stderr(): Captured;
+}
+
+/** "exited with code 3" / "was killed by SIGSEGV". */
+export function exitText(code: number | null, signal: string | null): string {
+  if (signal !== null) return `was killed by ${signal}`;
+  return `exited with code ${code ?? "?"}`;
+}
