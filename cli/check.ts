@@ -1,7 +1,11 @@
 /** `cellgate check`: run the conformance property against one implementation. */
 import { writeFileSync } from "node:fs";
 import {
+  buildRepro,
   check,
+  DEFAULT_MAX_COMMANDS,
+  DEFAULT_RUNS,
+  defaultReproDir,
   formatCommandList,
   formatFailure,
   formatSummary,
@@ -9,17 +13,19 @@ import {
   jsonReport,
   junitReport,
   markdownReport,
+  writeRepro,
   type CheckResult,
+  type ImplementationSource,
 } from "../properties/index.ts";
 import { intOption, parse, reportTargets, secondsOption } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
-import { implementationFlag, openImplementation, type ImplementationSpec } from "./impl.ts";
+import { isModulePath, openImplementation, type ImplementationSpec } from "./impl.ts";
 
 export { jsonReport } from "../properties/index.ts";
 
 export const CHECK_USAGE = [
   `usage: cellgate check [--impl NAME|PATH | --impl-cmd "COMMAND"] [--runs N] [--seed S] [--cells K] [--max-commands N]`,
-  `                      [--step-timeout SECONDS] [--budget SECONDS] [--report json:FILE|junit:FILE|md:FILE]...`,
+  `                      [--step-timeout SECONDS] [--budget SECONDS] [--report json:FILE|junit:FILE|md:FILE]... [--out DIR]`,
 ].join("\n");
 
 const REPORT_KINDS = ["json", "junit", "md"] as const;
@@ -35,6 +41,7 @@ export function checkCommand(args: readonly string[]): number {
     "step-timeout": { type: "string" },
     budget: { type: "string" },
     report: { type: "string", multiple: true },
+    out: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (v.help === true) {
@@ -42,11 +49,11 @@ export function checkCommand(args: readonly string[]): number {
     return EXIT.conforms;
   }
   if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}" (${CHECK_USAGE.split("\n")[0]})`);
-  const runs = intOption(v, "runs", 1000, 1);
+  const runs = intOption(v, "runs", DEFAULT_RUNS, 1);
   const seed = intOption(v, "seed", 1);
   const cells = intOption(v, "cells", 3, 1);
   if (cells > 9) throw new UsageError(`--cells must be at most 9, got ${cells}`);
-  const maxCommands = intOption(v, "max-commands", 60, 1);
+  const maxCommands = intOption(v, "max-commands", DEFAULT_MAX_COMMANDS, 1);
   const stepTimeoutMs = secondsOption(v, "step-timeout", undefined);
   const budgetMs = secondsOption(v, "budget", undefined);
   const reports = reportTargets(v.report, REPORT_KINDS);
@@ -63,17 +70,22 @@ export function checkCommand(args: readonly string[]): number {
   } finally {
     impl.dispose?.();
   }
-  const replayCommand = `npx cellgate check ${implementationFlag(spec, impl)} --seed ${seed} --cells ${cells} --runs ${runs} --max-commands ${maxCommands}`;
   for (const line of formatSummary(result)) console.log(line);
   const ce = result.counterexample;
+  let replayCommand: string | undefined;
   if (ce === undefined) {
     console.log(`verdict: ${headline(result)}`);
   } else {
     console.log(`verdict: ${headline(result)}; shrunk counterexample (${ce.commands.length} commands):`);
     for (const line of formatCommandList(ce.labels, ce.replay.trace, ce.failure)) console.log(line);
     for (const line of formatFailure(ce.failure)) console.log(line);
-    console.log(`replay: ${replayCommand} (path ${ce.path}, replayPath ${ce.replayPath ?? "-"})`);
     for (const line of stderrTail(result)) console.log(line);
+    const dir = typeof v.out === "string" ? v.out : defaultReproDir(impl.name, seed);
+    const repro = buildRepro({ implementation: impl.name, source: sourceOf(spec, impl.name), seed, cells, path: ce.path, replayPath: ce.replayPath ?? null, result: ce.replay, failure: ce.failure });
+    writeRepro(dir, repro);
+    replayCommand = `npx cellgate replay ${dir}/repro.json`;
+    console.log(`repro written to ${dir}/ (repro.json, repro.test.ts, trace.mmd, report.md)`);
+    console.log(`replay: ${replayCommand}`);
   }
   for (const r of reports) writeFileSync(r.file, render(r.kind, result, replayCommand));
   if (ce === undefined && result.stats.runs === 0) {
@@ -82,14 +94,14 @@ export function checkCommand(args: readonly string[]): number {
   return ce === undefined ? EXIT.conforms : EXIT.fails;
 }
 
-function render(kind: string, result: CheckResult, replayCommand: string): string {
+function render(kind: string, result: CheckResult, replayCommand: string | undefined): string {
   switch (kind) {
     case "json":
       return JSON.stringify(jsonReport(result), null, 2) + "\n";
     case "junit":
       return junitReport(result);
     default:
-      return markdownReport(result, { replayCommand });
+      return markdownReport(result, replayCommand === undefined ? {} : { replayCommand });
   }
 }
 
@@ -100,4 +112,11 @@ function stderrTail(result: CheckResult, lines = 20): string[] {
   const all = text.split("\n");
   const tail = all.slice(-lines);
   return [`implementation stderr${all.length > lines ? ` (last ${lines} lines)` : ""}:`, ...tail.map((l) => `  | ${l}`)];
+}
+
+/** How the repro file names the implementation, so that `cellgate replay` can start it again. */
+function sourceOf(spec: ImplementationSpec, name: string): ImplementationSource {
+  if (spec.implCmd !== undefined) return { kind: "command", command: spec.implCmd };
+  if (spec.impl !== undefined && isModulePath(spec.impl)) return { kind: "module", path: spec.impl };
+  return { kind: "bundled", name };
 }

@@ -53,9 +53,3 @@ export function resolveImplementation(name: string | undefined): Implementation 
   }
   return impl;
 }
-
-/** How to name this implementation again on a command line (for replay hints). */
-export function implementationFlag(spec: ImplementationSpec, impl: Implementation): string {
-  if (spec.implCmd !== undefined) return `--impl-cmd ${JSON.stringify(spec.implCmd)}`;
-  return `--impl ${spec.impl ?? impl.name}`;
-}

@@ -5,6 +5,7 @@
 import { checkCommand } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { list } from "./list.ts";
+import { replayCommand } from "./replay.ts";
 
 type Handler = (args: readonly string[]) => number | Promise<number>;
 
@@ -12,6 +13,7 @@ type Handler = (args: readonly string[]) => number | Promise<number>;
 const COMMANDS: Record<string, { readonly run: Handler; readonly help: string }> = {
   check: { run: checkCommand, help: "run the conformance property against an implementation" },
   list: { run: list, help: "name the bundled implementations" },
+  replay: { run: replayCommand, help: "re-run the commands of a repro file (exit 1 still fails, 0 fixed)" },
 };
 
 function usage(): string {

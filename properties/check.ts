@@ -4,12 +4,16 @@
  */
 import fc from "fast-check";
 import type { Diagnostics, Implementation } from "../protocol/index.ts";
-import { commandsArbitrary, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
+import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
 import type { Command, CommandKind } from "./commands.ts";
-import { confirm } from "./confirm.ts";
+import { confirm, type Confirmed } from "./confirm.ts";
 import { ORDERINGS, type Ordering } from "./orderings.ts";
+import { minimize } from "./minimize.ts";
 import type { ReplayResult } from "./replay.ts";
 import { HarnessRun, type Failure } from "./run.ts";
+
+/** Runs of a default check: cheap in process (a few seconds), and enough to catch every bundled variant. */
+export const DEFAULT_RUNS = 10_000;
 
 export interface CheckOptions {
   readonly runs?: number;
@@ -26,6 +30,8 @@ export interface CheckOptions {
    * shrinking keeps the smallest counterexample found so far.
    */
   readonly budgetMs?: number;
+  /** Run the deletion pass after fast-check's shrinking (default true). */
+  readonly minimize?: boolean;
 }
 
 export interface Counterexample {
@@ -33,8 +39,11 @@ export interface Counterexample {
   readonly labels: readonly string[];
   readonly failure: Failure;
   readonly replay: ReplayResult;
+  /** fast-check's path and replayPath: with the seed they replay fast-check's own shrunk case (before the deletion pass). */
   readonly path: string;
   readonly replayPath: string | undefined;
+  /** Length of fast-check's shrunk case, before the deletion pass. */
+  readonly fastCheckLength: number;
   readonly shrinks: number;
 }
 
@@ -117,7 +126,7 @@ export function conformanceProperty(impl: Implementation, cells: number, onRun?:
 export function check(impl: Implementation, options: CheckOptions = {}): CheckResult {
   const cells = options.cells ?? 3;
   const seed = options.seed ?? 42;
-  const runsRequested = options.runs ?? 1000;
+  const runsRequested = options.runs ?? DEFAULT_RUNS;
   const stats = emptyStats();
   let failed = false;
   let shrinks = 0;
@@ -144,7 +153,7 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
     stop,
   );
   const arb = commandsArbitrary({
-    maxCommands: options.maxCommands ?? 60,
+    maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS,
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
   });
@@ -161,13 +170,15 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
     const commands = ranCommands(cmds);
     const judged = confirm(impl, commands, cells, lastFailure);
     if (judged.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
+    const final = options.minimize === false || stop?.() === true ? judged : minimizeConfirmed(impl, judged, cells);
     counterexample = {
-      commands: judged.replay.commands,
-      labels: judged.replay.labels,
-      failure: judged.failure,
-      replay: judged.replay,
+      commands: final.replay.commands,
+      labels: final.replay.labels,
+      failure: final.failure as Failure,
+      replay: final.replay,
       path: out.counterexamplePath ?? "",
       replayPath: replayPathOf(cmds),
+      fastCheckLength: commands.length,
       shrinks,
     };
   } else if (out.failed && !out.interrupted) {
@@ -177,4 +188,17 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   const budget = budgetMs === undefined ? undefined : { ms: budgetMs, exhausted: out.interrupted || stats.cutShort > 0 };
   const diagnostics = impl.diagnostics?.();
   return { implementation: impl.name, seed, cells, runsRequested, stats, counterexample, durationMs, budget, diagnostics };
+}
+
+/**
+ * The deletion pass over a confirmed counterexample, then confirmed again (the minimized list is
+ * what gets reported, so it is replayed twice like any other). Timeouts and nondeterminism are
+ * left as they are: minimizing would re-run a hang hundreds of times, or chase noise.
+ */
+function minimizeConfirmed(impl: Implementation, judged: Confirmed, cells: number): Confirmed {
+  const f = judged.failure;
+  if (f === undefined || f.verdict === "timeout" || f.verdict === "nondeterminism") return judged;
+  const smaller = minimize(impl, judged.replay, cells);
+  if (smaller === judged.replay || smaller.failure === undefined) return judged;
+  return confirm(impl, smaller.commands, cells, smaller.failure);
 }

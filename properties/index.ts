@@ -9,3 +9,5 @@ export * from "./format.ts";
 export * from "./script.ts";
 export * from "./confirm.ts";
 export * from "./reports/index.ts";
+export * from "./minimize.ts";
+export * from "./repro/index.ts";

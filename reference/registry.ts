@@ -7,12 +7,22 @@ import { reference } from "./reference.ts";
 import { closeBeforeReady } from "./variants/close-before-ready.ts";
 import { cancelledObservationMarker } from "./variants/cancelled-observation-marker.ts";
 import { closeBeforeRejectedDelivery } from "./variants/close-before-rejected-delivery.ts";
+import { busyDisplacesObserver } from "./variants/busy-displaces-observer.ts";
+import { doubleClose } from "./variants/double-close.ts";
+import { forgetOnYield } from "./variants/forget-on-yield.ts";
+import { lostBufferedCompletion } from "./variants/lost-buffered-completion.ts";
+import { terminateOverridesCompletion } from "./variants/terminate-overrides-completion.ts";
 
 export const BUNDLED: readonly Implementation[] = [
   reference,
   closeBeforeReady,
   cancelledObservationMarker,
   closeBeforeRejectedDelivery,
+  busyDisplacesObserver,
+  doubleClose,
+  forgetOnYield,
+  lostBufferedCompletion,
+  terminateOverridesCompletion,
 ];
 
 /** The bundled implementations that are known to be wrong (every one must fail the gate). */

@@ -66,7 +66,13 @@ describe("verdicts other than violation", () => {
     const impl = misbehaving("garbage", (input: { type: string }, out) => (input.type === "create_cell" ? [...out, { type: "hello" }] : out));
     const r = check(impl, { runs: 50, seed: 1 });
     expect(r.counterexample?.failure).toMatchObject({ verdict: "protocol-error", message: 'host emitted an unknown message kind "hello"' });
-    expect(formatCommandList(r.counterexample?.labels ?? [], [], undefined)).toEqual(["  1. create c1", "  2. deliver core→host create_cell(c1)"]);
+    // One command: the end-of-run drain delivers create_cell, and the Host's answer is rejected.
+    const ce = r.counterexample;
+    expect(formatCommandList(ce?.labels ?? [], ce?.replay.trace ?? [], ce?.failure)).toEqual([
+      "  1. create c1",
+      "     then the end-of-run drain:",
+      "       2. deliver core→host create_cell(c1)   <-- fails here",
+    ]);
   });
 
   it("a message only the other party may send is a protocol error", () => {
