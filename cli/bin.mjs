@@ -53,3 +53,10 @@ const onSignal = (signal) => {
 process.on("SIGINT", () => onSignal("SIGINT"));
 process.on("SIGTERM", () => onSignal("SIGTERM"));
 process.on("exit", killAll);
+// A reader that went away (`cellgate check | head`) ends the command quietly, not with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e?.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}

@@ -35,9 +35,9 @@ const capture = (chunk: unknown): boolean => {
 process.stdout.write = capture as typeof process.stdout.write;
 process.stderr.write = capture as typeof process.stderr.write;
 
-let pending: number | undefined;
+let pending: { seq: number; answered: string[] } | undefined;
 process.on("exit", (code) => {
-  if (pending !== undefined) replier.reply(pending, Status.exited, { code, signal: null });
+  if (pending !== undefined) replier.reply(pending.seq, Status.exited, { code, signal: null, answered: pending.answered });
 });
 
 let server: WireServer | undefined;
@@ -57,10 +57,11 @@ port.on("message", (op: Op) => {
       return;
     case "send": {
       if (op.newRun) output = new StderrTail(data.stderrLimit);
-      pending = op.seq;
-      const answer = server?.answer(op.line) ?? JSON.stringify({ id: null, kind: "error", message: loadError });
+      const p = { seq: op.seq, answered: [] as string[] };
+      pending = p;
+      for (const line of op.lines) p.answered.push(server?.answer(line) ?? JSON.stringify({ id: null, kind: "error", message: loadError }));
       pending = undefined;
-      replier.reply(op.seq, Status.line, answer);
+      replier.reply(op.seq, Status.line, p.answered.join("\n"));
       return;
     }
     case "stderr":

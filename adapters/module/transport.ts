@@ -50,9 +50,9 @@ export class ModuleTransport implements Transport {
     throw new SetupError(why.startsWith(this.label) ? why : `cannot load ${this.label}: ${why}`);
   }
 
-  exchange(line: string, timeoutMs: number, newRun: boolean): Exchange {
-    if (this.worker === undefined) return { kind: "exited", code: null, signal: null };
-    return toExchange(this.call({ op: "send", line, newRun }, timeoutMs));
+  exchange(lines: readonly string[], timeoutMs: number, newRun: boolean): Exchange {
+    if (this.worker === undefined) return { kind: "exited", code: null, signal: null, answered: [] };
+    return toExchange(this.call({ op: "send", lines, newRun }, timeoutMs));
   }
 
   kill(): void {

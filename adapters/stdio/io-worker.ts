@@ -31,17 +31,18 @@ const DRAIN_MS = 200;
 
 let child: ChildProcess | undefined;
 let exit: { code: number | null; signal: string | null } | undefined;
-/** The op waiting for an answer line (send) or for the exit (stop). */
-let waiting: { seq: number; for: "line" | "exit" } | undefined;
-/** Complete lines that arrived while no request was open. */
-const unasked: string[] = [];
+/** The op waiting for the answers to a batch of requests, or for the exit (stop). */
+let waiting: { seq: number; for: "lines"; need: number; got: string[] } | { seq: number; for: "exit" } | undefined;
+/** The first line that arrived while no request was unanswered. */
+let stray: string | undefined;
 let partial = "";
 let overlong = 0;
 let stderr = new StderrTail(data.stderrLimit);
 
 function startChild(seq: number): void {
   exit = undefined;
-  unasked.length = 0;
+  waiting = undefined;
+  stray = undefined;
   partial = "";
   overlong = 0;
   stderr = new StderrTail(data.stderrLimit);
@@ -75,11 +76,10 @@ function startChild(seq: number): void {
       replied = true;
       exit = { code, signal };
       if (child === c) child = undefined;
-      if (waiting !== undefined) {
-        const w = waiting;
-        waiting = undefined;
-        replier.reply(w.seq, w.for === "exit" ? Status.stopped : Status.exited, exit);
-      }
+      const w = waiting;
+      waiting = undefined;
+      if (w?.for === "exit") replier.reply(w.seq, Status.stopped, exit);
+      else if (w?.for === "lines") replier.reply(w.seq, Status.exited, { ...exit, answered: w.got });
     };
     c.once("close", report);
     setTimeout(report, DRAIN_MS).unref();
@@ -92,33 +92,37 @@ function onStdout(chunk: string): void {
   for (let i = partial.indexOf("\n"); i >= 0; i = partial.indexOf("\n")) {
     const line = partial.slice(0, i).replace(/\r$/, "");
     partial = partial.slice(i + 1);
-    if (waiting?.for === "line") {
-      const w = waiting;
+    const w = waiting;
+    if (w?.for !== "lines") {
+      stray ??= line;
+      continue;
+    }
+    w.got.push(line);
+    if (w.got.length === w.need) {
       waiting = undefined;
-      replier.reply(w.seq, Status.line, line);
-    } else {
-      unasked.push(line);
+      // Lines never contain a newline, so the batch travels as one text.
+      replier.reply(w.seq, Status.line, w.got.join("\n"));
     }
   }
   if (partial.length > PAYLOAD_BYTES) {
     overlong = partial.length;
     partial = "";
-    if (waiting?.for === "line") {
-      const w = waiting;
+    const w = waiting;
+    if (w?.for === "lines") {
       waiting = undefined;
       replier.reply(w.seq, Status.tooLong, { bytes: overlong });
     }
   }
 }
 
-function send(seq: number, line: string, newRun: boolean): void {
+/** Write a batch of request lines; reply once every one of them is answered. */
+function send(seq: number, lines: readonly string[], newRun: boolean): void {
   if (newRun) stderr = new StderrTail(data.stderrLimit);
-  const stray = unasked.shift();
   if (stray !== undefined) return replier.reply(seq, Status.unsolicited, stray);
   if (overlong > 0) return replier.reply(seq, Status.tooLong, { bytes: overlong });
-  if (child === undefined || exit !== undefined) return replier.reply(seq, Status.exited, exit ?? { code: null, signal: null });
-  waiting = { seq, for: "line" };
-  child.stdin?.write(`${line}\n`);
+  if (child === undefined || exit !== undefined) return replier.reply(seq, Status.exited, { ...(exit ?? { code: null, signal: null }), answered: [] });
+  waiting = { seq, for: "lines", need: lines.length, got: [] };
+  child.stdin?.write(lines.map((l) => `${l}\n`).join(""));
 }
 
 function stop(seq: number, graceMs: number): void {
@@ -142,7 +146,7 @@ port.on("message", (op: Op) => {
       startChild(op.seq);
       return;
     case "send":
-      send(op.seq, op.line, op.newRun);
+      send(op.seq, op.lines, op.newRun);
       return;
     case "stderr":
       replier.reply(op.seq, Status.stderr, stderr.read());

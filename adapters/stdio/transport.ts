@@ -52,8 +52,8 @@ export class ChildTransport implements Transport {
     throw new SetupError(`cannot start "${this.command}": ${why ?? "unknown reason"}`);
   }
 
-  exchange(line: string, timeoutMs: number, newRun: boolean): Exchange {
-    const r = this.call({ op: "send", line, newRun }, timeoutMs);
+  exchange(lines: readonly string[], timeoutMs: number, newRun: boolean): Exchange {
+    const r = this.call({ op: "send", lines, newRun }, timeoutMs);
     return toExchange(r);
   }
 
@@ -112,18 +112,18 @@ export function toExchange(r: Reply): Exchange {
     case "timeout":
       return { kind: "timeout" };
     case Status.line:
-      return { kind: "line", line: r.payload };
+      return { kind: "lines", lines: r.payload.split("\n") };
     case Status.unsolicited:
       return { kind: "unsolicited", line: r.payload };
     case Status.tooLong:
       return { kind: "too-long", bytes: (JSON.parse(r.payload) as { bytes: number }).bytes };
     case Status.exited:
     case Status.stopped: {
-      const e = JSON.parse(r.payload) as { code: number | null; signal: string | null };
-      return { kind: "exited", code: e.code, signal: e.signal };
+      const e = JSON.parse(r.payload) as { code: number | null; signal: string | null; answered?: string[] };
+      return { kind: "exited", code: e.code, signal: e.signal, answered: e.answered ?? [] };
     }
     default:
-      return { kind: "exited", code: null, signal: `an unexpected adapter reply (${r.status})` };
+      return { kind: "exited", code: null, signal: `an unexpected adapter reply (${r.status})`, answered: [] };
   }
 }
 

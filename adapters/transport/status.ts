@@ -12,9 +12,9 @@ export const PAYLOAD_BYTES = 1 << 20;
 
 /** What a reply says; the payload is text for LINE and UNSOLICITED, JSON otherwise. */
 export const Status = {
-  /** A line the implementation wrote in answer (payload: the line). */
+  /** The answer lines to a batch of requests (payload: the lines, joined by "\n"). */
   line: 1,
-  /** The implementation ended (payload: { code, signal }). */
+  /** The implementation ended (payload: { code, signal, answered }). */
   exited: 2,
   /** A line arrived that answers no request (payload: the line). */
   unsolicited: 3,
@@ -35,6 +35,7 @@ export type StatusCode = (typeof Status)[keyof typeof Status];
 /** Ops the harness posts to a worker. */
 export type Op =
   | { readonly op: "start"; readonly seq: number }
-  | { readonly op: "send"; readonly seq: number; readonly line: string; readonly newRun: boolean }
+  /** Write a batch of request lines and reply with all their answers. */
+  | { readonly op: "send"; readonly seq: number; readonly lines: readonly string[]; readonly newRun: boolean }
   | { readonly op: "stderr"; readonly seq: number }
   | { readonly op: "stop"; readonly seq: number; readonly graceMs: number };

@@ -1,9 +1,11 @@
 /** What the wire client needs from whatever runs the implementation: lines in, lines out. */
 
-/** The outcome of sending one request line. */
+/** The outcome of sending a batch of request lines. */
 export type Exchange =
-  | { readonly kind: "line"; readonly line: string }
-  | { readonly kind: "exited"; readonly code: number | null; readonly signal: string | null }
+  /** One answer line per request, in request order. */
+  | { readonly kind: "lines"; readonly lines: readonly string[] }
+  /** It ended first; `answered` are the answers that came before. */
+  | { readonly kind: "exited"; readonly code: number | null; readonly signal: string | null; readonly answered: readonly string[] }
   | { readonly kind: "timeout" }
   | { readonly kind: "unsolicited"; readonly line: string }
   | { readonly kind: "too-long"; readonly bytes: number };
@@ -22,8 +24,12 @@ export interface Transport {
   readonly pid: number | undefined;
   /** Start a fresh implementation (process or worker); throws SetupError when it cannot. */
   start(timeoutMs: number): void;
-  /** Send one line (a request) and wait for one line back. `newRun` starts a new stderr capture. */
-  exchange(line: string, timeoutMs: number, newRun: boolean): Exchange;
+  /**
+   * Send a batch of request lines at once and wait until each has its answer line (answers come
+   * in request order). A line that arrives while no request is unanswered is `unsolicited`.
+   * `newRun` starts a new stderr capture.
+   */
+  exchange(lines: readonly string[], timeoutMs: number, newRun: boolean): Exchange;
   /** Stop it at once and wait until it is gone (after a timeout or a broken stream). */
   kill(): void;
   /** Stop it in order: end of input, a grace period, then kill. Leaves nothing running. */

@@ -43,6 +43,8 @@ export class WireImplementation implements Implementation {
   private running = false;
   private nextId = 1;
   private starts = 0;
+  /** The answer (or failure) of the gate_table request sent along with the last step. */
+  private tableAhead: Answer | Error | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -116,45 +118,82 @@ export class WireImplementation implements Implementation {
     }
   }
 
+  /**
+   * One step. The harness reads the gate table after every step, so the gate_table request goes
+   * out with the step's, in one batch (one wake-up of the implementation and of its thread
+   * instead of two); its answer waits here for the gateTable() call that follows.
+   */
   private step(party: Party, input: HostInput | CoreInput): readonly Message[] {
-    const a = this.request({ kind: "step", party, input }, `the ${party} step ${formatMessage(input)}`, this.stepTimeoutMs, false);
-    return a.kind === "step" ? a.messages : [];
+    const what = `the ${party} step ${formatMessage(input)}`;
+    const [a, table] = this.batch([{ kind: "step", party, input }, { kind: "gate_table" }], [what, TABLE], this.stepTimeoutMs, false);
+    this.tableAhead = table;
+    if (a instanceof Error) throw a;
+    return a?.kind === "step" ? a.messages : [];
   }
 
   private gateTable(): readonly GateEntry[] {
-    const a = this.request({ kind: "gate_table" }, "the gate_table request", this.stepTimeoutMs, false);
+    const ahead = this.tableAhead;
+    this.tableAhead = undefined;
+    if (ahead instanceof Error) throw ahead;
+    const a = ahead ?? this.request({ kind: "gate_table" }, TABLE, this.stepTimeoutMs, false);
     return a.kind === "gate_table" ? a.entries : [];
   }
 
   private request(body: RequestBody, what: string, timeoutMs: number, newRun: boolean): Answer {
-    const request = { id: this.nextId++, ...body } as Request;
-    const r = this.transport.exchange(JSON.stringify(request), timeoutMs, newRun);
+    const [a] = this.batch([body], [what], timeoutMs, newRun);
+    if (a === undefined || a instanceof Error) throw a ?? new Error(`no answer to ${what}`);
+    return a;
+  }
+
+  /**
+   * Send requests in one batch and decode their answers. A failure of the first request throws;
+   * a failure of a later one is returned in its place, to be thrown when its answer is wanted.
+   */
+  private batch(bodies: readonly RequestBody[], whats: readonly string[], timeoutMs: number, newRun: boolean): (Answer | Error | undefined)[] {
+    this.tableAhead = undefined;
+    const requests = bodies.map((b) => ({ id: this.nextId++, ...b }) as Request);
+    const r = this.transport.exchange(requests.map((q) => JSON.stringify(q)), timeoutMs, newRun);
+    const all = whats.join(" and ");
     switch (r.kind) {
-      case "line":
-        try {
-          return decodeAnswer(r.line, request, what);
-        } catch (e) {
-          // After a malformed answer the stream cannot be trusted: start afresh next run.
-          if (e instanceof ProtocolError) this.halt();
-          throw e;
-        }
+      case "lines":
+        return requests.map((q, i) => this.decodeOrFail(r.lines[i] ?? "", q, whats[i] ?? all, i === 0));
       case "timeout":
         this.halt();
-        throw new StepTimeout(`no answer to ${what} within ${seconds(timeoutMs)}; the implementation was stopped`);
-      case "exited":
+        throw new StepTimeout(`no answer to ${all} within ${seconds(timeoutMs)}; the implementation was stopped`);
+      case "exited": {
         this.running = false;
-        throw new ImplementationCrash(`the implementation ${exitText(r.code, r.signal)} during ${what}`);
+        const crash = (what: string) => new ImplementationCrash(`the implementation ${exitText(r.code, r.signal)} during ${what}`);
+        return requests.map((q, i) => {
+          const line = r.answered[i];
+          if (line !== undefined) return this.decodeOrFail(line, q, whats[i] ?? all, i === 0);
+          if (i === 0) throw crash(whats[0] ?? all);
+          return crash(whats[i] ?? all);
+        });
+      }
       case "unsolicited":
         this.halt();
-        throw new ProtocolError(`a line that answers no request arrived before ${what}: ${excerpt(r.line)}`);
+        throw new ProtocolError(`a line that answers no request arrived before ${all}: ${excerpt(r.line)}`);
       case "too-long":
         this.halt();
-        throw new ProtocolError(`a line of ${r.bytes} bytes (the limit is 1 MiB) in answer to ${what}`);
+        throw new ProtocolError(`a line of ${r.bytes} bytes (the limit is 1 MiB) in answer to ${all}`);
+    }
+  }
+
+  /** Decode one answer; the first request's failure throws, a later one's is returned. */
+  private decodeOrFail(line: string, request: Request, what: string, first: boolean): Answer | Error {
+    try {
+      return decodeAnswer(line, request, what);
+    } catch (e) {
+      // After a malformed answer the stream cannot be trusted: start afresh next run.
+      if (e instanceof ProtocolError) this.halt();
+      if (first || !(e instanceof Error)) throw e;
+      return e;
     }
   }
 
   private halt(): void {
     this.running = false;
+    this.tableAhead = undefined;
     this.transport.kill();
   }
 
@@ -164,6 +203,8 @@ export class WireImplementation implements Implementation {
     return last === undefined || last === "" ? "" : ` (stderr: ${last.slice(0, 200)})`;
   }
 }
+
+const TABLE = "the gate_table request";
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
