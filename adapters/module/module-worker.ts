@@ -2,7 +2,7 @@
  * The worker thread that runs a TypeScript (or JavaScript) module's Implementation behind the
  * wire protocol. Running it here rather than on the harness thread is what lets the harness stop
  * a step that never returns (the worker is terminated) and survive `process.exit()` in the module
- * (which ends only this thread, reported as a crash). What the module prints is captured.
+ * (reported as a crash). What the module prints is captured.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
@@ -34,6 +34,14 @@ const capture = (chunk: unknown): boolean => {
 };
 process.stdout.write = capture as typeof process.stdout.write;
 process.stderr.write = capture as typeof process.stderr.write;
+
+/**
+ * process.exit() in the module ends the step with an error (a crash) rather than the thread, so
+ * the worker serves the next run without being reloaded.
+ */
+process.exit = ((code?: number | string | null) => {
+  throw new Error(`the module called process.exit(${code ?? ""})`);
+}) as typeof process.exit;
 
 let pending: { seq: number; answered: string[] } | undefined;
 process.on("exit", (code) => {

@@ -24,6 +24,7 @@ export interface ModuleOptions {
 export class ModuleTransport implements Transport {
   readonly label: string;
   readonly pid = undefined;
+  readonly framed = true;
   private worker: Worker | undefined;
   private channel = new SyncChannel();
   private readonly path: string;

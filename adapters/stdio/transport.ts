@@ -28,6 +28,7 @@ const GRACE_MS = 1000;
 
 export class ChildTransport implements Transport {
   readonly label: string;
+  readonly framed = false;
   pid: number | undefined;
   private worker: Worker | undefined;
   private readonly channel = new SyncChannel();

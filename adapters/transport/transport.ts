@@ -22,6 +22,11 @@ export interface Transport {
   readonly label: string;
   /** The process id while a child process runs. */
   readonly pid: number | undefined;
+  /**
+   * True when every request gets exactly one answer line whatever the implementation does (it
+   * runs in process): a malformed answer then leaves the stream in step and needs no restart.
+   */
+  readonly framed: boolean;
   /** Start a fresh implementation (process or worker); throws SetupError when it cannot. */
   start(timeoutMs: number): void;
   /**

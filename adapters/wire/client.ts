@@ -41,7 +41,8 @@ export class WireImplementation implements Implementation {
   private readonly stepTimeoutMs: number;
   private readonly startTimeoutMs: number;
   private running = false;
-  private nextId = 1;
+  /** The id of the next request: hello is 0, a run's reset is 1, its requests follow. */
+  private nextId = 0;
   private starts = 0;
   /** The answer (or failure) of the gate_table request sent along with the last step. */
   private tableAhead: Answer | Error | undefined;
@@ -77,12 +78,12 @@ export class WireImplementation implements Implementation {
   start(): Instance {
     if (!this.running) this.boot();
     try {
-      this.request({ kind: "reset" }, "reset", this.stepTimeoutMs, true);
+      this.reset();
     } catch (e) {
       // A process that ended after the previous run is replaced once; anything else is this run's failure.
       if (!(e instanceof ImplementationCrash) || this.running) throw e;
       this.boot();
-      this.request({ kind: "reset" }, "reset", this.stepTimeoutMs, true);
+      this.reset();
     }
     return {
       host: (input: HostInput) => this.step("host", input),
@@ -105,7 +106,7 @@ export class WireImplementation implements Implementation {
     this.transport.start(this.startTimeoutMs);
     this.starts++;
     this.running = true;
-    this.nextId = 1;
+    this.nextId = 0;
     const a = this.request({ kind: "hello", protocol: PROTOCOL_VERSION }, "hello", this.startTimeoutMs, true);
     if (a.kind !== "hello") throw new ProtocolError(`answered hello with ${a.kind}`);
     if (a.protocol !== PROTOCOL_VERSION) {
@@ -123,6 +124,12 @@ export class WireImplementation implements Implementation {
    * out with the step's, in one batch (one wake-up of the implementation and of its thread
    * instead of two); its answer waits here for the gateTable() call that follows.
    */
+  /** Every run starts with reset, id 1; ids count the run's requests, so a run reads the same every time. */
+  private reset(): void {
+    this.nextId = 1;
+    this.request({ kind: "reset" }, "reset", this.stepTimeoutMs, true);
+  }
+
   private step(party: Party, input: HostInput | CoreInput): readonly Message[] {
     const what = `the ${party} step ${formatMessage(input)}`;
     const [a, table] = this.batch([{ kind: "step", party, input }, { kind: "gate_table" }], [what, TABLE], this.stepTimeoutMs, false);
@@ -184,8 +191,9 @@ export class WireImplementation implements Implementation {
     try {
       return decodeAnswer(line, request, what);
     } catch (e) {
-      // After a malformed answer the stream cannot be trusted: start afresh next run.
-      if (e instanceof ProtocolError) this.halt();
+      // After a malformed answer a process's output cannot be trusted (a late line would land in
+      // the next run): start afresh next run.
+      if (e instanceof ProtocolError && !this.transport.framed) this.halt();
       if (first || !(e instanceof Error)) throw e;
       return e;
     }
