@@ -8,6 +8,6 @@ export * from "./check.ts";
 export * from "./format.ts";
 export * from "./script.ts";
 export * from "./confirm.ts";
-export * from "./reports/index.ts";
+export * from "./report/index.ts";
 export * from "./minimize.ts";
 export * from "./repro/index.ts";
