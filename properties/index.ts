@@ -11,3 +11,4 @@ export * from "./confirm.ts";
 export * from "./report/index.ts";
 export * from "./minimize.ts";
 export * from "./repro/index.ts";
+export * from "./assert.ts";
