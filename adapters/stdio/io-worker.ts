@@ -9,6 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { forgetPid, killGroup, recordPid } from "../transport/registry.ts";
 import { Replier } from "../transport/reply.ts";
 import { PAYLOAD_BYTES, Status, type Op } from "../transport/status.ts";
+import { groupRunning } from "./group.ts";
 import { StderrTail } from "./stderr-tail.ts";
 
 export interface IoWorkerData {
@@ -28,6 +29,8 @@ if (port === null) throw new Error("io-worker must run in a worker thread");
 
 /** How long to wait for the pipes to drain after the process exited before replying. */
 const DRAIN_MS = 200;
+/** How long to wait for the rest of a process group to die after the leader exited. */
+const GROUP_MS = 2000;
 
 let child: ChildProcess | undefined;
 let exit: { code: number | null; signal: string | null } | undefined;
@@ -67,13 +70,25 @@ function startChild(seq: number): void {
   c.stdout?.on("data", (chunk: string) => onStdout(chunk));
   c.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
   c.once("exit", (code, signal) => {
-    forgetPid(data.registry, pid);
-    // The leader is gone; end whatever else it left in its process group.
+    // The leader is gone; end whatever else it left in its process group, and wait (a little)
+    // until that is gone too, so that "stopped" means nothing of it runs any more.
     killGroup(pid);
+    const started = Date.now();
+    let closed = false;
     let replied = false;
+    let polling = false;
     const report = () => {
-      if (replied) return;
+      if (replied || !closed || polling) return;
+      if (groupRunning(pid) && Date.now() - started < GROUP_MS) {
+        polling = true;
+        setTimeout(() => {
+          polling = false;
+          report();
+        }, 5).unref();
+        return;
+      }
       replied = true;
+      forgetPid(data.registry, pid);
       exit = { code, signal };
       if (child === c) child = undefined;
       const w = waiting;
@@ -81,8 +96,14 @@ function startChild(seq: number): void {
       if (w?.for === "exit") replier.reply(w.seq, Status.stopped, exit);
       else if (w?.for === "lines") replier.reply(w.seq, Status.exited, { ...exit, answered: w.got });
     };
-    c.once("close", report);
-    setTimeout(report, DRAIN_MS).unref();
+    c.once("close", () => {
+      closed = true;
+      report();
+    });
+    setTimeout(() => {
+      closed = true;
+      report();
+    }, DRAIN_MS).unref();
   });
   replier.reply(seq, Status.started, { pid });
 }

@@ -23,7 +23,8 @@ const BOOT = new URL("../transport/boot.mjs", import.meta.url);
 const IO_WORKER = new URL("./io-worker.ts", import.meta.url).href;
 /** Extra time the first start may take: the worker thread loads first. */
 const WORKER_BOOT_MS = 10_000;
-const REAP_MS = 2000;
+/** Longest wait for a killed process group to be gone (the io-worker waits up to 2.2 s). */
+const REAP_MS = 3000;
 const GRACE_MS = 1000;
 
 export class ChildTransport implements Transport {
