@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import type { Implementation, Message } from "../protocol/index.ts";
-import { reference, VARIANTS } from "../reference/index.ts";
+import { CORRECT, reference, VARIANTS } from "../reference/index.ts";
 import { check, commandsArbitrary, conformanceProperty, formatCommandList, replay } from "../properties/index.ts";
 
 describe("the conformance property", () => {
@@ -11,6 +11,10 @@ describe("the conformance property", () => {
 
   test.prop([commandsArbitrary({ maxCommands: 30 })], { numRuns: 200 })("holds for the reference with 1 cell", (cmds) => {
     expect(conformanceProperty(reference, 1)(cmds)).toBe(true);
+  });
+
+  it.each(CORRECT.map((c) => [c.name, c] as const))("holds for the correct design %s (another table layout passes too)", (_name, impl) => {
+    expect(check(impl, { runs: 3000, seed: 11 }).counterexample).toBeUndefined();
   });
 
   it("is deterministic: the same seed gives the same counts and counterexample", () => {
