@@ -119,17 +119,17 @@ export class WireImplementation implements Implementation {
     }
   }
 
-  /**
-   * One step. The harness reads the gate table after every step, so the gate_table request goes
-   * out with the step's, in one batch (one wake-up of the implementation and of its thread
-   * instead of two); its answer waits here for the gateTable() call that follows.
-   */
   /** Every run starts with reset, id 1; ids count the run's requests, so a run reads the same every time. */
   private reset(): void {
     this.nextId = 1;
     this.request({ kind: "reset" }, "reset", this.stepTimeoutMs, true);
   }
 
+  /**
+   * One step. The harness reads the gate table after every step, so the gate_table request goes
+   * out with the step's, in one batch (one wake-up of the implementation and of its thread
+   * instead of two); its answer waits here for the gateTable() call that follows.
+   */
   private step(party: Party, input: HostInput | CoreInput): readonly Message[] {
     const what = `the ${party} step ${formatMessage(input)}`;
     const [a, table] = this.batch([{ kind: "step", party, input }, { kind: "gate_table" }], [what, TABLE], this.stepTimeoutMs, false);
