@@ -2,6 +2,21 @@
  * Adapters: implementations that do not run on the harness thread. Both speak the wire protocol
  * (docs/protocol.md, "Driving an implementation over stdio") and give the harness an ordinary,
  * synchronous `Implementation` whose every step is bounded by a timeout.
+ *
+ * How: the harness is synchronous (HarnessRun, fast-check's modelRun), so an adapter cannot await.
+ * Each transport has a worker thread that does the asynchronous part (owns the child process and
+ * its pipes, or runs the module); the harness thread posts it a batch of request lines and blocks
+ * in `Atomics.wait` on a SharedArrayBuffer until the answers are there or the step timeout passes
+ * (transport/channel.ts). A timeout kills the process group (or terminates the worker), so a step
+ * never blocks longer than the timeout and nothing is left running. Child pids are recorded in a
+ * shared registry (transport/registry.ts) so that the CLI's main thread, which stays free while the
+ * harness runs in its own thread (cli/bin.mjs), can kill them on SIGINT/SIGTERM.
+ *
+ * wire/       the protocol: request/answer types, decoding answers, the client (an Implementation
+ *             over a transport), the server (the protocol for an in-process Implementation)
+ * transport/  the harness↔worker channel, the process registry, the worker bootstrap
+ * stdio/      a child process as a transport (io-worker.ts owns it)
+ * module/     a TypeScript/JavaScript module in a worker thread as a transport
  */
 import { ChildTransport, type ChildOptions } from "./stdio/transport.ts";
 import { ModuleTransport, type ModuleOptions } from "./module/transport.ts";

@@ -8,7 +8,7 @@ import { SetupError } from "../errors.ts";
 import { SyncChannel } from "../transport/channel.ts";
 import { Status, type Op } from "../transport/status.ts";
 import type { Captured, Exchange, Transport } from "../transport/transport.ts";
-import { toExchange } from "../stdio/transport.ts";
+import { toExchange } from "../transport/exchange.ts";
 import type { ModuleWorkerData } from "./module-worker.ts";
 
 const BOOT = new URL("../transport/boot.mjs", import.meta.url);

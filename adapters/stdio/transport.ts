@@ -7,6 +7,7 @@ import { SetupError } from "../errors.ts";
 import { SyncChannel, type Reply } from "../transport/channel.ts";
 import { installExitReaper, killGroup, processRegistry } from "../transport/registry.ts";
 import { Status, type Op } from "../transport/status.ts";
+import { toExchange } from "../transport/exchange.ts";
 import type { Captured, Exchange, Transport } from "../transport/transport.ts";
 import type { IoWorkerData } from "./io-worker.ts";
 
@@ -107,25 +108,3 @@ export class ChildTransport implements Transport {
     this.worker = undefined;
   }
 }
-
-/** Map a worker reply to the outcome of an exchange. */
-export function toExchange(r: Reply): Exchange {
-  switch (r.status) {
-    case "timeout":
-      return { kind: "timeout" };
-    case Status.line:
-      return { kind: "lines", lines: r.payload.split("\n") };
-    case Status.unsolicited:
-      return { kind: "unsolicited", line: r.payload };
-    case Status.tooLong:
-      return { kind: "too-long", bytes: (JSON.parse(r.payload) as { bytes: number }).bytes };
-    case Status.exited:
-    case Status.stopped: {
-      const e = JSON.parse(r.payload) as { code: number | null; signal: string | null; answered?: string[] };
-      return { kind: "exited", code: e.code, signal: e.signal, answered: e.answered ?? [] };
-    }
-    default:
-      return { kind: "exited", code: null, signal: `an unexpected adapter reply (${r.status})`, answered: [] };
-  }
-}
-
