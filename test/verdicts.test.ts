@@ -105,6 +105,18 @@ describe("verdicts of an implementation over stdio (python fixtures)", () => {
     await c.more?.(g);
   });
 
+  it("a step that is slow once is a timeout, though it does not recur on replay", () => {
+    const pidfile = join(scratch, "slow-once.pids");
+    const impl = stdioImplementation(`PIDFILE=${pidfile} ${PY} ${FIXTURE} slow-once`, { stepTimeoutMs: 300 });
+    try {
+      const f = check(impl, { runs: 10, maxCommands: 3, seed: 1 }).counterexample?.failure;
+      expect(f?.verdict).toBe("timeout");
+      expect(f).toMatchObject({ message: expect.stringMatching(/within 300 ms; .*\(it did not time out again in two replays: the step is sometimes slower than the timeout\)$/) });
+    } finally {
+      impl.dispose();
+    }
+  });
+
   it("kills the whole process group: a grandchild that outlives end of input is gone too", () => {
     const pidfile = join(scratch, "grandchild.pids");
     const impl = stdioImplementation(`PIDFILE=${pidfile} ${PY} ${FIXTURE} grandchild`);
