@@ -34,3 +34,13 @@ export function reportTargets(raw: unknown, kinds: readonly string[]): { kind: s
     return { kind: m[1] as string, file: m[2] as string };
   });
 }
+
+/** A positive duration in seconds (decimals allowed: `0.5`), returned in ms; or the default. */
+export function secondsOption(values: Record<string, unknown>, name: string, fallbackMs: number | undefined): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return fallbackMs;
+  if (typeof raw !== "string" || !/^\d+(\.\d+)?$/.test(raw)) throw new UsageError(`--${name} expects seconds (e.g. 2 or 0.5), got ${JSON.stringify(raw)}`);
+  const ms = Math.round(Number(raw) * 1000);
+  if (ms <= 0) throw new UsageError(`--${name} must be more than 0 seconds, got ${raw}`);
+  return ms;
+}

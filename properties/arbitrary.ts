@@ -11,12 +11,14 @@ import type { HarnessRun } from "./run.ts";
 /** What fast-check's model runner passes around: the one live run (model and real at once). */
 export interface Box {
   readonly run: HarnessRun;
+  /** When true, no further command runs (the check's budget is spent). */
+  readonly stop?: () => boolean;
 }
 
 export class HarnessCommand implements fc.Command<Box, Box> {
   constructor(readonly data: Command) {}
   check(m: Readonly<Box>): boolean {
-    return m.run.canApply(this.data);
+    return m.stop?.() !== true && m.run.canApply(this.data);
   }
   run(m: Box): void {
     m.run.apply(this.data);

@@ -7,5 +7,8 @@ export * from "./replay.ts";
 export * from "./check.ts";
 export * from "./format.ts";
 export * from "./script.ts";
+export * from "./confirm.ts";
+export * from "./report/index.ts";
 export * from "./minimize.ts";
 export * from "./repro/index.ts";
+export * from "./assert.ts";
