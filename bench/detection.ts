@@ -48,6 +48,8 @@ function stamped(impl: Implementation, stamps: number[]): Implementation {
       stamps.push(cpuMs());
       return impl.start();
     },
+    ...(impl.diagnostics !== undefined ? { diagnostics: () => impl.diagnostics?.() ?? { stderr: "", stderrDropped: 0, starts: 0 } } : {}),
+    ...(impl.dispose !== undefined ? { dispose: () => impl.dispose?.() } : {}),
   };
 }
 

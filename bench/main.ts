@@ -8,9 +8,11 @@
  * Times are CPU time of this process (user + system), steadier than wall time on a shared
  * machine; throughput is compared only side by side within this run.
  */
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, platform, release } from "node:os";
 import { parseArgs } from "node:util";
+import { stdioImplementation } from "../adapters/index.ts";
 import { DEFAULT_RUNS } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { reference, VARIANTS } from "../reference/index.ts";
@@ -20,9 +22,11 @@ import { lastMutationRun, MUTATION_REPORT } from "./mutation.ts";
 import { max, median } from "./stats.ts";
 import { STRATEGIES } from "./strategies.ts";
 import { markdownTable, ms, plainTable, rate, type Row } from "./table.ts";
-import { measureThroughput, type ThroughputResult } from "./throughput.ts";
+import { measureOutOfProcess, measureThroughput, type OutOfProcessResult, type ThroughputResult } from "./throughput.ts";
 
 const BUDGET = DEFAULT_RUNS;
+/** Runs through the Python example over stdio (each step is a round trip to a child process). */
+const STDIO_RUNS = 300;
 
 function defined<T>(xs: readonly (T | undefined)[]): T[] {
   return xs.filter((x): x is T => x !== undefined);
@@ -75,8 +79,29 @@ function throughputRows(t: ThroughputResult): Row[] {
       goal: "harness ≤ 2× bare",
       met: t.slowdown <= 2 ? "yes" : "no",
     },
-    { section: "3 throughput", subject: "stdio, Python example", figures: "not measured: the stdio adapter and the Python example are not on main yet (issue 4)", goal: "-", met: "gap" },
   ];
+}
+
+function stdioRow(o: OutOfProcessResult | string): Row {
+  const subject = "stdio, Python example";
+  if (typeof o === "string") return { section: "3 throughput", subject, figures: `not measured: ${o}`, goal: "-", met: "gap" };
+  return {
+    section: "3 throughput",
+    subject,
+    figures: `${rate(o.stepsPerSecond)} steps/s wall clock (${o.runs} runs, ${o.steps} steps); in-process reference on the same runs ${rate(o.inProcessStepsPerSecond)} steps/s, ${(o.inProcessStepsPerSecond / o.stepsPerSecond).toFixed(0)}× faster`,
+    goal: "-",
+    met: "",
+  };
+}
+
+function pythonExample(runs: number): OutOfProcessResult | string {
+  let python: string;
+  try {
+    python = execFileSync("python3", ["-c", "import sys; print(sys.executable)"]).toString().trim();
+  } catch {
+    return "python3 is not installed";
+  }
+  return measureOutOfProcess("python example", () => stdioImplementation(`${python} examples/python/cellgate_impl.py`), runs);
 }
 
 function exhaustiveRows(): Row[] {
@@ -131,6 +156,7 @@ function main(): void {
     details.push(...seedDetails(d), `Shortest counterexample found by the search (${min.length ?? "-"} commands): ${min.labels.join(" → ")}`, "");
   }
   rows.push(...throughputRows(measureThroughput(reference, { rounds })));
+  rows.push(stdioRow(pythonExample(STDIO_RUNS)));
   rows.push(...exhaustiveRows());
   rows.push(mutationRow());
 

@@ -6,6 +6,7 @@
  * figure that matters is their ratio.
  */
 import type { Implementation } from "../protocol/index.ts";
+import { reference } from "../reference/index.ts";
 import { check } from "../properties/index.ts";
 import { bareLoop } from "./bare.ts";
 import { median, timed } from "./stats.ts";
@@ -76,4 +77,31 @@ export function measureThroughput(impl: Implementation, options: ThroughputOptio
     harnessStepsPerRun: harnessSteps / (rounds * runs),
     bareStepsPerRun: bareSteps / (rounds * runs),
   };
+}
+
+export interface OutOfProcessResult {
+  readonly label: string;
+  readonly runs: number;
+  readonly steps: number;
+  /** Wall-clock steps per second (the child's time is not this process's CPU time). */
+  readonly stepsPerSecond: number;
+  /** The same runs on the harness thread against the reference, wall clock, right before. */
+  readonly inProcessStepsPerSecond: number;
+}
+
+/**
+ * Out-of-process throughput: `open()` gives an implementation behind an adapter (the Python
+ * example over stdio); the same seed and runs go through it and through the in-process reference,
+ * one after the other, wall clock.
+ */
+export function measureOutOfProcess(label: string, open: () => Implementation, runs: number): OutOfProcessResult {
+  const local = timed(() => check(reference, { runs, seed: 1 }));
+  const impl = open();
+  try {
+    const { value, ms } = timed(() => check(impl, { runs, seed: 1 }));
+    if (value.counterexample !== undefined) throw new Error(`${label} failed the check: ${value.counterexample.failure.verdict}`);
+    return { label, runs, steps: value.stats.steps, stepsPerSecond: (value.stats.steps / ms) * 1000, inProcessStepsPerSecond: (local.value.stats.steps / local.ms) * 1000 };
+  } finally {
+    impl.dispose?.();
+  }
 }
