@@ -1,5 +1,6 @@
 /** Argument parsing shared by the cellgate commands: strict, with one-line errors. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { isStrategy, STRATEGIES, type StrategyName } from "../properties/strategy.ts";
 import { UsageError } from "./errors.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -33,4 +34,18 @@ export function reportTargets(raw: unknown, kinds: readonly string[]): { kind: s
     }
     return { kind: m[1] as string, file: m[2] as string };
   });
+}
+
+/** `--cells K`: 1 to 9 (cell ids are c1..c9). */
+export function cellsOption(values: Record<string, unknown>, fallback: number): number {
+  const cells = intOption(values, "cells", fallback, 1);
+  if (cells > 9) throw new UsageError(`--cells must be at most 9, got ${cells}`);
+  return cells;
+}
+
+/** `--strategy uniform|swarm|pct` (default uniform). */
+export function strategyOption(raw: unknown): StrategyName {
+  if (raw === undefined) return "uniform";
+  if (typeof raw !== "string" || !isStrategy(raw)) throw new UsageError(`--strategy expects ${STRATEGIES.join(", ")}, got ${JSON.stringify(raw)}`);
+  return raw;
 }

@@ -1,11 +1,11 @@
 /** `cellgate check`: run the conformance property against one implementation. */
 import { writeFileSync } from "node:fs";
 import { check, formatCommandList, formatFailure, formatSummary, type CheckResult } from "../properties/index.ts";
-import { intOption, parse, reportTargets } from "./args.ts";
+import { cellsOption, intOption, parse, reportTargets, strategyOption } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { resolveImplementation } from "./impl.ts";
 
-export const CHECK_USAGE = `usage: cellgate check [--impl NAME] [--runs N] [--seed S] [--cells K] [--max-commands N] [--report json:FILE]`;
+export const CHECK_USAGE = `usage: cellgate check [--impl NAME] [--runs N] [--seed S] [--cells K] [--max-commands N] [--strategy uniform|swarm|pct] [--pct-depth D] [--report json:FILE]`;
 
 export function checkCommand(args: readonly string[]): number {
   const v = parse(args, {
@@ -14,6 +14,8 @@ export function checkCommand(args: readonly string[]): number {
     seed: { type: "string" },
     cells: { type: "string" },
     "max-commands": { type: "string" },
+    strategy: { type: "string" },
+    "pct-depth": { type: "string" },
     report: { type: "string", multiple: true },
     help: { type: "boolean", short: "h" },
   });
@@ -25,13 +27,16 @@ export function checkCommand(args: readonly string[]): number {
   const impl = resolveImplementation(v.impl as string | undefined);
   const runs = intOption(v, "runs", 1000, 1);
   const seed = intOption(v, "seed", 1);
-  const cells = intOption(v, "cells", 3, 1);
-  if (cells > 9) throw new UsageError(`--cells must be at most 9, got ${cells}`);
+  const cells = cellsOption(v, 3);
   const maxCommands = intOption(v, "max-commands", 60, 1);
+  const strategy = strategyOption(v.strategy);
+  const pctDepth = intOption(v, "pct-depth", 3, 1);
   const reports = reportTargets(v.report, ["json"]);
 
-  const result = check(impl, { runs, seed, cells, maxCommands });
+  const result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth });
+  const strategyArgs = strategy === "uniform" ? "" : ` --strategy ${strategy}${strategy === "pct" ? ` --pct-depth ${pctDepth}` : ""}`;
   for (const line of formatSummary(result)) console.log(line);
+  if (strategy !== "uniform") console.log(`strategy: ${strategy}${strategy === "pct" ? ` (depth ${pctDepth})` : ""}`);
   const ce = result.counterexample;
   if (ce === undefined) {
     console.log(`verdict: conforms (${result.stats.runs} runs, no invariant violated)`);
@@ -39,7 +44,7 @@ export function checkCommand(args: readonly string[]): number {
     console.log(`verdict: ${ce.failure.verdict} after ${result.stats.runs} runs; shrunk counterexample (${ce.commands.length} commands):`);
     for (const line of formatCommandList(ce.labels, ce.replay.trace, ce.failure)) console.log(line);
     for (const line of formatFailure(ce.failure)) console.log(line);
-    console.log(`replay: cellgate check --impl ${impl.name} --seed ${seed} --cells ${cells} (path ${ce.path}, replayPath ${ce.replayPath ?? "-"})`);
+    console.log(`replay: cellgate check --impl ${impl.name} --seed ${seed} --cells ${cells}${strategyArgs} (path ${ce.path}, replayPath ${ce.replayPath ?? "-"})`);
   }
   for (const r of reports) writeFileSync(r.file, JSON.stringify(jsonReport(result), null, 2) + "\n");
   return ce === undefined ? EXIT.conforms : EXIT.fails;

@@ -7,8 +7,11 @@ import type { Implementation } from "../protocol/index.ts";
 import { commandsArbitrary, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
 import type { Command, CommandKind } from "./commands.ts";
 import { ORDERINGS, type Ordering } from "./orderings.ts";
+import { stateHash } from "./abstract-state.ts";
+import { zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
 import { replay, type ReplayResult } from "./replay.ts";
-import { HarnessRun, type Failure } from "./run.ts";
+import { HarnessRun, type Failure, type RunOptions } from "./run.ts";
+import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "./strategy.ts";
 
 export interface CheckOptions {
   readonly runs?: number;
@@ -19,6 +22,12 @@ export interface CheckOptions {
   /** Replay one recorded case: fast-check path plus the command replayPath. */
   readonly path?: string;
   readonly replayPath?: string;
+  /** Scheduling strategy (default uniform); see strategy.ts. */
+  readonly strategy?: StrategyName;
+  /** PCT's bug depth (default 3). */
+  readonly pctDepth?: number;
+  /** When given, receives the hash of every abstract state the runs reach (not the shrinking runs). */
+  readonly states?: Set<string>;
 }
 
 export interface Counterexample {
@@ -29,6 +38,8 @@ export interface Counterexample {
   readonly path: string;
   readonly replayPath: string | undefined;
   readonly shrinks: number;
+  /** The failing run's strategy parameters (the commands above are already the ones it chose). */
+  readonly strategy: StrategyParams;
 }
 
 export interface CheckStats {
@@ -40,12 +51,15 @@ export interface CheckStats {
   /** Runs in which each ordering was hit at least once. */
   orderingRuns: Record<Ordering, number>;
   executed: Record<CommandKind, number>;
+  /** How often each invariant had something to judge. */
+  invariantChecks: InvariantCounts;
 }
 
 export interface CheckResult {
   readonly implementation: string;
   readonly seed: number;
   readonly cells: number;
+  readonly strategy: StrategyName;
   readonly stats: CheckStats;
   readonly counterexample: Counterexample | undefined;
   readonly durationMs: number;
@@ -60,6 +74,7 @@ export function emptyStats(): CheckStats {
     orderings: zero(ORDERINGS),
     orderingRuns: zero(ORDERINGS),
     executed: zero(["create", "yield", "complete", "terminate", "observe", "observe-cancel", "ready", "shutdown", "deliver"] as const),
+    invariantChecks: zeroInvariantCounts(),
   };
 }
 
@@ -72,56 +87,102 @@ export function addRun(stats: CheckStats, run: HarnessRun): void {
     if (run.orderings[o] > 0) stats.orderingRuns[o]++;
   }
   for (const k of Object.keys(stats.executed) as CommandKind[]) stats.executed[k] += run.executed[k];
+  for (const k of Object.keys(stats.invariantChecks) as (keyof InvariantCounts)[]) stats.invariantChecks[k] += run.invariantChecks[k];
 }
 
 /** The property itself, for fc.check / fc.assert / test.prop: true when the run conforms. */
-export function conformanceProperty(impl: Implementation, cells: number, onRun?: (run: HarnessRun) => void) {
-  return (cmds: Iterable<fc.Command<Box, Box>>): boolean => {
-    const run = new HarnessRun(impl, { cells });
-    try {
-      if (run.failure === undefined) {
-        fc.modelRun(() => ({ model: { run }, real: { run } }), cmds);
-        run.drain();
-      }
-    } finally {
-      run.close();
+export function conformanceProperty(impl: Implementation, cells: number, onRun?: (run: HarnessRun) => void, runOptions: RunOptions = {}) {
+  return (cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, undefined, onRun, runOptions);
+}
+
+/** The property under a strategy: the run's parameters come first in the generated value. */
+export function strategyProperty(impl: Implementation, cells: number, onRun?: (run: HarnessRun) => void, runOptions: RunOptions = {}) {
+  return (params: StrategyParams, cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, new Scheduler(params), onRun, runOptions);
+}
+
+function runConforms(
+  impl: Implementation,
+  cells: number,
+  cmds: Iterable<fc.Command<Box, Box>>,
+  scheduler: Scheduler | undefined,
+  onRun: ((run: HarnessRun) => void) | undefined,
+  runOptions: RunOptions,
+): boolean {
+  const run = new HarnessRun(impl, { ...runOptions, cells });
+  try {
+    if (run.failure === undefined) {
+      const box: Box = scheduler === undefined ? { run } : { run, scheduler };
+      fc.modelRun(() => ({ model: box, real: box }), cmds);
+      run.drain();
     }
-    onRun?.(run);
-    return run.failure === undefined;
-  };
+  } finally {
+    run.close();
+  }
+  onRun?.(run);
+  return run.failure === undefined;
+}
+
+/** The commands a run under `params` executed for the commands fast-check ran (pct rewrites deliveries). */
+export function effectiveCommands(impl: Implementation, cells: number, params: StrategyParams, ran: readonly Command[]): Command[] {
+  if (params.strategy !== "pct") return [...ran];
+  const run = new HarnessRun(impl, { cells });
+  const scheduler = new Scheduler(params);
+  const out: Command[] = [];
+  try {
+    for (const cmd of ran) {
+      if (run.failure !== undefined) break;
+      if (!scheduler.allows(cmd) || !run.canApply(cmd)) continue;
+      const e = scheduler.effective(run, cmd);
+      out.push(e);
+      run.apply(e);
+    }
+  } finally {
+    run.close();
+  }
+  return out;
 }
 
 export function check(impl: Implementation, options: CheckOptions = {}): CheckResult {
   const cells = options.cells ?? 3;
   const seed = options.seed ?? 42;
+  const maxCommands = options.maxCommands ?? 60;
+  const strategy = options.strategy ?? "uniform";
   const stats = emptyStats();
   let failed = false;
   let shrinks = 0;
   const started = performance.now();
-  const property = conformanceProperty(impl, cells, (run) => {
+  const onRun = (run: HarnessRun): void => {
     if (failed) {
       if (run.failure !== undefined) shrinks++;
       return;
     }
     addRun(stats, run);
     if (run.failure !== undefined) failed = true;
-  });
+  };
+  const sink = options.states;
+  const runOptions: RunOptions = sink === undefined ? {} : { onStep: (run) => void (failed || sink.add(stateHash(run))) };
   const arb = commandsArbitrary({
-    maxCommands: options.maxCommands ?? 60,
+    maxCommands,
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
   });
-  const params: fc.Parameters<[Iterable<fc.Command<Box, Box>>]> = {
+  const params = {
     numRuns: options.runs ?? 1000,
     seed,
     ...(options.path !== undefined ? { path: options.path, endOnFailure: true } : {}),
   };
-  const out = fc.check(fc.property(arb, property), params);
+  // Uniform keeps the one-arbitrary property, so a seed gives exactly what it always gave.
+  const out =
+    strategy === "uniform"
+      ? fc.check(fc.property(arb, conformanceProperty(impl, cells, onRun, runOptions)), params)
+      : fc.check(fc.property(strategyArbitrary(strategy, { cells, maxCommands, ...(options.pctDepth !== undefined ? { pctDepth: options.pctDepth } : {}) }), arb, strategyProperty(impl, cells, onRun, runOptions)), params);
   const durationMs = performance.now() - started;
   let counterexample: Counterexample | undefined;
   if (out.failed && out.counterexample !== null) {
-    const cmds = out.counterexample[0];
-    const commands = ranCommands(cmds);
+    const value = out.counterexample as unknown[];
+    const runParams: StrategyParams = strategy === "uniform" ? { strategy: "uniform" } : (value[0] as StrategyParams);
+    const cmds = value[value.length - 1];
+    const commands = effectiveCommands(impl, cells, runParams, ranCommands(cmds as Iterable<unknown>));
     const again = replay(impl, commands, { cells });
     if (again.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
     counterexample = {
@@ -132,9 +193,10 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
       path: out.counterexamplePath ?? "",
       replayPath: replayPathOf(cmds),
       shrinks,
+      strategy: runParams,
     };
   } else if (out.failed) {
     throw new Error(`fast-check failed without a counterexample: ${String(out.errorInstance ?? "")}`);
   }
-  return { implementation: impl.name, seed, cells, stats, counterexample, durationMs };
+  return { implementation: impl.name, seed, cells, strategy, stats, counterexample, durationMs };
 }

@@ -27,6 +27,18 @@ interface CoreCell {
   userTerminates: Set<ReqId>;
 }
 
+export interface CoreCellSnapshot {
+  readonly ready: boolean;
+  readonly initialObs: ReqId | null;
+  readonly initialDone: boolean;
+  readonly waiting: readonly ReqId[];
+  readonly userTerminates: readonly ReqId[];
+}
+export interface CoreSnapshot {
+  readonly gates: readonly (readonly [CellId, GateKind])[];
+  readonly cells: readonly (readonly [CellId, CoreCellSnapshot])[];
+}
+
 export class Core {
   protected readonly gates = new Map<CellId, GateKind>();
   protected readonly cells = new Map<CellId, CoreCell>();
@@ -101,6 +113,43 @@ export class Core {
         assertNever(input);
     }
     return out;
+  }
+
+  /**
+   * The whole Core state as JSON (request ids are the only numbers); see Instance.snapshot. The
+   * initial observation's id is left out once it is settled: no later input can mention it.
+   */
+  snapshot(): CoreSnapshot {
+    const cells: [CellId, CoreCellSnapshot][] = [];
+    for (const [cell, c] of this.cells) {
+      cells.push([
+        cell,
+        {
+          ready: c.ready,
+          initialObs: c.initialDone ? null : (c.initialObs ?? null),
+          initialDone: c.initialDone,
+          waiting: [...c.waiting].sort((a, b) => a - b),
+          userTerminates: [...c.userTerminates].sort((a, b) => a - b),
+        },
+      ]);
+    }
+    return { gates: [...this.gates], cells };
+  }
+
+  /** Put this Core into a snapshot's state (the inverse of `snapshot`). */
+  restore(s: CoreSnapshot): void {
+    this.gates.clear();
+    for (const [cell, kind] of s.gates) this.gates.set(cell, kind);
+    this.cells.clear();
+    for (const [cell, c] of s.cells) {
+      this.cells.set(cell, {
+        ready: c.ready,
+        initialObs: c.initialObs ?? undefined,
+        initialDone: c.initialDone,
+        waiting: new Set(c.waiting),
+        userTerminates: new Set(c.userTerminates),
+      });
+    }
   }
 
   gateTable(): GateEntry[] {

@@ -31,6 +31,12 @@ export interface HostCell {
   closedSent: boolean;
 }
 
+export type HostCellSnapshot = Omit<HostCell, "observer"> & { readonly observer: ReqId | null };
+export interface HostSnapshot {
+  readonly shutDown: boolean;
+  readonly cells: readonly (readonly [CellId, HostCellSnapshot])[];
+}
+
 export class Host {
   protected readonly cells = new Map<CellId, HostCell>();
   protected shutDown = false;
@@ -72,6 +78,20 @@ export class Host {
         assertNever(input);
     }
     return out;
+  }
+
+  /** The whole Host state as JSON (request ids are the only numbers); see Instance.snapshot. */
+  snapshot(): HostSnapshot {
+    const cells: [CellId, HostCellSnapshot][] = [];
+    for (const [cell, c] of this.cells) cells.push([cell, { ...c, observer: c.observer ?? null, terminators: [...c.terminators] }]);
+    return { shutDown: this.shutDown, cells };
+  }
+
+  /** Put this Host into a snapshot's state (the inverse of `snapshot`). */
+  restore(s: HostSnapshot): void {
+    this.shutDown = s.shutDown;
+    this.cells.clear();
+    for (const [cell, c] of s.cells) this.cells.set(cell, { ...c, observer: c.observer ?? undefined, terminators: [...c.terminators] });
   }
 
   protected live(cell: CellId): HostCell | undefined {

@@ -1,6 +1,6 @@
 import type { Implementation, Instance } from "../protocol/index.ts";
-import { Core } from "./core.ts";
-import { Host } from "./host.ts";
+import { Core, type CoreSnapshot } from "./core.ts";
+import { Host, type HostSnapshot } from "./host.ts";
 
 /** Build an in-process implementation from a Host and a Core class (the reference or a variant). */
 export function implementation(
@@ -19,6 +19,12 @@ export function implementation(
         host: (input) => host.step(input),
         core: (input) => core.step(input),
         gateTable: () => core.gateTable(),
+        snapshot: () => ({ host: host.snapshot(), core: core.snapshot() }),
+        restore: (s) => {
+          const snap = s as { host: HostSnapshot; core: CoreSnapshot };
+          host.restore(snap.host);
+          core.restore(snap.core);
+        },
       };
     },
   };
