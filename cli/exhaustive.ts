@@ -3,14 +3,15 @@
  * depth, deduplicating states; reports the size of the space, or the shortest counterexample.
  */
 import { writeFileSync } from "node:fs";
-import { exhaustive, formatCommandList, formatFailure, ORDERINGS, type Dedupe, type ExhaustiveResult } from "../properties/index.ts";
+import { join } from "node:path";
+import { buildRepro, exhaustive, formatCommandList, formatFailure, ORDERINGS, writeRepro, type Dedupe, type ExhaustiveResult } from "../properties/index.ts";
 import { cellsOption, intOption, parse, reportTargets } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { resolveImplementation } from "./impl.ts";
 
 export const EXHAUSTIVE_USAGE =
   "usage: cellgate exhaustive [--impl NAME] [--cells K] [--depth D] [--requests R|unbounded] [--dedupe snapshot|table|off]\n" +
-  "                           [--time SECONDS] [--report json:FILE]";
+  "                           [--time SECONDS] [--report json:FILE] [--out DIR]";
 
 const DEDUPES: readonly Dedupe[] = ["snapshot", "table", "off"];
 
@@ -23,6 +24,7 @@ export function exhaustiveCommand(args: readonly string[]): number {
     dedupe: { type: "string" },
     time: { type: "string" },
     report: { type: "string", multiple: true },
+    out: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (v.help === true) {
@@ -51,6 +53,13 @@ export function exhaustiveCommand(args: readonly string[]): number {
     onLevel: (l) => process.stderr.write(`exhaustive: depth ${l.depth}: ${l.states} new states, ${l.transitions} transitions, ${(l.elapsedMs / 1000).toFixed(1)} s\n`),
   });
   for (const line of exhaustiveLines(r)) console.log(line);
+  const ce = r.counterexample;
+  if (ce !== undefined) {
+    const dir = typeof v.out === "string" ? v.out : join("cellgate-repro", `${impl.name.replace(/[^A-Za-z0-9._-]+/g, "_")}-exhaustive`);
+    writeRepro(dir, buildRepro({ implementation: impl.name, seed: null, cells, result: ce.replay }));
+    console.log(`repro written to ${dir}/ (repro.json, repro.test.ts, trace.mmd, report.md)`);
+    console.log(`replay: npx cellgate replay ${dir}/repro.json`);
+  }
   for (const t of reports) writeFileSync(t.file, JSON.stringify(exhaustiveJson(r), null, 2) + "\n");
   return r.counterexample === undefined ? EXIT.conforms : EXIT.fails;
 }

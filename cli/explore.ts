@@ -3,8 +3,11 @@
  * progress, a coverage report at the end, and an optional coverage gate.
  */
 import { writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { Implementation } from "../protocol/index.ts";
+import { buildRepro, DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, defaultReproDir, replay, writeRepro } from "../properties/index.ts";
 import { judgeCoverage, parseRequirement, type Requirement, type RequirementResult } from "../properties/coverage.ts";
-import { describeSeeds, formatCoverage, formatRequirements, reportMarkdown } from "../properties/coverage-format.ts";
+import { describeSeeds, formatCoverage, formatRequirements, exploreMarkdown } from "../properties/coverage-format.ts";
 import { parseShard, type ExploreSettings, type FoundCounterexample, type Shard } from "../properties/explore.ts";
 import { reportToJson, type ExploreReport } from "../properties/explore-report.ts";
 import { cellsOption, intOption, parse, reportTargets, strategyOption } from "./args.ts";
@@ -16,7 +19,7 @@ import { ProgressLine } from "./progress.ts";
 export const EXPLORE_USAGE =
   "usage: cellgate explore [--impl NAME] [--runs N | --time SECONDS] [--seed S] [--batch N] [--cells K] [--max-commands N]\n" +
   "                        [--strategy uniform|swarm|pct] [--pct-depth D] [--workers N] [--shard i/n]\n" +
-  "                        [--report json:FILE|md:FILE] [--min-coverage NAME=N]... [--progress-every SECONDS]";
+  "                        [--report json:FILE|md:FILE] [--min-coverage NAME=N]... [--out DIR] [--progress-every SECONDS]";
 
 export async function exploreCommand(args: readonly string[]): Promise<number> {
   const v = parse(args, {
@@ -33,6 +36,7 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
     shard: { type: "string" },
     report: { type: "string", multiple: true },
     "min-coverage": { type: "string", multiple: true },
+    out: { type: "string" },
     "progress-every": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
@@ -44,11 +48,11 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
   const implSpec = (v.impl as string | undefined) ?? "reference";
   const impl = resolveImplementation(implSpec);
   const time = v.time === undefined ? undefined : intOption(v, "time", 0, 1);
-  const runs = v.runs === undefined && time === undefined ? 10_000 : v.runs === undefined ? undefined : intOption(v, "runs", 0, 1);
+  const runs = v.runs === undefined && time === undefined ? DEFAULT_RUNS : v.runs === undefined ? undefined : intOption(v, "runs", 0, 1);
   const settings: ExploreSettings = {
     implementation: impl.name,
     cells: cellsOption(v, 3),
-    maxCommands: intOption(v, "max-commands", 60, 1),
+    maxCommands: intOption(v, "max-commands", DEFAULT_MAX_COMMANDS, 1),
     strategy: strategyOption(v.strategy),
     pctDepth: intOption(v, "pct-depth", 3, 1),
     batch: intOption(v, "batch", 100, 1),
@@ -74,11 +78,12 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
   for (const line of exploreSummary(report, shard, workers)) console.log(line);
   for (const line of formatCoverage(report.coverage)) console.log(line);
   for (const line of formatCounterexamples(report)) console.log(line);
+  for (const line of writeRepros(impl, report, typeof v.out === "string" ? v.out : undefined)) console.log(line);
   for (const line of formatRequirements(judged)) console.log(line);
   const verdict = exploreVerdict(report, judged);
   console.log(verdict.line);
   for (const r of reports) {
-    const text = r.kind === "json" ? JSON.stringify(reportToJson(report), null, 1) + "\n" : reportMarkdown(report, judged);
+    const text = r.kind === "json" ? JSON.stringify(reportToJson(report), null, 1) + "\n" : exploreMarkdown(report, judged);
     writeFileSync(r.file, text);
   }
   return verdict.exit;
@@ -116,17 +121,37 @@ export function formatCounterexamples(r: ExploreReport, full = 3): string[] {
       lines.push(`counterexample ${i + 1}: seed ${ce.seed}${also}, ${ce.length} commands, violates ${ce.invariant}`);
       return;
     }
-    lines.push(`counterexample ${i + 1}: seed ${ce.seed}${also}, ${ce.length} commands:`);
-    ce.labels.forEach((l, j) => lines.push(`${String(j + 1).padStart(3)}. ${l}`));
-    if (ce.drain.length > 0) {
-      lines.push("     then the end-of-run drain:");
-      for (const l of ce.drain) lines.push(`       ${l}`);
-    }
-    lines.push(...ce.message);
+    lines.push(`counterexample ${i + 1}: seed ${ce.seed}${also}, ${ce.length} commands:`, ...ce.printed);
     const runs = r.seeds.find((t) => t.seed === ce.seed)?.runs ?? s.batch;
     const strategy = s.strategy === "uniform" ? "" : ` --strategy ${s.strategy}${s.strategy === "pct" ? ` --pct-depth ${s.pctDepth}` : ""}`;
     lines.push(`replay: cellgate check --impl ${s.implementation} --seed ${ce.seed} --runs ${runs} --cells ${s.cells} --max-commands ${s.maxCommands}${strategy}`);
   });
+  return lines;
+}
+
+/** The most repro directories one exploration writes (one per distinct counterexample). */
+const MAX_REPROS = 10;
+
+/**
+ * A repro directory (as `check` writes) for each distinct counterexample, shortest first:
+ * `DIR/<impl>-<seed>/` (DIR defaults to ./cellgate-repro).
+ */
+function writeRepros(impl: Implementation, r: ExploreReport, out: string | undefined): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  const distinct = [...r.counterexamples].sort((a, b) => a.length - b.length || a.seed - b.seed).filter((ce) => {
+    const key = ce.labels.join("\n");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  for (const ce of distinct.slice(0, MAX_REPROS)) {
+    const result = replay(impl, ce.commands, { cells: r.settings.cells });
+    if (result.failure === undefined) continue;
+    const dir = join(out ?? "cellgate-repro", basename(defaultReproDir(impl.name, ce.seed)));
+    writeRepro(dir, buildRepro({ implementation: impl.name, seed: ce.seed, cells: r.settings.cells, result }));
+    lines.push(`repro written to ${dir}/`);
+  }
   return lines;
 }
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { judgeCoverage } from "../properties/coverage.ts";
-import { formatCoverage, formatRequirements, reportMarkdown } from "../properties/coverage-format.ts";
+import { formatCoverage, formatRequirements, exploreMarkdown } from "../properties/coverage-format.ts";
 import { mergeReports, reportFromJson, reportToJson, type ExploreReport } from "../properties/explore-report.ts";
 import { parse, reportTargets } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
@@ -40,7 +40,7 @@ export function mergeCommand(args: readonly string[]): number {
   const verdict = exploreVerdict(report, judged);
   console.log(verdict.line);
   for (const t of targets) {
-    writeFileSync(t.file, t.kind === "json" ? JSON.stringify(reportToJson(report), null, 1) + "\n" : reportMarkdown(report, judged));
+    writeFileSync(t.file, t.kind === "json" ? JSON.stringify(reportToJson(report), null, 1) + "\n" : exploreMarkdown(report, judged));
   }
   return verdict.exit;
 }

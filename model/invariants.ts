@@ -41,6 +41,10 @@ export interface Violation {
   readonly message: string;
 }
 
+function article(kind: string): string {
+  return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
+}
+
 function v(invariant: InvariantName, cell: string | undefined, expected: string, actual: string, message: string): Violation {
   return cell === undefined ? { invariant, expected, actual, message } : { invariant, cell, expected, actual, message };
 }
@@ -171,7 +175,7 @@ export function noGateLeak(state: ModelState, table: readonly GateRow[]): Violat
     if (may.has(row.cell)) continue;
     const c = state.cells.get(row.cell);
     const why = c === undefined ? "Core never created it" : c.admission === "rejected" ? "its create was rejected" : "it is closed, ready, and no consumer waits";
-    out.push(v("no-gate-leak", row.cell, `no entry for ${row.cell} (${why})`, `${row.cell}: ${row.kind}`, `gate leak: ${row.cell} still has a ${row.kind} entry though ${why}`));
+    out.push(v("no-gate-leak", row.cell, `no entry for ${row.cell} (${why})`, `${row.cell}: ${row.kind}`, `gate leak: ${row.cell} still has ${article(row.kind)} entry though ${why}`));
   }
   return out;
 }
@@ -193,7 +197,7 @@ export function noReopen(state: ModelState, table: readonly GateRow[]): Violatio
   for (const row of table) {
     const c = state.cells.get(row.cell);
     if (c?.goneAfterClose === true) {
-      out.push(v("no-reopen", row.cell, `no entry for ${row.cell} ever again`, `${row.cell}: ${row.kind}`, `${row.cell} reopened: a ${row.kind} entry came back after it was closed and removed`));
+      out.push(v("no-reopen", row.cell, `no entry for ${row.cell} ever again`, `${row.cell}: ${row.kind}`, `${row.cell} reopened: ${article(row.kind)} entry came back after it was closed and removed`));
     }
   }
   return out;
@@ -237,7 +241,7 @@ export function checkStep(state: ModelState, table: readonly GateRow[], quiescen
 export function checkFinal(state: ModelState, table: readonly GateRow[]): Violation[] {
   const out: Violation[] = [];
   for (const row of table) {
-    out.push(v("no-gate-leak", row.cell, "an empty gate table after the run drained", `${row.cell}: ${row.kind}`, `gate leak at the end of the run: ${row.cell} keeps a ${row.kind} entry`));
+    out.push(v("no-gate-leak", row.cell, "an empty gate table after the run drained", `${row.cell}: ${row.kind}`, `gate leak at the end of the run: ${row.cell} keeps ${article(row.kind)} entry`));
   }
   for (const r of state.requests.values()) {
     if (r.stage === "atHost" && !r.dropAtHost) {

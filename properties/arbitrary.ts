@@ -37,14 +37,16 @@ export type Weights = Readonly<Record<CommandKind, number>>;
 export const DEFAULT_WEIGHTS: Weights = {
   create: 3,
   ready: 3,
-  observe: 3,
+  observe: 4,
   "observe-cancel": 2,
   yield: 1,
   complete: 3,
-  terminate: 2,
+  terminate: 3,
   shutdown: 1,
   deliver: 14,
 };
+
+export const DEFAULT_MAX_COMMANDS = 100;
 
 export interface GenerationOptions {
   readonly maxCommands?: number;
@@ -70,7 +72,7 @@ export function commandData(weights: Weights = DEFAULT_WEIGHTS): fc.Arbitrary<Co
 
 export function commandsArbitrary(options: GenerationOptions = {}): fc.Arbitrary<Iterable<fc.Command<Box, Box>>> {
   return fc.commands([commandData(options.weights).map((d) => new HarnessCommand(d))], {
-    maxCommands: options.maxCommands ?? 60,
+    maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS,
     size: options.size ?? "medium",
     ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
   });

@@ -4,14 +4,18 @@
  */
 import fc from "fast-check";
 import type { Implementation } from "../protocol/index.ts";
-import { commandsArbitrary, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
+import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
 import type { Command, CommandKind } from "./commands.ts";
 import { ORDERINGS, type Ordering } from "./orderings.ts";
 import { stateHash } from "./abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
+import { minimize } from "./minimize.ts";
 import { replay, type ReplayResult } from "./replay.ts";
 import { HarnessRun, type Failure, type RunOptions } from "./run.ts";
 import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "./strategy.ts";
+
+/** Runs of a default check: cheap in process (a few seconds), and enough to catch every bundled variant. */
+export const DEFAULT_RUNS = 10_000;
 
 export interface CheckOptions {
   readonly runs?: number;
@@ -28,6 +32,8 @@ export interface CheckOptions {
   readonly pctDepth?: number;
   /** When given, receives the hash of every abstract state the runs reach (not the shrinking runs). */
   readonly states?: Set<string>;
+  /** Run the deletion pass after fast-check's shrinking (default true). */
+  readonly minimize?: boolean;
 }
 
 export interface Counterexample {
@@ -35,8 +41,11 @@ export interface Counterexample {
   readonly labels: readonly string[];
   readonly failure: Failure;
   readonly replay: ReplayResult;
+  /** fast-check's path and replayPath: with the seed they replay fast-check's own shrunk case (before the deletion pass). */
   readonly path: string;
   readonly replayPath: string | undefined;
+  /** Length of fast-check's shrunk case, before the deletion pass. */
+  readonly fastCheckLength: number;
   readonly shrinks: number;
   /** The failing run's strategy parameters (the commands above are already the ones it chose). */
   readonly strategy: StrategyParams;
@@ -145,7 +154,7 @@ export function effectiveCommands(impl: Implementation, cells: number, params: S
 export function check(impl: Implementation, options: CheckOptions = {}): CheckResult {
   const cells = options.cells ?? 3;
   const seed = options.seed ?? 42;
-  const maxCommands = options.maxCommands ?? 60;
+  const maxCommands = options.maxCommands ?? DEFAULT_MAX_COMMANDS;
   const strategy = options.strategy ?? "uniform";
   const stats = emptyStats();
   let failed = false;
@@ -167,7 +176,7 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
     ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
   });
   const params = {
-    numRuns: options.runs ?? 1000,
+    numRuns: options.runs ?? DEFAULT_RUNS,
     seed,
     ...(options.path !== undefined ? { path: options.path, endOnFailure: true } : {}),
   };
@@ -183,15 +192,17 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
     const runParams: StrategyParams = strategy === "uniform" ? { strategy: "uniform" } : (value[0] as StrategyParams);
     const cmds = value[value.length - 1];
     const commands = effectiveCommands(impl, cells, runParams, ranCommands(cmds as Iterable<unknown>));
-    const again = replay(impl, commands, { cells });
-    if (again.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
+    const first = replay(impl, commands, { cells });
+    if (first.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
+    const again = options.minimize === false ? first : minimize(impl, first, cells);
     counterexample = {
       commands: again.commands,
       labels: again.labels,
-      failure: again.failure,
+      failure: again.failure as Failure,
       replay: again,
       path: out.counterexamplePath ?? "",
       replayPath: replayPathOf(cmds),
+      fastCheckLength: commands.length,
       shrinks,
       strategy: runParams,
     };

@@ -31,7 +31,7 @@ export function formatRequirements(results: readonly RequirementResult[]): strin
 }
 
 /** The whole report as Markdown. */
-export function reportMarkdown(r: ExploreReport, requirements: readonly RequirementResult[] = []): string {
+export function exploreMarkdown(r: ExploreReport, requirements: readonly RequirementResult[] = []): string {
   const c = r.coverage;
   const s = r.settings;
   const out = [
@@ -75,10 +75,7 @@ export function reportMarkdown(r: ExploreReport, requirements: readonly Requirem
   if (r.counterexamples.length > 0) {
     out.push("", "## Counterexamples", "");
     for (const ce of r.counterexamples) {
-      out.push(`### seed ${ce.seed}: ${ce.invariant} (${ce.length} commands)`, "", "```");
-      ce.labels.forEach((l, i) => out.push(`${String(i + 1).padStart(3)}. ${l}`));
-      if (ce.drain.length > 0) out.push("     then the end-of-run drain:", ...ce.drain.map((l) => `       ${l}`));
-      out.push(...ce.message, "```", "");
+      out.push(`### seed ${ce.seed}: ${ce.invariant} (${ce.length} commands)`, "", "```", ...ce.printed, "```", "");
     }
   }
   return out.join("\n") + "\n";

@@ -25,7 +25,7 @@ export interface ExploreReport {
   readonly durationMs: number;
 }
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type ReportResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 /** A report from seed results, in seed order (whatever order they arrived in). */
 export function reportOf(settings: ExploreSettings, results: readonly SeedResult[], coverage: Coverage, durationMs: number): ExploreReport {
@@ -63,8 +63,8 @@ export function reportToJson(r: ExploreReport): unknown {
 }
 
 /** Read a report written by `reportToJson`; every field is checked. */
-export function reportFromJson(x: unknown): Parsed<ExploreReport> {
-  const fail = (error: string): Parsed<ExploreReport> => ({ ok: false, error });
+export function reportFromJson(x: unknown): ReportResult<ExploreReport> {
+  const fail = (error: string): ReportResult<ExploreReport> => ({ ok: false, error });
   if (!isObject(x)) return fail("not a JSON object");
   if (x.format !== REPORT_FORMAT) return fail(`not an exploration report (format ${JSON.stringify(x.format)})`);
   if (x.version !== REPORT_VERSION) return fail(`report version ${JSON.stringify(x.version)} is not supported (this cellgate reads version ${REPORT_VERSION})`);
@@ -123,7 +123,7 @@ export function reportFromJson(x: unknown): Parsed<ExploreReport> {
 }
 
 /** The union of reports with equal settings and disjoint seeds. */
-export function mergeReports(reports: readonly ExploreReport[]): Parsed<ExploreReport> {
+export function mergeReports(reports: readonly ExploreReport[]): ReportResult<ExploreReport> {
   const first = reports[0];
   if (first === undefined) return { ok: false, error: "nothing to merge" };
   const key = JSON.stringify(settingsKey(first.settings));
@@ -184,5 +184,5 @@ function isCount(x: unknown): x is number {
 }
 
 function isCounterexample(x: unknown): boolean {
-  return isObject(x) && isCount(x.seed) && isCount(x.length) && Array.isArray(x.labels) && Array.isArray(x.commands) && typeof x.invariant === "string" && Array.isArray(x.message) && Array.isArray(x.drain);
+  return isObject(x) && isCount(x.seed) && isCount(x.length) && Array.isArray(x.labels) && Array.isArray(x.commands) && typeof x.invariant === "string" && Array.isArray(x.printed) && x.printed.every((l) => typeof l === "string");
 }

@@ -8,7 +8,7 @@
 import type { Implementation } from "../protocol/index.ts";
 import { check, type CheckStats } from "./check.ts";
 import type { Command } from "./commands.ts";
-import { formatFailure } from "./format.ts";
+import { formatCommandList, formatFailure } from "./format.ts";
 import type { StrategyName } from "./strategy.ts";
 
 /** Everything that decides what a seed generates (a report carries it; merge requires equality). */
@@ -43,9 +43,8 @@ export interface FoundCounterexample {
   readonly commands: readonly Command[];
   /** Violated invariants (comma-separated), or the verdict (crash, protocol-error). */
   readonly invariant: string;
-  /** What check prints for it: the failure in words, with the drain steps if it failed there. */
-  readonly message: readonly string[];
-  readonly drain: readonly string[];
+  /** What `check` prints for it: the numbered commands, the drain steps, the failure in words. */
+  readonly printed: readonly string[];
 }
 
 export interface SeedResult {
@@ -96,8 +95,7 @@ export function runSeed(impl: Implementation, settings: ExploreSettings, task: S
           labels: ce.labels,
           commands: ce.commands,
           invariant: ce.failure.verdict === "violation" ? [...new Set(ce.failure.violations.map((v) => v.invariant))].join(", ") : ce.failure.verdict,
-          message: formatFailure(ce.failure),
-          drain: ce.replay.trace.filter((s) => s.drain).map((s) => s.label),
+          printed: [...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure)],
         };
   return { task, stats: r.stats, counterexample, newStates };
 }

@@ -7,6 +7,8 @@ export * from "./replay.ts";
 export * from "./check.ts";
 export * from "./format.ts";
 export * from "./script.ts";
+export * from "./minimize.ts";
+export * from "./repro/index.ts";
 export * from "./strategy.ts";
 export * from "./moves.ts";
 export * from "./abstract-state.ts";

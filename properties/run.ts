@@ -51,6 +51,8 @@ export interface StepRecord {
   readonly input: string;
   readonly emitted: readonly string[];
   readonly table: readonly GateEntry[];
+  /** Messages in flight after the step, `channel: message`, in canonical channel order. */
+  readonly inFlight: readonly string[];
   readonly drain: boolean;
 }
 
@@ -282,7 +284,8 @@ export class HarnessRun {
 
   private record(step: number, r: Resolved, input: string, emitted: string[], table: readonly GateEntry[] = []): void {
     if (this.trace === undefined) return;
-    this.trace.push({ step, label: r.label, party: r.party, input, emitted, table: table.map((e) => ({ cell: e.cell, kind: e.kind })), drain: this.inDrain });
+    const inFlight = this.channels.snapshot().flatMap((c) => c.messages.map((m) => `${c.channel}: ${formatMessage(m)}`));
+    this.trace.push({ step, label: r.label, party: r.party, input, emitted, table: table.map((e) => ({ cell: e.cell, kind: e.kind })), inFlight, drain: this.inDrain });
   }
 
   private model(action: Action, violations: Violation[]): void {

@@ -1,22 +1,38 @@
 /**
  * The bundled implementations, selectable by name (`--impl NAME`) and listed by `cellgate list`.
- * The reference comes first; every other entry is the reference with one documented fault.
+ * The reference comes first, then alternative correct designs (`alt-*`), then the variants
+ * (`bug-*`), each the reference with one documented fault.
  */
 import type { Implementation } from "../protocol/index.ts";
 import { reference } from "./reference.ts";
+import { upstream } from "./alternatives/upstream.ts";
 import { closeBeforeReady } from "./variants/close-before-ready.ts";
 import { cancelledObservationMarker } from "./variants/cancelled-observation-marker.ts";
 import { closeBeforeRejectedDelivery } from "./variants/close-before-rejected-delivery.ts";
+import { busyDisplacesObserver } from "./variants/busy-displaces-observer.ts";
+import { doubleClose } from "./variants/double-close.ts";
+import { forgetOnYield } from "./variants/forget-on-yield.ts";
+import { lostBufferedCompletion } from "./variants/lost-buffered-completion.ts";
+import { terminateOverridesCompletion } from "./variants/terminate-overrides-completion.ts";
 
 export const BUNDLED: readonly Implementation[] = [
   reference,
+  upstream,
   closeBeforeReady,
   cancelledObservationMarker,
   closeBeforeRejectedDelivery,
+  busyDisplacesObserver,
+  doubleClose,
+  forgetOnYield,
+  lostBufferedCompletion,
+  terminateOverridesCompletion,
 ];
 
 /** The bundled implementations that are known to be wrong (every one must fail the gate). */
-export const VARIANTS: readonly Implementation[] = BUNDLED.filter((i) => i.name !== "reference");
+export const VARIANTS: readonly Implementation[] = BUNDLED.filter((i) => i.name.startsWith("bug-"));
+
+/** The bundled implementations that are correct (each must pass the gate): the reference and alternative designs. */
+export const CORRECT: readonly Implementation[] = BUNDLED.filter((i) => !i.name.startsWith("bug-"));
 
 export function bundled(name: string): Implementation | undefined {
   return BUNDLED.find((i) => i.name === name);

@@ -1,0 +1,51 @@
+/**
+ * `cellgate replay FILE [--impl NAME]`: re-run the commands of a repro file. Exit 1 when the same
+ * invariant fails at the same step (or it fails differently), 0 when it now passes ("fixed"),
+ * 2 on a corrupt, truncated or future-version file. The output is the same bytes on every run.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { formatCommandList, formatFailure, parseRepro, replay, reproFailure, type ReproFailure } from "../properties/index.ts";
+import { parse } from "./args.ts";
+import { EXIT, UsageError } from "./errors.ts";
+import { resolveImplementation } from "./impl.ts";
+
+export const REPLAY_USAGE = "usage: cellgate replay DIR/repro.json [--impl NAME]";
+
+function sameAs(recorded: ReproFailure, now: ReproFailure): boolean {
+  return recorded.verdict === now.verdict && recorded.step === now.step && recorded.invariants.join(",") === now.invariants.join(",");
+}
+
+export function replayCommand(args: readonly string[]): number {
+  const v = parse(args, { impl: { type: "string" }, help: { type: "boolean", short: "h" } });
+  if (v.help === true) {
+    console.log(REPLAY_USAGE);
+    return EXIT.conforms;
+  }
+  const files = Array.isArray(v._) ? v._ : [];
+  if (files.length !== 1) throw new UsageError(`expected one repro file (${REPLAY_USAGE})`);
+  let file = String(files[0]);
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "repro.json");
+  if (!existsSync(file)) throw new UsageError(`no such repro file: ${file}`);
+  const parsed = parseRepro(readFileSync(file, "utf8"));
+  if (!parsed.ok) throw new UsageError(`${file}: ${parsed.error}`);
+  const repro = parsed.repro;
+  const name = typeof v.impl === "string" ? v.impl : repro.source.kind === "bundled" ? repro.source.name : repro.implementation;
+  const impl = resolveImplementation(name);
+  const result = replay(impl, repro.commands, { cells: repro.cells });
+  console.log(`replaying ${repro.commands.length} commands of ${file} against ${impl.name} (recorded against ${repro.implementation})`);
+  for (const line of formatCommandList(result.labels, result.trace, result.failure)) console.log(line);
+  if (result.failure === undefined) {
+    console.log(`fixed: the recorded commands now pass (recorded: ${repro.failure.verdict} ${repro.failure.invariants.join(", ")} at step ${repro.failure.step})`);
+    return EXIT.conforms;
+  }
+  const now = reproFailure(result.failure);
+  for (const line of formatFailure(result.failure)) console.log(line);
+  if (sameAs(repro.failure, now)) {
+    console.log(`still fails: the same ${now.verdict === "violation" ? now.invariants.join(", ") : now.verdict} at step ${now.step}`);
+  } else {
+    const was = `${repro.failure.verdict} ${repro.failure.invariants.join(", ")} at step ${repro.failure.step}`.replace("  ", " ");
+    console.log(`fails differently: now ${now.verdict} ${now.invariants.join(", ")} at step ${now.step}; recorded ${was}`.replace("  ", " "));
+  }
+  return EXIT.fails;
+}

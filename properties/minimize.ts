@@ -1,0 +1,98 @@
+/**
+ * A last shrinking pass after fast-check's own. fast-check deletes and shrinks raw commands, whose
+ * indices are resolved against what is live, so deleting one step often changes what the later
+ * ones mean and the deletion is rejected. This pass works on the *meaning* of each step (its
+ * label): it deletes one step or two, re-resolves every remaining label to the command that
+ * performs it (renumbering requests and cells), and keeps the change when the run still fails the same way.
+ * It stops when no one or two steps can go; the exhaustive search is the ground truth it is
+ * compared against in the tests.
+ */
+import type { Implementation } from "../protocol/index.ts";
+import { COMMAND_KINDS, type Command } from "./commands.ts";
+import { replay, type ReplayResult } from "./replay.ts";
+import { HarnessRun, type Failure } from "./run.ts";
+
+/** Same verdict, and for violations the same first invariant (the failure the user is shown). */
+export function sameFailure(a: Failure | undefined, b: Failure | undefined): boolean {
+  if (a === undefined || b === undefined || a.verdict !== b.verdict) return false;
+  if (a.verdict === "violation" && b.verdict === "violation") return a.violations[0]?.invariant === b.violations[0]?.invariant;
+  return true;
+}
+
+const CANDIDATES: readonly Command[] = COMMAND_KINDS.flatMap((kind): Command[] =>
+  kind === "create" || kind === "shutdown" ? [{ kind }] : Array.from({ length: 16 }, (_, index) => ({ kind, index })),
+);
+
+/**
+ * The commands that perform `labels` in order, renumbering request ids as earlier steps go away;
+ * undefined when a step is not possible. Stops after the step that fails.
+ */
+export function resolveLabels(impl: Implementation, labels: readonly string[], cells: number): Command[] | undefined {
+  const run = new HarnessRun(impl, { cells });
+  const renumber = new Map<number, number>();
+  const rename = new Map<string, string>();
+  const out: Command[] = [];
+  try {
+    for (const label of labels) {
+      if (run.failure !== undefined) break;
+      if (/^(observe|terminate) c\d+ \(#\d+\)$/.test(label)) {
+        const old = Number(/#(\d+)/.exec(label)?.[1]);
+        renumber.set(old, run.nextReq);
+      }
+      const created = /^create (c\d+)$/.exec(label);
+      if (created !== null) rename.set(created[1] as string, run.cellNames[run.state.cells.size] ?? "?");
+      let ok = true;
+      const wanted = label
+        .replace(/\bc(\d+)\b/g, (whole: string) => {
+          const r = rename.get(whole);
+          if (r === undefined) ok = false;
+          return r ?? whole;
+        })
+        .replace(/#(\d+)/g, (_, n: string) => {
+          const r = renumber.get(Number(n));
+          if (r === undefined) ok = false;
+          return `#${r ?? n}`;
+        });
+      if (!ok) return undefined;
+      const cmd = CANDIDATES.find((c) => run.resolve(c)?.label === wanted);
+      if (cmd === undefined) return undefined;
+      out.push(cmd);
+      run.apply(cmd);
+    }
+  } finally {
+    run.close();
+  }
+  return out;
+}
+
+export function minimize(impl: Implementation, start: ReplayResult, cells: number, budget = 3000): ReplayResult {
+  let best = start;
+  let tries = 0;
+  const attempt = (labels: readonly string[]): boolean => {
+    if (tries++ >= budget) return false;
+    const cmds = resolveLabels(impl, labels, cells);
+    if (cmds === undefined) return false;
+    const r = replay(impl, cmds, { cells });
+    if (!sameFailure(r.failure, start.failure) || r.commands.length >= best.commands.length) return false;
+    best = r;
+    return true;
+  };
+  for (let changed = true; changed && tries < budget; ) {
+    changed = false;
+    const labels = best.labels;
+    // Every step of one cell at once (the other cells are renamed down).
+    for (const cell of new Set(labels.flatMap((l) => /\bc\d+\b/.exec(l)?.[0] ?? []))) {
+      if (changed) break;
+      changed = attempt(labels.filter((l) => !new RegExp(`\\b${cell}\\b`).test(l)));
+    }
+    for (let i = labels.length - 1; i >= 0 && !changed; i--) changed = attempt(without(labels, i));
+    for (let i = labels.length - 1; i >= 1 && !changed; i--) {
+      for (let j = i - 1; j >= 0 && !changed; j--) changed = attempt(without(without(labels, i), j));
+    }
+  }
+  return best;
+}
+
+function without<T>(xs: readonly T[], i: number): T[] {
+  return [...xs.slice(0, i), ...xs.slice(i + 1)];
+}

@@ -1,0 +1,42 @@
+/** Turn a replayed counterexample into a repro file. */
+import { PROTOCOL_VERSION } from "../../protocol/index.ts";
+import type { ReplayResult } from "../replay.ts";
+import type { Failure } from "../run.ts";
+import { REPRO_FORMAT, REPRO_FORMAT_VERSION, type ImplementationSource, type ReproFailure, type ReproFile } from "./format.ts";
+
+export interface ReproInput {
+  readonly implementation: string;
+  readonly source?: ImplementationSource;
+  readonly seed: number | null;
+  readonly cells: number;
+  readonly path?: string | null;
+  readonly replayPath?: string | null;
+  readonly result: ReplayResult;
+}
+
+export function reproFailure(f: Failure): ReproFailure {
+  if (f.verdict === "violation") {
+    return { verdict: f.verdict, step: f.step, invariants: f.violations.map((v) => v.invariant), violations: f.violations, message: null };
+  }
+  return { verdict: f.verdict, step: f.step, invariants: [], violations: [], message: f.message };
+}
+
+export function buildRepro(input: ReproInput): ReproFile {
+  const failure = input.result.failure;
+  if (failure === undefined) throw new Error("a repro needs a failing run");
+  return {
+    format: REPRO_FORMAT,
+    formatVersion: REPRO_FORMAT_VERSION,
+    protocolVersion: PROTOCOL_VERSION,
+    implementation: input.implementation,
+    source: input.source ?? { kind: "bundled", name: input.implementation },
+    seed: input.seed,
+    cells: input.cells,
+    path: input.path ?? null,
+    replayPath: input.replayPath ?? null,
+    commands: input.result.commands,
+    labels: input.result.labels,
+    failure: reproFailure(failure),
+    trace: input.result.trace,
+  };
+}

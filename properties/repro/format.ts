@@ -1,0 +1,96 @@
+/**
+ * The repro file (`repro.json`): everything needed to replay a counterexample exactly, and to
+ * read it without replaying. Versioned; see docs/repro-format.md.
+ */
+import { PROTOCOL_VERSION } from "../../protocol/index.ts";
+import type { Violation } from "../../model/index.ts";
+import { isCommand, type Command } from "../commands.ts";
+import type { StepRecord } from "../run.ts";
+
+export const REPRO_FORMAT = "cellgate-repro";
+export const REPRO_FORMAT_VERSION = 1;
+
+/** How the implementation was chosen: a bundled name, a module path, or a command line. */
+export type ImplementationSource =
+  | { readonly kind: "bundled"; readonly name: string }
+  | { readonly kind: "module"; readonly path: string }
+  | { readonly kind: "command"; readonly command: string };
+
+export interface ReproFailure {
+  readonly verdict: string;
+  readonly step: number;
+  /** Names of the violated invariants (violations only). */
+  readonly invariants: readonly string[];
+  readonly violations: readonly Violation[];
+  /** One line for verdicts other than violation. */
+  readonly message: string | null;
+}
+
+export interface ReproFile {
+  readonly format: typeof REPRO_FORMAT;
+  readonly formatVersion: number;
+  readonly protocolVersion: number;
+  readonly implementation: string;
+  readonly source: ImplementationSource;
+  readonly seed: number | null;
+  readonly cells: number;
+  /** fast-check's path and replayPath of its own shrunk case (with the seed, `fc` replays it). */
+  readonly path: string | null;
+  readonly replayPath: string | null;
+  readonly commands: readonly Command[];
+  readonly labels: readonly string[];
+  readonly failure: ReproFailure;
+  readonly trace: readonly StepRecord[];
+}
+
+export type Parsed = { readonly ok: true; readonly repro: ReproFile } | { readonly ok: false; readonly error: string };
+
+/** Parse and validate the text of a repro file; every problem is one line. */
+export function parseRepro(text: string): Parsed {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `not valid JSON (truncated or corrupt): ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return { ok: false, error: "not a repro file: expected a JSON object" };
+  const o = data as Record<string, unknown>;
+  if (o.format !== REPRO_FORMAT) return { ok: false, error: `not a repro file: "format" is ${JSON.stringify(o.format)}, expected "${REPRO_FORMAT}"` };
+  if (typeof o.formatVersion !== "number" || !Number.isInteger(o.formatVersion) || o.formatVersion < 1) return { ok: false, error: `bad "formatVersion": ${JSON.stringify(o.formatVersion)}` };
+  if (o.formatVersion > REPRO_FORMAT_VERSION) return { ok: false, error: `repro format version ${o.formatVersion} is newer than this cellgate reads (${REPRO_FORMAT_VERSION}); upgrade cellgate` };
+  if (o.protocolVersion !== PROTOCOL_VERSION) return { ok: false, error: `repro speaks protocol version ${JSON.stringify(o.protocolVersion)}; this cellgate speaks ${PROTOCOL_VERSION}` };
+  if (typeof o.implementation !== "string" || o.implementation === "") return { ok: false, error: `missing or bad "implementation"` };
+  if (typeof o.cells !== "number" || !Number.isInteger(o.cells) || o.cells < 1 || o.cells > 9) return { ok: false, error: `bad "cells": ${JSON.stringify(o.cells)} (1 to 9)` };
+  if (!Array.isArray(o.commands)) return { ok: false, error: `missing "commands" list (truncated?)` };
+  const bad = o.commands.findIndex((c) => !isCommand(c));
+  if (bad >= 0) return { ok: false, error: `command ${bad + 1} is not a cellgate command: ${JSON.stringify(o.commands[bad])}` };
+  const f = o.failure as Record<string, unknown> | undefined;
+  if (typeof f !== "object" || f === null || typeof f.verdict !== "string" || typeof f.step !== "number" || !Array.isArray(f.invariants)) {
+    return { ok: false, error: `missing or bad "failure" (needs verdict, step, invariants)` };
+  }
+  const source = (o.source ?? { kind: "bundled", name: o.implementation }) as ImplementationSource;
+  return {
+    ok: true,
+    repro: {
+      format: REPRO_FORMAT,
+      formatVersion: o.formatVersion,
+      protocolVersion: PROTOCOL_VERSION,
+      implementation: o.implementation,
+      source,
+      seed: typeof o.seed === "number" ? o.seed : null,
+      cells: o.cells,
+      path: typeof o.path === "string" ? o.path : null,
+      replayPath: typeof o.replayPath === "string" ? o.replayPath : null,
+      commands: o.commands as Command[],
+      labels: Array.isArray(o.labels) ? (o.labels as string[]) : [],
+      failure: {
+        verdict: f.verdict,
+        step: f.step,
+        invariants: f.invariants as string[],
+        violations: Array.isArray(f.violations) ? (f.violations as Violation[]) : [],
+        message: typeof f.message === "string" ? f.message : null,
+      },
+      trace: Array.isArray(o.trace) ? (o.trace as StepRecord[]) : [],
+    },
+  };
+}

@@ -1,0 +1,256 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { bundled, VARIANTS } from "../reference/index.ts";
+import {
+  buildRepro,
+  check,
+  formatCommandList,
+  formatFailure,
+  mermaid,
+  parseRepro,
+  reproJson,
+  reproTestFile,
+  REPRO_FILES,
+  type CheckResult,
+} from "../properties/index.ts";
+import type { Implementation } from "../protocol/index.ts";
+import { cli } from "./support/cli.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "cellgate-repro-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function variant(name: string): Implementation {
+  const impl = bundled(name);
+  if (impl === undefined) throw new Error(name);
+  return impl;
+}
+
+function printed(r: CheckResult): string[] {
+  const ce = r.counterexample;
+  if (ce === undefined) return [];
+  return [...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure)];
+}
+
+/** The shortest counterexample of each variant, in commands (the end-of-run drain is not counted). */
+const MINIMUM: Readonly<Record<string, number>> = {
+  "bug-close-before-ready": 3,
+  "bug-cancelled-observation-marker": 6,
+  "bug-close-before-rejected-delivery": 8,
+  "bug-busy-displaces-observer": 6,
+  "bug-double-close": 3,
+  "bug-forget-on-yield": 6,
+  "bug-lost-buffered-completion": 4,
+  "bug-terminate-overrides-completion": 8,
+};
+
+describe("every bundled variant fails the default gate", () => {
+  it("lists a minimum for every variant", () => {
+    expect(Object.keys(MINIMUM).sort()).toEqual(VARIANTS.map((v) => v.name).sort());
+  });
+
+  it.each(VARIANTS.map((v) => [v.name, v] as const))("%s: caught for 20 seeds, shrunk to its minimum", (name, impl) => {
+    const outcome = fc.check(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const ce = check(impl, { seed }).counterexample;
+        return ce !== undefined && ce.failure.verdict === "violation" && ce.commands.length === MINIMUM[name];
+      }),
+      { numRuns: 20, seed: 2026 },
+    );
+    expect(outcome.failed, `seed ${String(outcome.counterexample)}`).toBe(false);
+  });
+
+  it("the reference passes the default gate", () => {
+    expect(check(variant("reference")).counterexample).toBeUndefined();
+  });
+});
+
+describe("the printed minimal counterexample of each review bug (seed 1)", () => {
+  it("bug-close-before-ready", () => {
+    expect(printed(check(variant("bug-close-before-ready"), { seed: 1 }))).toEqual([
+      "  1. create c1",
+      "  2. deliver core→host create_cell(c1)",
+      "  3. shutdown",
+      "     then the end-of-run drain:",
+      "       4. deliver host→core created(c1)",
+      "       5. deliver host:c1 actor_exit(c1)",
+      "       6. deliver host⇢core cell_closed(c1)",
+      "       7. ready c1   <-- fails here",
+      "violated no-gate-leak: (a) every gate-table entry belongs to a cell that may still dispatch or whose removal is guaranteed to come",
+      "  gate leak: c1 still has an open entry though it is closed, ready, and no consumer waits",
+      "  expected: no entry for c1 (it is closed, ready, and no consumer waits)",
+      "  actual:   c1: open",
+    ]);
+  });
+
+  it("bug-cancelled-observation-marker", () => {
+    expect(printed(check(variant("bug-cancelled-observation-marker"), { seed: 1 }))).toEqual([
+      "  1. create c1",
+      "  2. deliver core→host create_cell(c1)",
+      "  3. deliver host→core created(c1)",
+      "  4. ready c1",
+      "  5. observe c1 (#1)",
+      "  6. observe-cancel c1 (#1)",
+      "     then the end-of-run drain:",
+      "       7. deliver core→host observe(c1, #1)",
+      "       8. deliver core→host drop_observation(c1, #1)",
+      "       9. deliver core→host terminate(c1, #1)",
+      "      10. deliver host:c1 actor_exit(c1)",
+      "      11. deliver host→core terminate_outcome(c1, #1, terminated)",
+      "      12. deliver host⇢core cell_closed(c1)   <-- fails here",
+      "violated no-gate-leak: (a) every gate-table entry belongs to a cell that may still dispatch or whose removal is guaranteed to come",
+      "  gate leak: c1 still has a marker entry though it is closed, ready, and no consumer waits",
+      "  expected: no entry for c1 (it is closed, ready, and no consumer waits)",
+      "  actual:   c1: marker",
+    ]);
+  });
+
+  it("bug-close-before-rejected-delivery", () => {
+    expect(printed(check(variant("bug-close-before-rejected-delivery"), { seed: 1 }))).toEqual([
+      "  1. create c1",
+      "  2. deliver core→host create_cell(c1)",
+      "  3. deliver host→core created(c1)",
+      "  4. ready c1",
+      "  5. observe c1 (#1)",
+      "  6. complete c1",
+      "  7. deliver host:c1 commit(c1)",
+      "  8. terminate c1 (#2)",
+      "     then the end-of-run drain:",
+      "       9. deliver core→host observe(c1, #1)",
+      "      10. deliver core→host terminate(c1, #2)",
+      "      11. deliver host→core terminate_outcome(c1, #2, completed)",
+      "      12. deliver host:c1 deliver_completion(c1)   <-- fails here",
+      "violated outcome-before-close: (f) an attached observer's terminal outcome is sent before cell_closed",
+      "  the attached observer #1 got its completed after cell_closed(c1)",
+      "  expected: observe_outcome(#1, completed) before cell_closed(c1)",
+      "  actual:   cell_closed(c1) first",
+    ]);
+  });
+});
+
+describe("the repro directory and replay", () => {
+  it("check writes repro.json, repro.test.ts, trace.mmd and report.md", async () => {
+    const dir = join(scratch, "cbr");
+    const r = await cli("check", "--impl", "bug-close-before-ready", "--out", dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`repro written to ${dir}/`);
+    const repro = parseRepro(readFileSync(join(dir, "repro.json"), "utf8"));
+    expect(repro.ok && repro.repro.failure).toMatchObject({ verdict: "violation", step: 7, invariants: ["no-gate-leak"] });
+    for (const f of REPRO_FILES) expect(readFileSync(join(dir, f), "utf8").length).toBeGreaterThan(0);
+    const mmd = readFileSync(join(dir, "trace.mmd"), "utf8");
+    expect(mmd.startsWith("sequenceDiagram\n")).toBe(true);
+    expect(mmd).toContain("Note over Host,Core: ✗ step 7 violates no-gate-leak");
+    const report = readFileSync(join(dir, "report.md"), "utf8");
+    expect(report).toContain("| gate table | (empty) | c1: open |");
+    expect(report).toContain("```mermaid");
+  });
+
+  it("replay exits 1 when the same invariant fails at the same step, byte-identically", async () => {
+    const dir = join(scratch, "marker");
+    await cli("check", "--impl", "bug-cancelled-observation-marker", "--out", dir);
+    const a = await cli("replay", join(dir, "repro.json"));
+    const b = await cli("replay", dir);
+    expect(a.code).toBe(1);
+    expect(a.stdout).toContain("still fails: the same no-gate-leak at step 12");
+    expect(b.stdout.replace(`${dir}/repro.json`, "")).toBe(a.stdout.replace(`${dir}/repro.json`, ""));
+  });
+
+  it("replay exits 0 ('fixed') against the reference", async () => {
+    const dir = join(scratch, "cbrd");
+    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dir);
+    const r = await cli("replay", join(dir, "repro.json"), "--impl", "reference");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("fixed: the recorded commands now pass");
+  });
+
+  it("replay exits 1 and says so when a different invariant fails", async () => {
+    const dir = join(scratch, "diff");
+    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dir);
+    const r = await cli("replay", dir, "--impl", "bug-terminate-overrides-completion");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("fails differently: now violation one-terminal-outcome at step 12; recorded violation outcome-before-close at step 12");
+  });
+
+  it.each([
+    ["corrupt", "{ not json", "not valid JSON"],
+    ["truncated", '{"format":"cellgate-repro","formatVersion":1,"protocolVersion":1,"implementation":"reference","cells":3', "not valid JSON"],
+    ["a future version", JSON.stringify({ format: "cellgate-repro", formatVersion: 99, protocolVersion: 1 }), "newer than this cellgate reads"],
+    ["another protocol", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 7 }), "protocol version 7"],
+    ["not a repro", JSON.stringify([1, 2]), "not a repro file"],
+    ["a bad command", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 1, implementation: "reference", cells: 3, commands: [{ kind: "fly" }] }), "command 1 is not a cellgate command"],
+    ["no failure", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 1, implementation: "reference", cells: 3, commands: [] }), 'missing or bad "failure"'],
+  ])("replay of %s file exits 2 with one line", async (_what, text, message) => {
+    const file = join(scratch, `bad-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, text);
+    const r = await cli("replay", file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr.split("\n")).toHaveLength(1);
+    expect(r.stdout).toBe("");
+  });
+
+  it("replay of a missing file or an unknown implementation exits 2", async () => {
+    expect((await cli("replay", join(scratch, "nope.json"))).code).toBe(2);
+    const dir = join(scratch, "cbr2");
+    await cli("check", "--impl", "bug-double-close", "--out", dir);
+    const r = await cli("replay", dir, "--impl", "no-such-impl");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown implementation "no-such-impl"');
+  });
+
+  it("repro.json is the same bytes for the same seed", () => {
+    const make = () => {
+      const r = check(variant("bug-forget-on-yield"), { seed: 5 });
+      const ce = r.counterexample;
+      if (ce === undefined) throw new Error("expected a counterexample");
+      return reproJson(buildRepro({ implementation: r.implementation, seed: 5, cells: 3, path: ce.path, replayPath: ce.replayPath ?? null, result: ce.replay }));
+    };
+    expect(make()).toBe(make());
+  });
+
+  it("mermaid escapes the characters Mermaid reserves", () => {
+    const r = check(variant("bug-close-before-rejected-delivery"), { seed: 1 });
+    const ce = r.counterexample;
+    if (ce === undefined) throw new Error("expected a counterexample");
+    const text = mermaid(buildRepro({ implementation: r.implementation, seed: 1, cells: 3, result: ce.replay }));
+    expect(text).toContain("observe c1 (#35;1)");
+    expect(text).not.toMatch(/#(?!35;|59;)/);
+  });
+});
+
+describe("the generated regression test of each review bug", () => {
+  it("fails against the variant and passes against the reference when dropped into test/", () => {
+    const dir = join(process.cwd(), "test", ".generated");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const bugs = ["bug-close-before-ready", "bug-cancelled-observation-marker", "bug-close-before-rejected-delivery"];
+    try {
+      for (const name of bugs) {
+        const r = check(variant(name), { seed: 1 });
+        const ce = r.counterexample;
+        if (ce === undefined) throw new Error("expected a counterexample");
+        const repro = buildRepro({ implementation: name, seed: 1, cells: 3, result: ce.replay });
+        // One level deeper than test/, so the imports need one more "..".
+        writeFileSync(join(dir, `${name}.test.ts`), reproTestFile(repro, { root: "../.." }));
+      }
+      const run = (impl?: string) => {
+        const env: NodeJS.ProcessEnv = { ...process.env };
+        if (impl === undefined) delete env.CELLGATE_IMPL;
+        else env.CELLGATE_IMPL = impl;
+        try {
+          const out = execFileSync("npx", ["vitest", "run", "--config", "test/support/generated.vitest.config.ts", "--reporter", "json"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+          return JSON.parse(out) as { numFailedTests: number; numPassedTests: number };
+        } catch (e) {
+          return JSON.parse(String((e as { stdout?: string }).stdout)) as { numFailedTests: number; numPassedTests: number };
+        }
+      };
+      expect(run()).toMatchObject({ numFailedTests: 3, numPassedTests: 0 });
+      expect(run("reference")).toMatchObject({ numFailedTests: 0, numPassedTests: 3 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
