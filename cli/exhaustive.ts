@@ -34,7 +34,7 @@ export function exhaustiveCommand(args: readonly string[]): number {
   if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}"`);
   const impl = resolveImplementation(v.impl as string | undefined);
   const cells = cellsOption(v, 2);
-  const depth = intOption(v, "depth", 40, 1);
+  const depth = intOption(v, "depth", 12, 1);
   const requests = v.requests === "unbounded" ? Infinity : intOption(v, "requests", 2);
   const dedupe = v.dedupe as Dedupe | undefined;
   if (dedupe !== undefined && !DEDUPES.includes(dedupe)) throw new UsageError(`--dedupe expects ${DEDUPES.join(", ")}, got ${JSON.stringify(dedupe)}`);

@@ -14,7 +14,7 @@ export class ProgressLine {
   private last = -Infinity;
   private drawn = false;
 
-  /** `everyMs`: how often a plain line is written when not on a terminal (0: never). */
+  /** `everyMs`: how often a plain line is written when not on a terminal; 0: no progress at all. */
   constructor(
     private readonly out: ProgressSink,
     private readonly everyMs: number,
@@ -22,8 +22,9 @@ export class ProgressLine {
 
   update(p: Progress): void {
     const tty = this.out.isTTY === true;
-    const interval = tty ? 100 : this.everyMs;
-    if (interval <= 0 || p.elapsedMs - this.last < interval) return;
+    if (this.everyMs <= 0) return;
+    const interval = tty ? Math.min(100, this.everyMs) : this.everyMs;
+    if (p.elapsedMs - this.last < interval) return;
     this.last = p.elapsedMs;
     if (tty) {
       this.out.write(`\r\x1b[K${progressText(p)}`);

@@ -125,6 +125,10 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     if (node.snap !== undefined) return HarnessRun.restore(impl, node.snap, { cells });
     const run = new HarnessRun(impl, { cells });
     for (const cmd of pathOf(node)) run.apply(cmd);
+    // Count only what happens from here on, as a restored run would.
+    for (const k of COMMAND_KINDS) run.executed[k] = 0;
+    for (const o of ORDERINGS) run.orderings[o] = 0;
+    for (const k of Object.keys(run.invariantChecks) as (keyof InvariantCounts)[]) run.invariantChecks[k] = 0;
     return run;
   };
   const found = (node: Node, inDrain: boolean): void => {

@@ -14,6 +14,7 @@
  */
 import type { CellId, CoreInput, GateEntry, GateKind, Message, ReqId } from "../protocol/index.ts";
 import { assertNever } from "../protocol/index.ts";
+import { decodeFields, encodeFields, type PartyState } from "./snapshot.ts";
 
 interface CoreCell {
   /** Readiness has happened (the guard is armed from then on until the first observe ends). */
@@ -25,18 +26,6 @@ interface CoreCell {
   waiting: Set<ReqId>;
   /** Terminate requests made by the user (their terminal reply leads to a forget). */
   userTerminates: Set<ReqId>;
-}
-
-export interface CoreCellSnapshot {
-  readonly ready: boolean;
-  readonly initialObs: ReqId | null;
-  readonly initialDone: boolean;
-  readonly waiting: readonly ReqId[];
-  readonly userTerminates: readonly ReqId[];
-}
-export interface CoreSnapshot {
-  readonly gates: readonly (readonly [CellId, GateKind])[];
-  readonly cells: readonly (readonly [CellId, CoreCellSnapshot])[];
 }
 
 export class Core {
@@ -115,41 +104,14 @@ export class Core {
     return out;
   }
 
-  /**
-   * The whole Core state as JSON (request ids are the only numbers); see Instance.snapshot. The
-   * initial observation's id is left out once it is settled: no later input can mention it.
-   */
-  snapshot(): CoreSnapshot {
-    const cells: [CellId, CoreCellSnapshot][] = [];
-    for (const [cell, c] of this.cells) {
-      cells.push([
-        cell,
-        {
-          ready: c.ready,
-          initialObs: c.initialDone ? null : (c.initialObs ?? null),
-          initialDone: c.initialDone,
-          waiting: [...c.waiting].sort((a, b) => a - b),
-          userTerminates: [...c.userTerminates].sort((a, b) => a - b),
-        },
-      ]);
-    }
-    return { gates: [...this.gates], cells };
+  /** The whole Core state as JSON, every field (see reference/snapshot.ts and Instance.snapshot). */
+  snapshot(): PartyState {
+    return encodeFields(this);
   }
 
-  /** Put this Core into a snapshot's state (the inverse of `snapshot`). */
-  restore(s: CoreSnapshot): void {
-    this.gates.clear();
-    for (const [cell, kind] of s.gates) this.gates.set(cell, kind);
-    this.cells.clear();
-    for (const [cell, c] of s.cells) {
-      this.cells.set(cell, {
-        ready: c.ready,
-        initialObs: c.initialObs ?? undefined,
-        initialDone: c.initialDone,
-        waiting: new Set(c.waiting),
-        userTerminates: new Set(c.userTerminates),
-      });
-    }
+  /** Put this (fresh) Core into a snapshot's state. */
+  restore(s: PartyState): void {
+    decodeFields(this, s);
   }
 
   gateTable(): GateEntry[] {

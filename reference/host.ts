@@ -12,6 +12,7 @@
  */
 import type { CellId, CoreToHost, HostInput, HostSelf, Message, ReqId } from "../protocol/index.ts";
 import { assertNever } from "../protocol/index.ts";
+import { decodeFields, encodeFields, type PartyState } from "./snapshot.ts";
 
 /** Phase of one cell, as in the runtime's CellPhase. `gone` = removed from the registry. */
 export type Phase = "running" | "terminating" | "completed" | "claimed" | "gone";
@@ -29,12 +30,6 @@ export interface HostCell {
   initialYield: boolean;
   terminators: ReqId[];
   closedSent: boolean;
-}
-
-export type HostCellSnapshot = Omit<HostCell, "observer"> & { readonly observer: ReqId | null };
-export interface HostSnapshot {
-  readonly shutDown: boolean;
-  readonly cells: readonly (readonly [CellId, HostCellSnapshot])[];
 }
 
 export class Host {
@@ -80,18 +75,14 @@ export class Host {
     return out;
   }
 
-  /** The whole Host state as JSON (request ids are the only numbers); see Instance.snapshot. */
-  snapshot(): HostSnapshot {
-    const cells: [CellId, HostCellSnapshot][] = [];
-    for (const [cell, c] of this.cells) cells.push([cell, { ...c, observer: c.observer ?? null, terminators: [...c.terminators] }]);
-    return { shutDown: this.shutDown, cells };
+  /** The whole Host state as JSON, every field (see reference/snapshot.ts and Instance.snapshot). */
+  snapshot(): PartyState {
+    return encodeFields(this);
   }
 
-  /** Put this Host into a snapshot's state (the inverse of `snapshot`). */
-  restore(s: HostSnapshot): void {
-    this.shutDown = s.shutDown;
-    this.cells.clear();
-    for (const [cell, c] of s.cells) this.cells.set(cell, { ...c, observer: c.observer ?? undefined, terminators: [...c.terminators] });
+  /** Put this (fresh) Host into a snapshot's state. */
+  restore(s: PartyState): void {
+    decodeFields(this, s);
   }
 
   protected live(cell: CellId): HostCell | undefined {

@@ -1,6 +1,7 @@
 import type { Implementation, Instance } from "../protocol/index.ts";
-import { Core, type CoreSnapshot } from "./core.ts";
-import { Host, type HostSnapshot } from "./host.ts";
+import { Core } from "./core.ts";
+import { Host } from "./host.ts";
+import type { PartyState } from "./snapshot.ts";
 
 /** Build an in-process implementation from a Host and a Core class (the reference or a variant). */
 export function implementation(
@@ -21,7 +22,7 @@ export function implementation(
         gateTable: () => core.gateTable(),
         snapshot: () => ({ host: host.snapshot(), core: core.snapshot() }),
         restore: (s) => {
-          const snap = s as { host: HostSnapshot; core: CoreSnapshot };
+          const snap = s as { host: PartyState; core: PartyState };
           host.restore(snap.host);
           core.restore(snap.core);
         },
