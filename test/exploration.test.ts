@@ -279,6 +279,13 @@ describe("explore: coverage, shards, workers, merge", () => {
     if (merged.ok) expect(noDuration(merged.value)).toEqual(noDuration(one));
   });
 
+  it("explores by time: stops once the time is up, with whole seeds", async () => {
+    const r = await runExploration(reference, { settings: SETTINGS, implSpec: "reference", runs: undefined, timeMs: 300, shard: { index: 1, count: 1 }, workers: 1 });
+    expect(r.seeds.length).toBeGreaterThan(0);
+    expect(r.coverage.runs).toBe(r.seeds.length * SETTINGS.batch);
+    expect(r.seeds.map((t) => t.seed)).toEqual(r.seeds.map((_, i) => SETTINGS.seed + i));
+  });
+
   it("a JSON report reads back to the same report", async () => {
     const r = await explore({ runs: 200 });
     const back = reportFromJson(JSON.parse(JSON.stringify(reportToJson(r))));
@@ -324,6 +331,9 @@ describe("the explore, exhaustive and merge commands", () => {
   it("explore passes the reference with its coverage met, and its gate fires when coverage is short", async () => {
     const ok = await cli("explore", "--runs", "300", "--progress-every", "0", "--min-coverage", "close-before-ready=1");
     expect(ok.code).toBe(0);
+    const again = await cli("explore", "--runs", "300", "--progress-every", "0", "--min-coverage", "close-before-ready=1");
+    const untimed = (text: string) => text.replace(/^time: .*$/m, "");
+    expect(untimed(again.stdout)).toBe(untimed(ok.stdout));
     expect(ok.stdout).toContain("rare orderings hit (times / runs):");
     expect(ok.stdout).toMatch(/coverage close-before-ready >= 1: ok/);
     const short = await cli("explore", "--runs", "300", "--progress-every", "0", "--min-coverage", "terminate-between-commit-and-deliver=1000000");
