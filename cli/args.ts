@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { isStrategy, STRATEGIES, type StrategyName } from "../properties/strategy.ts";
 import { UsageError } from "./errors.ts";
+import type { ImplementationSpec } from "./impl.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -48,4 +49,24 @@ export function strategyOption(raw: unknown): StrategyName {
   if (raw === undefined) return "uniform";
   if (typeof raw !== "string" || !isStrategy(raw)) throw new UsageError(`--strategy expects ${STRATEGIES.join(", ")}, got ${JSON.stringify(raw)}`);
   return raw;
+}
+
+/** A positive duration in seconds (decimals allowed: `0.5`), returned in ms; or the default. */
+export function secondsOption(values: Record<string, unknown>, name: string, fallbackMs: number | undefined): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return fallbackMs;
+  if (typeof raw !== "string" || !/^\d+(\.\d+)?$/.test(raw)) throw new UsageError(`--${name} expects seconds (e.g. 2 or 0.5), got ${JSON.stringify(raw)}`);
+  const ms = Math.round(Number(raw) * 1000);
+  if (ms <= 0) throw new UsageError(`--${name} must be more than 0 seconds, got ${raw}`);
+  return ms;
+}
+
+/** `--impl NAME|PATH`, `--impl-cmd "COMMAND"` and `--step-timeout SECONDS`, as an implementation spec. */
+export function implementationSpec(values: Record<string, unknown>): ImplementationSpec {
+  const stepTimeoutMs = secondsOption(values, "step-timeout", undefined);
+  return {
+    ...(typeof values.impl === "string" ? { impl: values.impl } : {}),
+    ...(typeof values["impl-cmd"] === "string" ? { implCmd: values["impl-cmd"] } : {}),
+    ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+  };
 }

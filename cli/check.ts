@@ -9,24 +9,40 @@ import {
   formatCommandList,
   formatFailure,
   formatSummary,
+  headline,
+  jsonReport,
+  junitReport,
+  markdownReport,
   writeRepro,
   type CheckResult,
+  type ImplementationSource,
 } from "../properties/index.ts";
-import { cellsOption, intOption, parse, reportTargets, strategyOption } from "./args.ts";
+import { cellsOption, intOption, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
-import { resolveImplementation } from "./impl.ts";
+import { isModulePath, openImplementation, type ImplementationSpec } from "./impl.ts";
 
-export const CHECK_USAGE = `usage: cellgate check [--impl NAME] [--runs N] [--seed S] [--cells K] [--max-commands N] [--strategy uniform|swarm|pct] [--pct-depth D] [--report json:FILE] [--out DIR]`;
+export { jsonReport } from "../properties/index.ts";
+
+export const CHECK_USAGE = [
+  `usage: cellgate check [--impl NAME|PATH | --impl-cmd "COMMAND"] [--runs N] [--seed S] [--cells K] [--max-commands N]`,
+  `                      [--strategy uniform|swarm|pct] [--pct-depth D]`,
+  `                      [--step-timeout SECONDS] [--budget SECONDS] [--report json:FILE|junit:FILE|md:FILE]... [--out DIR]`,
+].join("\n");
+
+const REPORT_KINDS = ["json", "junit", "md"] as const;
 
 export function checkCommand(args: readonly string[]): number {
   const v = parse(args, {
     impl: { type: "string" },
+    "impl-cmd": { type: "string" },
     runs: { type: "string" },
     seed: { type: "string" },
     cells: { type: "string" },
     "max-commands": { type: "string" },
     strategy: { type: "string" },
     "pct-depth": { type: "string" },
+    "step-timeout": { type: "string" },
+    budget: { type: "string" },
     report: { type: "string", multiple: true },
     out: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -35,59 +51,77 @@ export function checkCommand(args: readonly string[]): number {
     console.log(CHECK_USAGE);
     return EXIT.conforms;
   }
-  if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}" (${CHECK_USAGE})`);
-  const impl = resolveImplementation(v.impl as string | undefined);
+  if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}" (${CHECK_USAGE.split("\n")[0]})`);
   const runs = intOption(v, "runs", DEFAULT_RUNS, 1);
   const seed = intOption(v, "seed", 1);
   const cells = cellsOption(v, 3);
   const maxCommands = intOption(v, "max-commands", DEFAULT_MAX_COMMANDS, 1);
   const strategy = strategyOption(v.strategy);
   const pctDepth = intOption(v, "pct-depth", 3, 1);
-  const reports = reportTargets(v.report, ["json"]);
+  const stepTimeoutMs = secondsOption(v, "step-timeout", undefined);
+  const budgetMs = secondsOption(v, "budget", undefined);
+  const reports = reportTargets(v.report, REPORT_KINDS);
+  const spec: ImplementationSpec = {
+    ...(typeof v.impl === "string" ? { impl: v.impl } : {}),
+    ...(typeof v["impl-cmd"] === "string" ? { implCmd: v["impl-cmd"] } : {}),
+    ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+  };
 
-  const result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth });
+  const impl = openImplementation(spec);
+  let result: CheckResult;
+  try {
+    result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth, ...(budgetMs !== undefined ? { budgetMs } : {}) });
+  } finally {
+    impl.dispose?.();
+  }
   for (const line of formatSummary(result)) console.log(line);
   if (strategy !== "uniform") console.log(`strategy: ${strategy}${strategy === "pct" ? ` (depth ${pctDepth})` : ""}`);
   const ce = result.counterexample;
+  let replayCommand: string | undefined;
   if (ce === undefined) {
-    console.log(`verdict: conforms (${result.stats.runs} runs, no invariant violated)`);
+    console.log(`verdict: ${headline(result)}`);
   } else {
-    console.log(`verdict: ${ce.failure.verdict} after ${result.stats.runs} runs; shrunk counterexample (${ce.commands.length} commands):`);
+    console.log(`verdict: ${headline(result)}; shrunk counterexample (${ce.commands.length} commands):`);
     for (const line of formatCommandList(ce.labels, ce.replay.trace, ce.failure)) console.log(line);
     for (const line of formatFailure(ce.failure)) console.log(line);
+    for (const line of stderrTail(result)) console.log(line);
     const dir = typeof v.out === "string" ? v.out : defaultReproDir(impl.name, seed);
-    const repro = buildRepro({ implementation: impl.name, seed, cells, path: ce.path, replayPath: ce.replayPath ?? null, result: ce.replay });
+    const repro = buildRepro({ implementation: impl.name, source: sourceOf(spec, impl.name), seed, cells, path: ce.path, replayPath: ce.replayPath ?? null, result: ce.replay, failure: ce.failure });
     writeRepro(dir, repro);
+    replayCommand = `npx cellgate replay ${dir}/repro.json`;
     console.log(`repro written to ${dir}/ (repro.json, repro.test.ts, trace.mmd, report.md)`);
-    console.log(`replay: npx cellgate replay ${dir}/repro.json`);
+    console.log(`replay: ${replayCommand}`);
   }
-  for (const r of reports) writeFileSync(r.file, JSON.stringify(jsonReport(result), null, 2) + "\n");
+  for (const r of reports) writeFileSync(r.file, render(r.kind, result, replayCommand));
+  if (ce === undefined && result.stats.runs === 0) {
+    throw new UsageError(`the budget ran out before the first run was done; nothing was checked (raise --budget)`);
+  }
   return ce === undefined ? EXIT.conforms : EXIT.fails;
 }
 
-export function jsonReport(r: CheckResult): unknown {
-  const ce = r.counterexample;
-  return {
-    verdict: ce === undefined ? "conforms" : ce.failure.verdict,
-    implementation: r.implementation,
-    seed: r.seed,
-    runs: r.stats.runs,
-    steps: r.stats.steps,
-    checks: r.stats.checks,
-    durationMs: Math.round(r.durationMs),
-    orderings: r.stats.orderings,
-    counterexample:
-      ce === undefined
-        ? null
-        : {
-            length: ce.commands.length,
-            commands: ce.labels,
-            raw: ce.commands,
-            invariant: ce.failure.verdict === "violation" ? ce.failure.violations.map((x) => x.invariant).join(", ") : ce.failure.verdict,
-            violations: ce.failure.verdict === "violation" ? ce.failure.violations : [],
-            message: formatFailure(ce.failure).join("\n"),
-            path: ce.path,
-            replayPath: ce.replayPath ?? null,
-          },
-  };
+function render(kind: string, result: CheckResult, replayCommand: string | undefined): string {
+  switch (kind) {
+    case "json":
+      return JSON.stringify(jsonReport(result), null, 2) + "\n";
+    case "junit":
+      return junitReport(result);
+    default:
+      return markdownReport(result, replayCommand === undefined ? {} : { replayCommand });
+  }
+}
+
+/** The last lines the implementation wrote to stderr in the counterexample's replay, if any. */
+function stderrTail(result: CheckResult, lines = 20): string[] {
+  const text = result.diagnostics?.stderr.trimEnd() ?? "";
+  if (text === "") return [];
+  const all = text.split("\n");
+  const tail = all.slice(-lines);
+  return [`implementation stderr${all.length > lines ? ` (last ${lines} lines)` : ""}:`, ...tail.map((l) => `  | ${l}`)];
+}
+
+/** How the repro file names the implementation, so that `cellgate replay` can start it again. */
+export function sourceOf(spec: ImplementationSpec, name: string): ImplementationSource {
+  if (spec.implCmd !== undefined) return { kind: "command", command: spec.implCmd };
+  if (spec.impl !== undefined && isModulePath(spec.impl)) return { kind: "module", path: spec.impl };
+  return { kind: "bundled", name };
 }

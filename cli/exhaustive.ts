@@ -5,12 +5,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildRepro, exhaustive, formatCommandList, formatFailure, ORDERINGS, writeRepro, type Dedupe, type ExhaustiveResult } from "../properties/index.ts";
-import { cellsOption, intOption, parse, reportTargets } from "./args.ts";
+import type { Implementation } from "../protocol/index.ts";
+import { cellsOption, implementationSpec, intOption, parse, reportTargets } from "./args.ts";
+import { sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
-import { resolveImplementation } from "./impl.ts";
+import { openImplementation, type ImplementationSpec } from "./impl.ts";
 
 export const EXHAUSTIVE_USAGE =
-  "usage: cellgate exhaustive [--impl NAME] [--cells K] [--depth D] [--requests R|unbounded] [--dedupe snapshot|table|off]\n" +
+  "usage: cellgate exhaustive [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--cells K] [--depth D] [--requests R|unbounded] [--dedupe snapshot|table|off]\n" +
   "                           [--time SECONDS] [--report json:FILE] [--out DIR]";
 
 const DEDUPES: readonly Dedupe[] = ["snapshot", "table", "off"];
@@ -18,6 +20,8 @@ const DEDUPES: readonly Dedupe[] = ["snapshot", "table", "off"];
 export function exhaustiveCommand(args: readonly string[]): number {
   const v = parse(args, {
     impl: { type: "string" },
+    "impl-cmd": { type: "string" },
+    "step-timeout": { type: "string" },
     cells: { type: "string" },
     depth: { type: "string" },
     requests: { type: "string" },
@@ -32,7 +36,16 @@ export function exhaustiveCommand(args: readonly string[]): number {
     return EXIT.conforms;
   }
   if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}"`);
-  const impl = resolveImplementation(v.impl as string | undefined);
+  const spec = implementationSpec(v);
+  const impl = openImplementation(spec);
+  try {
+    return search(v, impl, spec);
+  } finally {
+    impl.dispose?.();
+  }
+}
+
+function search(v: Record<string, unknown>, impl: Implementation, spec: ImplementationSpec): number {
   const cells = cellsOption(v, 2);
   const depth = intOption(v, "depth", 12, 1);
   const requests = v.requests === "unbounded" ? Infinity : intOption(v, "requests", 2);
@@ -40,7 +53,7 @@ export function exhaustiveCommand(args: readonly string[]): number {
   if (dedupe !== undefined && !DEDUPES.includes(dedupe)) throw new UsageError(`--dedupe expects ${DEDUPES.join(", ")}, got ${JSON.stringify(dedupe)}`);
   const time = v.time === undefined ? undefined : intOption(v, "time", 0, 1);
   const reports = reportTargets(v.report, ["json"]);
-  if (dedupe === "snapshot" && impl.start().snapshot === undefined) {
+  if (dedupe === "snapshot" && !offersSnapshot(impl)) {
     throw new UsageError(`${impl.name} offers no snapshot(); use --dedupe table or --dedupe off`);
   }
 
@@ -56,12 +69,21 @@ export function exhaustiveCommand(args: readonly string[]): number {
   const ce = r.counterexample;
   if (ce !== undefined) {
     const dir = typeof v.out === "string" ? v.out : join("cellgate-repro", `${impl.name.replace(/[^A-Za-z0-9._-]+/g, "_")}-exhaustive`);
-    writeRepro(dir, buildRepro({ implementation: impl.name, seed: null, cells, result: ce.replay }));
+    writeRepro(dir, buildRepro({ implementation: impl.name, source: sourceOf(spec, impl.name), seed: null, cells, result: ce.replay }));
     console.log(`repro written to ${dir}/ (repro.json, repro.test.ts, trace.mmd, report.md)`);
     console.log(`replay: npx cellgate replay ${dir}/repro.json`);
   }
   for (const t of reports) writeFileSync(t.file, JSON.stringify(exhaustiveJson(r), null, 2) + "\n");
   return r.counterexample === undefined ? EXIT.conforms : EXIT.fails;
+}
+
+function offersSnapshot(impl: Implementation): boolean {
+  const instance = impl.start();
+  try {
+    return instance.snapshot !== undefined && instance.restore !== undefined;
+  } finally {
+    instance.close?.();
+  }
 }
 
 function budgetText(r: ExhaustiveResult): string {

@@ -8,11 +8,12 @@ import type { Implementation } from "../protocol/index.ts";
 import { addStats, emptyCoverage, type Coverage } from "../properties/coverage.ts";
 import { runSeed, seedPlan, type ExploreSettings, type SeedResult, type SeedTask, type Shard } from "../properties/explore.ts";
 import { reportOf, type ExploreReport } from "../properties/explore-report.ts";
+import type { ImplementationSpec } from "./impl.ts";
 
 export interface RunnerOptions {
   readonly settings: ExploreSettings;
-  /** What `--impl` said: each worker resolves the implementation from it. */
-  readonly implSpec: string;
+  /** What `--impl`/`--impl-cmd` said: each worker opens its own implementation from it. */
+  readonly implSpec: ImplementationSpec;
   /** Total runs of the whole (unsharded) exploration; undefined: until the time is up. */
   readonly runs: number | undefined;
   readonly timeMs: number | undefined;
@@ -32,7 +33,7 @@ export interface Progress {
 /** What a worker starts with (see explore-worker.ts). */
 export interface WorkerSetup {
   readonly settings: ExploreSettings;
-  readonly implSpec: string;
+  readonly implSpec: ImplementationSpec;
 }
 
 /** Messages between the runner and a worker. */
@@ -68,24 +69,29 @@ function progressOf(c: Coverage, seeds: number, started: number): Progress {
   return { seeds, runs: c.runs, steps: c.steps, violations: c.violations, elapsedMs: performance.now() - started };
 }
 
-/** Hand out tasks one at a time to each of `workers` threads until `take` has none left. */
+/**
+ * Hand out tasks one at a time to each of `workers` threads until `take` has none left; then ask
+ * each worker to stop (it disposes of its implementation, which may be a child process) and wait
+ * for them to exit.
+ */
 function onWorkers(options: RunnerOptions, take: () => SeedTask | undefined, accept: (r: SeedResult) => void): Promise<void> {
   const url = new URL("./explore-worker.mjs", import.meta.url);
   return new Promise((resolve, reject) => {
     let busy = 0;
-    let settled = false;
+    let running = 0;
+    let failure: Error | undefined;
+    let stopping = false;
     const pool: Worker[] = [];
-    const finish = (error?: Error): void => {
-      if (settled) return;
-      settled = true;
-      for (const w of pool) void w.terminate();
-      if (error !== undefined) reject(error);
-      else resolve();
+    const stopAll = (error?: Error): void => {
+      if (error !== undefined && failure === undefined) failure = error;
+      if (stopping) return;
+      stopping = true;
+      for (const w of pool) w.postMessage({ type: "stop" } satisfies ToWorker);
     };
     const feed = (w: Worker): void => {
-      const task = take();
+      const task = stopping ? undefined : take();
       if (task === undefined) {
-        if (busy === 0) finish();
+        if (busy === 0) stopAll();
         return;
       }
       busy++;
@@ -94,15 +100,19 @@ function onWorkers(options: RunnerOptions, take: () => SeedTask | undefined, acc
     for (let i = 0; i < options.workers; i++) {
       const w = new Worker(url, { workerData: { settings: options.settings, implSpec: options.implSpec } satisfies WorkerSetup });
       pool.push(w);
+      running++;
       w.on("message", (m: FromWorker) => {
-        if (m.type === "error") return finish(new Error(`worker: ${m.message}`));
         busy--;
+        if (m.type === "error") return stopAll(new Error(`worker: ${m.message}`));
         accept(m.result);
         feed(w);
       });
-      w.on("error", (e) => finish(e instanceof Error ? e : new Error(String(e))));
+      w.on("error", (e) => stopAll(e instanceof Error ? e : new Error(String(e))));
       w.on("exit", (code) => {
-        if (code !== 0) finish(new Error(`a worker exited with code ${code}`));
+        if (code !== 0) stopAll(new Error(`a worker exited with code ${code}`));
+        if (--running > 0) return;
+        if (failure !== undefined) reject(failure);
+        else resolve();
       });
     }
     for (const w of pool) feed(w);

@@ -10,20 +10,23 @@ import { judgeCoverage, parseRequirement, type Requirement, type RequirementResu
 import { describeSeeds, formatCoverage, formatRequirements, exploreMarkdown } from "../properties/coverage-format.ts";
 import { parseShard, type ExploreSettings, type FoundCounterexample, type Shard } from "../properties/explore.ts";
 import { reportToJson, type ExploreReport } from "../properties/explore-report.ts";
-import { cellsOption, intOption, parse, reportTargets, strategyOption } from "./args.ts";
+import { cellsOption, implementationSpec, intOption, parse, reportTargets, strategyOption } from "./args.ts";
+import { sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { runExploration } from "./explore-runner.ts";
-import { resolveImplementation } from "./impl.ts";
+import { openImplementation, type ImplementationSpec } from "./impl.ts";
 import { ProgressLine } from "./progress.ts";
 
 export const EXPLORE_USAGE =
-  "usage: cellgate explore [--impl NAME] [--runs N | --time SECONDS] [--seed S] [--batch N] [--cells K] [--max-commands N]\n" +
+  "usage: cellgate explore [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--runs N | --time SECONDS] [--seed S] [--batch N] [--cells K] [--max-commands N]\n" +
   "                        [--strategy uniform|swarm|pct] [--pct-depth D] [--workers N] [--shard i/n]\n" +
   "                        [--report json:FILE|md:FILE] [--min-coverage NAME=N]... [--out DIR] [--progress-every SECONDS]";
 
 export async function exploreCommand(args: readonly string[]): Promise<number> {
   const v = parse(args, {
     impl: { type: "string" },
+    "impl-cmd": { type: "string" },
+    "step-timeout": { type: "string" },
     runs: { type: "string" },
     time: { type: "string" },
     seed: { type: "string" },
@@ -45,10 +48,18 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
     return EXIT.conforms;
   }
   if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}"`);
-  const implSpec = (v.impl as string | undefined) ?? "reference";
-  const impl = resolveImplementation(implSpec);
+  const implSpec = implementationSpec(v);
   const time = v.time === undefined ? undefined : intOption(v, "time", 0, 1);
   const runs = v.runs === undefined && time === undefined ? DEFAULT_RUNS : v.runs === undefined ? undefined : intOption(v, "runs", 0, 1);
+  const impl = openImplementation(implSpec);
+  try {
+    return await explore(v, impl, implSpec, runs, time);
+  } finally {
+    impl.dispose?.();
+  }
+}
+
+async function explore(v: Record<string, unknown>, impl: Implementation, implSpec: ImplementationSpec, runs: number | undefined, time: number | undefined): Promise<number> {
   const settings: ExploreSettings = {
     implementation: impl.name,
     cells: cellsOption(v, 3),
@@ -64,21 +75,25 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
   const reports = reportTargets(v.report, ["json", "md"]);
   const progress = new ProgressLine(process.stderr, intOption(v, "progress-every", 10) * 1000);
 
-  const report = await runExploration(impl, {
-    settings,
-    implSpec,
-    runs,
-    timeMs: time === undefined ? undefined : time * 1000,
-    shard,
-    workers,
-    onProgress: (p) => progress.update(p),
-  });
-  progress.done();
+  let report: ExploreReport;
+  try {
+    report = await runExploration(impl, {
+      settings,
+      implSpec,
+      runs,
+      timeMs: time === undefined ? undefined : time * 1000,
+      shard,
+      workers,
+      onProgress: (p) => progress.update(p),
+    });
+  } finally {
+    progress.done();
+  }
   const judged = judgeCoverage(report.coverage, requirements);
   for (const line of exploreSummary(report, shard, workers)) console.log(line);
   for (const line of formatCoverage(report.coverage)) console.log(line);
   for (const line of formatCounterexamples(report)) console.log(line);
-  for (const line of writeRepros(impl, report, typeof v.out === "string" ? v.out : undefined)) console.log(line);
+  for (const line of writeRepros(impl, implSpec, report, typeof v.out === "string" ? v.out : undefined)) console.log(line);
   for (const line of formatRequirements(judged)) console.log(line);
   const verdict = exploreVerdict(report, judged);
   console.log(verdict.line);
@@ -136,7 +151,7 @@ const MAX_REPROS = 10;
  * A repro directory (as `check` writes) for each distinct counterexample, shortest first:
  * `DIR/<impl>-<seed>/` (DIR defaults to ./cellgate-repro).
  */
-function writeRepros(impl: Implementation, r: ExploreReport, out: string | undefined): string[] {
+function writeRepros(impl: Implementation, spec: ImplementationSpec, r: ExploreReport, out: string | undefined): string[] {
   const seen = new Set<string>();
   const lines: string[] = [];
   const distinct = [...r.counterexamples].sort((a, b) => a.length - b.length || a.seed - b.seed).filter((ce) => {
@@ -149,7 +164,7 @@ function writeRepros(impl: Implementation, r: ExploreReport, out: string | undef
     const result = replay(impl, ce.commands, { cells: r.settings.cells });
     if (result.failure === undefined) continue;
     const dir = join(out ?? "cellgate-repro", basename(defaultReproDir(impl.name, ce.seed)));
-    writeRepro(dir, buildRepro({ implementation: impl.name, seed: ce.seed, cells: r.settings.cells, result }));
+    writeRepro(dir, buildRepro({ implementation: impl.name, source: sourceOf(spec, impl.name), seed: ce.seed, cells: r.settings.cells, result }));
     lines.push(`repro written to ${dir}/`);
   }
   return lines;

@@ -5,19 +5,19 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { formatCommandList, formatFailure, parseRepro, replay, reproFailure, type ReproFailure } from "../properties/index.ts";
-import { parse } from "./args.ts";
+import { confirm, formatCommandList, formatFailure, parseRepro, reproFailure, type ReproFailure, type ReproFile } from "../properties/index.ts";
+import { parse, secondsOption } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
-import { resolveImplementation } from "./impl.ts";
+import { openImplementation, type ImplementationSpec } from "./impl.ts";
 
-export const REPLAY_USAGE = "usage: cellgate replay DIR/repro.json [--impl NAME]";
+export const REPLAY_USAGE = 'usage: cellgate replay DIR/repro.json [--impl NAME|PATH | --impl-cmd "COMMAND"] [--step-timeout SECONDS]';
 
 function sameAs(recorded: ReproFailure, now: ReproFailure): boolean {
   return recorded.verdict === now.verdict && recorded.step === now.step && recorded.invariants.join(",") === now.invariants.join(",");
 }
 
 export function replayCommand(args: readonly string[]): number {
-  const v = parse(args, { impl: { type: "string" }, help: { type: "boolean", short: "h" } });
+  const v = parse(args, { impl: { type: "string" }, "impl-cmd": { type: "string" }, "step-timeout": { type: "string" }, help: { type: "boolean", short: "h" } });
   if (v.help === true) {
     console.log(REPLAY_USAGE);
     return EXIT.conforms;
@@ -30,9 +30,17 @@ export function replayCommand(args: readonly string[]): number {
   const parsed = parseRepro(readFileSync(file, "utf8"));
   if (!parsed.ok) throw new UsageError(`${file}: ${parsed.error}`);
   const repro = parsed.repro;
-  const name = typeof v.impl === "string" ? v.impl : repro.source.kind === "bundled" ? repro.source.name : repro.implementation;
-  const impl = resolveImplementation(name);
-  const result = replay(impl, repro.commands, { cells: repro.cells });
+  const stepTimeoutMs = secondsOption(v, "step-timeout", undefined);
+  const spec = specOf(repro, v.impl, v["impl-cmd"]);
+  const impl = openImplementation(stepTimeoutMs === undefined ? spec : { ...spec, stepTimeoutMs });
+  // Nondeterminism shows only across replays: a recorded nondeterminism is replayed twice.
+  let judged;
+  try {
+    judged = confirm(impl, repro.commands, repro.cells, undefined, repro.failure.verdict === "nondeterminism" ? 2 : 1);
+  } finally {
+    impl.dispose?.();
+  }
+  const result = { ...judged.replay, failure: judged.failure };
   console.log(`replaying ${repro.commands.length} commands of ${file} against ${impl.name} (recorded against ${repro.implementation})`);
   for (const line of formatCommandList(result.labels, result.trace, result.failure)) console.log(line);
   if (result.failure === undefined) {
@@ -48,4 +56,18 @@ export function replayCommand(args: readonly string[]): number {
     console.log(`fails differently: now ${now.verdict} ${now.invariants.join(", ")} at step ${now.step}; recorded ${was}`.replace("  ", " "));
   }
   return EXIT.fails;
+}
+
+/** The implementation to replay against: the flags, else the one the repro file names. */
+function specOf(repro: ReproFile, impl: unknown, implCmd: unknown): ImplementationSpec {
+  if (typeof implCmd === "string") return { implCmd };
+  if (typeof impl === "string") return { impl };
+  switch (repro.source.kind) {
+    case "command":
+      return { implCmd: repro.source.command };
+    case "module":
+      return { impl: repro.source.path };
+    case "bundled":
+      return { impl: repro.source.name };
+  }
 }

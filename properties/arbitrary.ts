@@ -16,12 +16,14 @@ import type { Scheduler } from "./strategy.ts";
 export interface Box {
   readonly run: HarnessRun;
   readonly scheduler?: Scheduler;
+  /** When true, no further command runs (the check's budget is spent). */
+  readonly stop?: () => boolean;
 }
 
 export class HarnessCommand implements fc.Command<Box, Box> {
   constructor(readonly data: Command) {}
   check(m: Readonly<Box>): boolean {
-    return (m.scheduler?.allows(this.data) ?? true) && m.run.canApply(this.data);
+    return m.stop?.() !== true && (m.scheduler?.allows(this.data) ?? true) && m.run.canApply(this.data);
   }
   run(m: Box): void {
     m.run.apply(m.scheduler === undefined ? this.data : m.scheduler.effective(m.run, this.data));

@@ -3,14 +3,15 @@
  * shrinks the first failure, and the result carries the counts a report needs.
  */
 import fc from "fast-check";
-import type { Implementation } from "../protocol/index.ts";
+import type { Diagnostics, Implementation } from "../protocol/index.ts";
 import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
 import type { Command, CommandKind } from "./commands.ts";
+import { confirm, type Confirmed } from "./confirm.ts";
 import { ORDERINGS, type Ordering } from "./orderings.ts";
 import { stateHash } from "./abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
 import { minimize } from "./minimize.ts";
-import { replay, type ReplayResult } from "./replay.ts";
+import type { ReplayResult } from "./replay.ts";
 import { HarnessRun, type Failure, type RunOptions } from "./run.ts";
 import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "./strategy.ts";
 
@@ -26,14 +27,20 @@ export interface CheckOptions {
   /** Replay one recorded case: fast-check path plus the command replayPath. */
   readonly path?: string;
   readonly replayPath?: string;
+  /**
+   * Wall-clock budget for the whole check, in ms (no budget by default). Once it is spent no new
+   * run starts, the run in progress stops before its next command (and is not judged), and
+   * shrinking keeps the smallest counterexample found so far.
+   */
+  readonly budgetMs?: number;
+  /** Run the deletion pass after fast-check's shrinking (default true). */
+  readonly minimize?: boolean;
   /** Scheduling strategy (default uniform); see strategy.ts. */
   readonly strategy?: StrategyName;
   /** PCT's bug depth (default 3). */
   readonly pctDepth?: number;
   /** When given, receives the hash of every abstract state the runs reach (not the shrinking runs). */
   readonly states?: Set<string>;
-  /** Run the deletion pass after fast-check's shrinking (default true). */
-  readonly minimize?: boolean;
 }
 
 export interface Counterexample {
@@ -52,8 +59,10 @@ export interface Counterexample {
 }
 
 export interface CheckStats {
-  /** Runs before the first failure (or all of them). */
+  /** Complete runs before the first failure (or all of them). */
   runs: number;
+  /** Runs the budget cut short (not judged, not counted in `runs`). */
+  cutShort: number;
   steps: number;
   checks: number;
   orderings: Record<Ordering, number>;
@@ -69,15 +78,22 @@ export interface CheckResult {
   readonly seed: number;
   readonly cells: number;
   readonly strategy: StrategyName;
+  /** Runs asked for (`stats.runs` says how many were done). */
+  readonly runsRequested: number;
   readonly stats: CheckStats;
   readonly counterexample: Counterexample | undefined;
   readonly durationMs: number;
+  /** The budget, when one was set, and whether it ran out before the check was done. */
+  readonly budget: { readonly ms: number; readonly exhausted: boolean } | undefined;
+  /** What an out-of-process implementation reported about the counterexample's replay (its stderr). */
+  readonly diagnostics: Diagnostics | undefined;
 }
 
 export function emptyStats(): CheckStats {
   const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
   return {
     runs: 0,
+    cutShort: 0,
     steps: 0,
     checks: 0,
     orderings: zero(ORDERINGS),
@@ -99,14 +115,30 @@ export function addRun(stats: CheckStats, run: HarnessRun): void {
   for (const k of Object.keys(stats.invariantChecks) as (keyof InvariantCounts)[]) stats.invariantChecks[k] += run.invariantChecks[k];
 }
 
-/** The property itself, for fc.check / fc.assert / test.prop: true when the run conforms. */
-export function conformanceProperty(impl: Implementation, cells: number, onRun?: (run: HarnessRun) => void, runOptions: RunOptions = {}) {
-  return (cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, undefined, onRun, runOptions);
+/**
+ * The property itself, for fc.check / fc.assert / test.prop: true when the run conforms. With
+ * `stop`, a run stops before its next command once `stop()` is true; such a run is cut short (no
+ * drain, not judged) and `onRun` is told so.
+ */
+export function conformanceProperty(
+  impl: Implementation,
+  cells: number,
+  onRun?: (run: HarnessRun, cutShort: boolean) => void,
+  stop?: () => boolean,
+  runOptions: RunOptions = {},
+) {
+  return (cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, undefined, onRun, stop, runOptions);
 }
 
 /** The property under a strategy: the run's parameters come first in the generated value. */
-export function strategyProperty(impl: Implementation, cells: number, onRun?: (run: HarnessRun) => void, runOptions: RunOptions = {}) {
-  return (params: StrategyParams, cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, new Scheduler(params), onRun, runOptions);
+export function strategyProperty(
+  impl: Implementation,
+  cells: number,
+  onRun?: (run: HarnessRun, cutShort: boolean) => void,
+  stop?: () => boolean,
+  runOptions: RunOptions = {},
+) {
+  return (params: StrategyParams, cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, new Scheduler(params), onRun, stop, runOptions);
 }
 
 function runConforms(
@@ -114,21 +146,24 @@ function runConforms(
   cells: number,
   cmds: Iterable<fc.Command<Box, Box>>,
   scheduler: Scheduler | undefined,
-  onRun: ((run: HarnessRun) => void) | undefined,
+  onRun: ((run: HarnessRun, cutShort: boolean) => void) | undefined,
+  stop: (() => boolean) | undefined,
   runOptions: RunOptions,
 ): boolean {
   const run = new HarnessRun(impl, { ...runOptions, cells });
+  const box: Box = { run, ...(scheduler !== undefined ? { scheduler } : {}), ...(stop !== undefined ? { stop } : {}) };
+  let cutShort = false;
   try {
     if (run.failure === undefined) {
-      const box: Box = scheduler === undefined ? { run } : { run, scheduler };
       fc.modelRun(() => ({ model: box, real: box }), cmds);
-      run.drain();
+      cutShort = run.failure === undefined && stop?.() === true;
+      if (!cutShort) run.drain();
     }
   } finally {
     run.close();
   }
-  onRun?.(run);
-  return run.failure === undefined;
+  onRun?.(run, cutShort);
+  return cutShort || run.failure === undefined;
 }
 
 /** The commands a run under `params` executed for the commands fast-check ran (pct rewrites deliveries). */
@@ -154,60 +189,92 @@ export function effectiveCommands(impl: Implementation, cells: number, params: S
 export function check(impl: Implementation, options: CheckOptions = {}): CheckResult {
   const cells = options.cells ?? 3;
   const seed = options.seed ?? 42;
+  const runsRequested = options.runs ?? DEFAULT_RUNS;
   const maxCommands = options.maxCommands ?? DEFAULT_MAX_COMMANDS;
   const strategy = options.strategy ?? "uniform";
   const stats = emptyStats();
   let failed = false;
   let shrinks = 0;
+  let lastFailure: Failure | undefined;
   const started = performance.now();
-  const onRun = (run: HarnessRun): void => {
+  const budgetMs = options.budgetMs;
+  const stop = budgetMs === undefined ? undefined : () => performance.now() - started >= budgetMs;
+  const sink = options.states;
+  const runOptions: RunOptions = sink === undefined ? {} : { onStep: (run) => void (failed || sink.add(stateHash(run))) };
+  const onRun = (run: HarnessRun, cutShort: boolean): void => {
+    if (run.failure !== undefined) lastFailure = run.failure;
     if (failed) {
       if (run.failure !== undefined) shrinks++;
+      return;
+    }
+    if (cutShort) {
+      stats.cutShort++;
       return;
     }
     addRun(stats, run);
     if (run.failure !== undefined) failed = true;
   };
-  const sink = options.states;
-  const runOptions: RunOptions = sink === undefined ? {} : { onStep: (run) => void (failed || sink.add(stateHash(run))) };
   const arb = commandsArbitrary({
     maxCommands,
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
   });
   const params = {
-    numRuns: options.runs ?? DEFAULT_RUNS,
+    numRuns: runsRequested,
     seed,
     ...(options.path !== undefined ? { path: options.path, endOnFailure: true } : {}),
+    ...(budgetMs !== undefined ? { interruptAfterTimeLimit: budgetMs } : {}),
   };
   // Uniform keeps the one-arbitrary property, so a seed gives exactly what it always gave.
   const out =
     strategy === "uniform"
-      ? fc.check(fc.property(arb, conformanceProperty(impl, cells, onRun, runOptions)), params)
-      : fc.check(fc.property(strategyArbitrary(strategy, { cells, maxCommands, ...(options.pctDepth !== undefined ? { pctDepth: options.pctDepth } : {}) }), arb, strategyProperty(impl, cells, onRun, runOptions)), params);
-  const durationMs = performance.now() - started;
+      ? fc.check(fc.property(arb, conformanceProperty(impl, cells, onRun, stop, runOptions)), params)
+      : fc.check(
+          fc.property(
+            strategyArbitrary(strategy, { cells, maxCommands, ...(options.pctDepth !== undefined ? { pctDepth: options.pctDepth } : {}) }),
+            arb,
+            strategyProperty(impl, cells, onRun, stop, runOptions),
+          ),
+          params,
+        );
   let counterexample: Counterexample | undefined;
   if (out.failed && out.counterexample !== null) {
     const value = out.counterexample as unknown[];
     const runParams: StrategyParams = strategy === "uniform" ? { strategy: "uniform" } : (value[0] as StrategyParams);
     const cmds = value[value.length - 1];
     const commands = effectiveCommands(impl, cells, runParams, ranCommands(cmds as Iterable<unknown>));
-    const first = replay(impl, commands, { cells });
-    if (first.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
-    const again = options.minimize === false ? first : minimize(impl, first, cells);
+    const judged = confirm(impl, commands, cells, lastFailure);
+    if (judged.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
+    const final = options.minimize === false || stop?.() === true ? judged : minimizeConfirmed(impl, judged, cells);
     counterexample = {
-      commands: again.commands,
-      labels: again.labels,
-      failure: again.failure as Failure,
-      replay: again,
+      commands: final.replay.commands,
+      labels: final.replay.labels,
+      failure: final.failure as Failure,
+      replay: final.replay,
       path: out.counterexamplePath ?? "",
       replayPath: replayPathOf(cmds),
       fastCheckLength: commands.length,
       shrinks,
       strategy: runParams,
     };
-  } else if (out.failed) {
+  } else if (out.failed && !out.interrupted) {
     throw new Error(`fast-check failed without a counterexample: ${String(out.errorInstance ?? "")}`);
   }
-  return { implementation: impl.name, seed, cells, strategy, stats, counterexample, durationMs };
+  const durationMs = performance.now() - started;
+  const budget = budgetMs === undefined ? undefined : { ms: budgetMs, exhausted: out.interrupted || stats.cutShort > 0 };
+  const diagnostics = impl.diagnostics?.();
+  return { implementation: impl.name, seed, cells, strategy, runsRequested, stats, counterexample, durationMs, budget, diagnostics };
+}
+
+/**
+ * The deletion pass over a confirmed counterexample, then confirmed again (the minimized list is
+ * what gets reported, so it is replayed twice like any other). Timeouts and nondeterminism are
+ * left as they are: minimizing would re-run a hang hundreds of times, or chase noise.
+ */
+function minimizeConfirmed(impl: Implementation, judged: Confirmed, cells: number): Confirmed {
+  const f = judged.failure;
+  if (f === undefined || f.verdict === "timeout" || f.verdict === "nondeterminism") return judged;
+  const smaller = minimize(impl, judged.replay, cells);
+  if (smaller === judged.replay || smaller.failure === undefined) return judged;
+  return confirm(impl, smaller.commands, cells, smaller.failure);
 }

@@ -18,8 +18,12 @@ export function formatFailure(f: Failure): string[] {
       ]);
     case "crash":
       return [`crash at step ${f.step}: ${f.message}`];
+    case "timeout":
+      return [`timeout at step ${f.step}: ${f.message}`];
     case "protocol-error":
       return [`protocol error at step ${f.step}: ${f.message}`];
+    case "nondeterminism":
+      return [`nondeterminism at step ${f.step}: ${f.message}`, `  first replay:  ${f.first}`, `  second replay: ${f.second}`];
   }
 }
 

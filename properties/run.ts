@@ -37,11 +37,32 @@ import { emitAction, envAction, receiveAction } from "./translate.ts";
 import { countActionSubjects, countFinalSubjects, countStepSubjects, zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
 import { invalidMessage } from "./validate.ts";
 
-/** What ended a run early. */
+/**
+ * What ended a run early (step 0 = starting the implementation). The verdicts:
+ * - `violation`: an invariant or the model rejected what the implementation did;
+ * - `crash`: the implementation threw, reported an error, or its process exited;
+ * - `timeout`: one step got no answer within the step timeout (only an adapter can tell);
+ * - `protocol-error`: the implementation broke the protocol's form (malformed or unknown
+ *   message, wrong field, an answer to a request never asked);
+ * - `nondeterminism`: the same command list, replayed twice, gave different outputs
+ *   (judged by `confirm`, never by one run).
+ */
 export type Failure =
   | { readonly verdict: "violation"; readonly step: number; readonly violations: readonly Violation[] }
   | { readonly verdict: "crash"; readonly step: number; readonly message: string }
-  | { readonly verdict: "protocol-error"; readonly step: number; readonly message: string };
+  | { readonly verdict: "timeout"; readonly step: number; readonly message: string }
+  | { readonly verdict: "protocol-error"; readonly step: number; readonly message: string }
+  | {
+      readonly verdict: "nondeterminism";
+      readonly step: number;
+      readonly message: string;
+      /** What the first and the second replay did at `step` (one line each). */
+      readonly first: string;
+      readonly second: string;
+    };
+
+/** Every verdict a check can end with. */
+export type Verdict = "conforms" | Failure["verdict"];
 
 /** One step as recorded for reports: what ran, what went in, what came out, the table after. */
 export interface StepRecord {
@@ -118,7 +139,7 @@ export class HarnessRun {
       this.instance = impl.start();
     } catch (e) {
       this.instance = { host: () => [], core: () => [], gateTable: () => [] };
-      this.failure = { verdict: "crash", step: 0, message: `start() threw: ${errorText(e)}` };
+      this.failure = errorFailure(e, 0, "start");
     }
   }
 
@@ -383,9 +404,21 @@ export class ProtocolError extends Error {
   override readonly name = "ProtocolError";
 }
 
-function errorFailure(e: unknown, step: number, party: Party): Failure {
+/** An error an adapter throws when a step got no answer in time (the implementation was stopped). */
+export class StepTimeout extends Error {
+  override readonly name = "StepTimeout";
+}
+
+/** An error an adapter throws when the implementation died or reported an error (message says which). */
+export class ImplementationCrash extends Error {
+  override readonly name = "ImplementationCrash";
+}
+
+function errorFailure(e: unknown, step: number, party: Party | "start"): Failure {
   if (e instanceof ProtocolError) return { verdict: "protocol-error", step, message: e.message };
-  return { verdict: "crash", step, message: `${party} threw: ${errorText(e)}` };
+  if (e instanceof StepTimeout) return { verdict: "timeout", step, message: e.message };
+  if (e instanceof ImplementationCrash) return { verdict: "crash", step, message: e.message };
+  return { verdict: "crash", step, message: `${party === "start" ? "start()" : party} threw: ${errorText(e)}` };
 }
 
 export function errorText(e: unknown): string {

@@ -51,4 +51,21 @@ export interface Implementation {
   /** One line: what this implementation is (and, for a variant, what it gets wrong). */
   readonly summary: string;
   start(): Instance;
+  /**
+   * What an out-of-process implementation has to tell about the last run (its stderr); the
+   * harness calls it once, after replaying a counterexample. Optional.
+   */
+  diagnostics?(): Diagnostics;
+  /** Stop what the implementation holds across runs (a child process, a worker). Optional. */
+  dispose?(): void;
+}
+
+/** What an adapter reports about the implementation behind it, for the report. */
+export interface Diagnostics {
+  /** What the implementation wrote to stderr during the last run (the tail, bounded). */
+  readonly stderr: string;
+  /** Bytes of that stderr left out to keep it bounded (0 when it is complete). */
+  readonly stderrDropped: number;
+  /** How many times the implementation was started (more than 1 after crashes, hangs, protocol errors). */
+  readonly starts: number;
 }

@@ -241,7 +241,7 @@ describe("explore: coverage, shards, workers, merge", () => {
   const explore = (opts: { shard?: { index: number; count: number }; runs?: number; settings?: ExploreSettings }) =>
     runExploration(reference, {
       settings: opts.settings ?? SETTINGS,
-      implSpec: "reference",
+      implSpec: { impl: "reference" },
       runs: opts.runs ?? 600,
       timeMs: undefined,
       shard: opts.shard ?? { index: 1, count: 1 },
@@ -280,7 +280,7 @@ describe("explore: coverage, shards, workers, merge", () => {
   });
 
   it("explores by time: stops once the time is up, with whole seeds", async () => {
-    const r = await runExploration(reference, { settings: SETTINGS, implSpec: "reference", runs: undefined, timeMs: 300, shard: { index: 1, count: 1 }, workers: 1 });
+    const r = await runExploration(reference, { settings: SETTINGS, implSpec: { impl: "reference" }, runs: undefined, timeMs: 300, shard: { index: 1, count: 1 }, workers: 1 });
     expect(r.seeds.length).toBeGreaterThan(0);
     expect(r.coverage.runs).toBe(r.seeds.length * SETTINGS.batch);
     expect(r.seeds.map((t) => t.seed)).toEqual(r.seeds.map((_, i) => SETTINGS.seed + i));

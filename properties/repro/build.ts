@@ -12,17 +12,22 @@ export interface ReproInput {
   readonly path?: string | null;
   readonly replayPath?: string | null;
   readonly result: ReplayResult;
+  /** The verdict to record when it is not the replay's own (nondeterminism is judged over two replays). */
+  readonly failure?: Failure;
 }
 
 export function reproFailure(f: Failure): ReproFailure {
   if (f.verdict === "violation") {
     return { verdict: f.verdict, step: f.step, invariants: f.violations.map((v) => v.invariant), violations: f.violations, message: null };
   }
+  if (f.verdict === "nondeterminism") {
+    return { verdict: f.verdict, step: f.step, invariants: [], violations: [], message: `${f.message}; first: ${f.first}; second: ${f.second}` };
+  }
   return { verdict: f.verdict, step: f.step, invariants: [], violations: [], message: f.message };
 }
 
 export function buildRepro(input: ReproInput): ReproFile {
-  const failure = input.result.failure;
+  const failure = input.failure ?? input.result.failure;
   if (failure === undefined) throw new Error("a repro needs a failing run");
   return {
     format: REPRO_FORMAT,

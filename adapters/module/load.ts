@@ -1,0 +1,26 @@
+/** Finding the Implementation in a user's module: the default export, or an `implementation` export. */
+import type { Implementation } from "../../protocol/index.ts";
+import { SetupError } from "../errors.ts";
+
+/** The module's Implementation; throws SetupError (one line) when it has none of the right shape. */
+export function implementationFromModule(mod: Readonly<Record<string, unknown>>, label: string): Implementation {
+  const candidates = [mod.default, mod.implementation].filter((x) => x !== undefined);
+  for (const c of candidates) if (problemWith(c) === undefined) return c as Implementation;
+  const first = candidates[0];
+  if (first !== undefined) throw new SetupError(`${label}: its ${mod.default !== undefined ? "default" : '"implementation"'} export is not an Implementation: ${problemWith(first)}`);
+  const names = Object.keys(mod).filter((k) => k !== "__esModule");
+  throw new SetupError(
+    `${label} exports no Implementation: expected a default export or an "implementation" export with name, summary and start()` +
+      (names.length > 0 ? ` (it exports: ${names.join(", ")})` : " (it exports nothing)"),
+  );
+}
+
+/** What is wrong with `x` as an Implementation, or undefined when nothing is. */
+export function problemWith(x: unknown): string | undefined {
+  if (typeof x !== "object" || x === null) return `expected an object, got ${x === null ? "null" : typeof x}`;
+  const o = x as Record<string, unknown>;
+  if (typeof o.name !== "string" || o.name === "") return `"name" must be a non-empty string`;
+  if (typeof o.summary !== "string") return `"summary" must be a string`;
+  if (typeof o.start !== "function") return `"start" must be a function returning an Instance`;
+  return undefined;
+}

@@ -1,0 +1,227 @@
+/**
+ * The harness side of the wire protocol: an `Implementation` whose parties live behind a
+ * transport (a child process, a worker). Synchronous like every implementation: each call sends
+ * one request line and blocks until its answer, at most the step timeout. One process serves
+ * many runs: `start()` sends `reset`; a process that died, hung or broke the stream is replaced by
+ * a fresh one (hello again) at the next `start()`.
+ */
+import {
+  PROTOCOL_VERSION,
+  formatMessage,
+  type CoreInput,
+  type Diagnostics,
+  type GateEntry,
+  type HostInput,
+  type Implementation,
+  type Instance,
+  type Message,
+  type Party,
+} from "../../protocol/index.ts";
+import { ImplementationCrash, ProtocolError, StepTimeout } from "../../properties/run.ts";
+import { SetupError } from "../errors.ts";
+import { exitText, type Transport } from "../transport/transport.ts";
+import { decodeAnswer, excerpt } from "./decode.ts";
+import type { Answer, Request, RequestBody } from "./messages.ts";
+
+export interface WireOptions {
+  /** Longest wait for one answer, in ms (default 2000). */
+  readonly stepTimeoutMs?: number;
+  /** Longest wait for the process to start and answer hello, in ms (default 10000). */
+  readonly startTimeoutMs?: number;
+  /** Name for reports; default: the name the implementation gives in hello, else derived from the label. */
+  readonly name?: string;
+}
+
+export const DEFAULT_STEP_TIMEOUT_MS = 2000;
+export const DEFAULT_START_TIMEOUT_MS = 10_000;
+
+export class WireImplementation implements Implementation {
+  name: string;
+  summary: string;
+  private readonly stepTimeoutMs: number;
+  private readonly startTimeoutMs: number;
+  private running = false;
+  /** The id of the next request: hello is 0, a run's reset is 1, its requests follow. */
+  private nextId = 0;
+  private starts = 0;
+  /** The answer (or failure) of the gate_table request sent along with the last step. */
+  private tableAhead: Answer | Error | undefined;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: WireOptions = {},
+  ) {
+    this.stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+    this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    this.name = options.name ?? nameOf(transport.label);
+    this.summary = `driven over the wire protocol: ${transport.label}`;
+  }
+
+  /** Start the implementation and shake hands; throws SetupError when that fails. */
+  open(): this {
+    try {
+      this.boot();
+    } catch (e) {
+      this.halt();
+      if (e instanceof SetupError) throw e;
+      const why = e instanceof Error ? e.message : String(e);
+      throw new SetupError(`${this.transport.label}: no handshake: ${why}${this.stderrHint()}`);
+    }
+    return this;
+  }
+
+  /** The pid of the running child process, if any. */
+  get pid(): number | undefined {
+    return this.running ? this.transport.pid : undefined;
+  }
+
+  start(): Instance {
+    if (!this.running) this.boot();
+    try {
+      this.reset();
+    } catch (e) {
+      // A process that ended after the previous run is replaced once; anything else is this run's failure.
+      if (!(e instanceof ImplementationCrash) || this.running) throw e;
+      this.boot();
+      this.reset();
+    }
+    return {
+      host: (input: HostInput) => this.step("host", input),
+      core: (input: CoreInput) => this.step("core", input),
+      gateTable: () => this.gateTable(),
+    };
+  }
+
+  diagnostics(): Diagnostics {
+    const captured = this.transport.stderr();
+    return { stderr: captured.text, stderrDropped: captured.dropped, starts: this.starts };
+  }
+
+  dispose(): void {
+    this.running = false;
+    this.transport.stop();
+  }
+
+  private boot(): void {
+    this.transport.start(this.startTimeoutMs);
+    this.starts++;
+    this.running = true;
+    this.nextId = 0;
+    const a = this.request({ kind: "hello", protocol: PROTOCOL_VERSION }, "hello", this.startTimeoutMs, true);
+    if (a.kind !== "hello") throw new ProtocolError(`answered hello with ${a.kind}`);
+    if (a.protocol !== PROTOCOL_VERSION) {
+      this.halt();
+      throw new SetupError(`${this.transport.label} speaks protocol version ${a.protocol}; this cellgate speaks version ${PROTOCOL_VERSION}`);
+    }
+    if (this.starts === 1) {
+      if (this.options.name === undefined && a.name !== undefined && a.name !== "") this.name = a.name;
+      if (a.summary !== undefined && a.summary !== "") this.summary = a.summary;
+    }
+  }
+
+  /** Every run starts with reset, id 1; ids count the run's requests, so a run reads the same every time. */
+  private reset(): void {
+    this.nextId = 1;
+    this.request({ kind: "reset" }, "reset", this.stepTimeoutMs, true);
+  }
+
+  /**
+   * One step. The harness reads the gate table after every step, so the gate_table request goes
+   * out with the step's, in one batch (one wake-up of the implementation and of its thread
+   * instead of two); its answer waits here for the gateTable() call that follows.
+   */
+  private step(party: Party, input: HostInput | CoreInput): readonly Message[] {
+    const what = `the ${party} step ${formatMessage(input)}`;
+    const [a, table] = this.batch([{ kind: "step", party, input }, { kind: "gate_table" }], [what, TABLE], this.stepTimeoutMs, false);
+    this.tableAhead = table;
+    if (a instanceof Error) throw a;
+    return a?.kind === "step" ? a.messages : [];
+  }
+
+  private gateTable(): readonly GateEntry[] {
+    const ahead = this.tableAhead;
+    this.tableAhead = undefined;
+    if (ahead instanceof Error) throw ahead;
+    const a = ahead ?? this.request({ kind: "gate_table" }, TABLE, this.stepTimeoutMs, false);
+    return a.kind === "gate_table" ? a.entries : [];
+  }
+
+  private request(body: RequestBody, what: string, timeoutMs: number, newRun: boolean): Answer {
+    const [a] = this.batch([body], [what], timeoutMs, newRun);
+    if (a === undefined || a instanceof Error) throw a ?? new Error(`no answer to ${what}`);
+    return a;
+  }
+
+  /**
+   * Send requests in one batch and decode their answers. A failure of the first request throws;
+   * a failure of a later one is returned in its place, to be thrown when its answer is wanted.
+   */
+  private batch(bodies: readonly RequestBody[], whats: readonly string[], timeoutMs: number, newRun: boolean): (Answer | Error | undefined)[] {
+    this.tableAhead = undefined;
+    const requests = bodies.map((b) => ({ id: this.nextId++, ...b }) as Request);
+    const r = this.transport.exchange(requests.map((q) => JSON.stringify(q)), timeoutMs, newRun);
+    const all = whats.join(" and ");
+    switch (r.kind) {
+      case "lines":
+        return requests.map((q, i) => this.decodeOrFail(r.lines[i] ?? "", q, whats[i] ?? all, i === 0));
+      case "timeout":
+        this.halt();
+        throw new StepTimeout(`no answer to ${all} within ${seconds(timeoutMs)}; the implementation was stopped`);
+      case "exited": {
+        this.running = false;
+        const crash = (what: string) => new ImplementationCrash(`the implementation ${exitText(r.code, r.signal)} during ${what}`);
+        return requests.map((q, i) => {
+          const line = r.answered[i];
+          if (line !== undefined) return this.decodeOrFail(line, q, whats[i] ?? all, i === 0);
+          if (i === 0) throw crash(whats[0] ?? all);
+          return crash(whats[i] ?? all);
+        });
+      }
+      case "unsolicited":
+        this.halt();
+        throw new ProtocolError(`a line that answers no request arrived before ${all}: ${excerpt(r.line)}`);
+      case "too-long":
+        this.halt();
+        throw new ProtocolError(`a line of ${r.bytes} bytes (the limit is 1 MiB) in answer to ${all}`);
+    }
+  }
+
+  /** Decode one answer; the first request's failure throws, a later one's is returned. */
+  private decodeOrFail(line: string, request: Request, what: string, first: boolean): Answer | Error {
+    try {
+      return decodeAnswer(line, request, what);
+    } catch (e) {
+      // After a malformed answer a process's output cannot be trusted (a late line would land in
+      // the next run): start afresh next run.
+      if (e instanceof ProtocolError && !this.transport.framed) this.halt();
+      if (first || !(e instanceof Error)) throw e;
+      return e;
+    }
+  }
+
+  private halt(): void {
+    this.running = false;
+    this.tableAhead = undefined;
+    this.transport.kill();
+  }
+
+  private stderrHint(): string {
+    const text = this.transport.stderr().text.trim();
+    const last = text.split("\n").at(-1);
+    return last === undefined || last === "" ? "" : ` (stderr: ${last.slice(0, 200)})`;
+  }
+}
+
+const TABLE = "the gate_table request";
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** `python3 examples/python/cellgate_impl.py` → `cellgate_impl`; `./impl.ts` → `impl`. */
+export function nameOf(label: string): string {
+  const words = label.trim().split(/\s+/);
+  const file = [...words].reverse().find((w) => /[/\\.]/.test(w)) ?? words[0] ?? "implementation";
+  const base = file.split(/[/\\]/).at(-1) ?? file;
+  return base.replace(/\.[A-Za-z0-9]+$/, "") || "implementation";
+}

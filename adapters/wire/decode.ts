@@ -1,0 +1,71 @@
+/**
+ * Reading one answer line: anything that is not exactly the answer to the open request is a
+ * protocol error (malformed JSON, unknown kind, wrong or missing field, another request's id);
+ * an `error` answer is the implementation saying it failed, which is a crash.
+ */
+import { ImplementationCrash, ProtocolError } from "../../properties/run.ts";
+import { ANSWER_FIELDS, type Answer, type Request } from "./messages.ts";
+
+/** Decode `line` as the answer to `request`; throws ProtocolError or ImplementationCrash. */
+export function decodeAnswer(line: string, request: Request, what: string): Answer {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new ProtocolError(`malformed JSON in the answer to ${what}: ${excerpt(line)}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ProtocolError(`the answer to ${what} is not a JSON object: ${excerpt(line)}`);
+  }
+  const o = value as Record<string, unknown>;
+  if (o.id !== request.id) {
+    throw new ProtocolError(`answered request id ${JSON.stringify(o.id)} while request ${request.id} (${what}) was open: an answer to a request never asked`);
+  }
+  if (typeof o.kind !== "string" || !Object.hasOwn(ANSWER_FIELDS, o.kind)) {
+    throw new ProtocolError(`unknown answer kind ${JSON.stringify(o.kind)} to ${what} (expected "${request.kind}" or "error")`);
+  }
+  const kind = o.kind as Answer["kind"];
+  if (kind !== "error" && kind !== request.kind) {
+    throw new ProtocolError(`answered ${what} with kind "${kind}" (expected "${request.kind}" or "error")`);
+  }
+  const { required, optional } = ANSWER_FIELDS[kind];
+  for (const key of Object.keys(o)) {
+    if (key !== "id" && key !== "kind" && !required.includes(key) && !optional.includes(key)) {
+      throw new ProtocolError(`the "${kind}" answer to ${what} has an unexpected field "${key}"`);
+    }
+  }
+  for (const key of required) {
+    if (!Object.hasOwn(o, key)) throw new ProtocolError(`the "${kind}" answer to ${what} lacks the field "${key}"`);
+  }
+  switch (kind) {
+    case "error":
+      throw new ImplementationCrash(`the implementation reported an error on ${what}: ${typeof o.message === "string" ? firstLine(o.message) : JSON.stringify(o.message)}`);
+    case "hello":
+      if (typeof o.protocol !== "number") throw new ProtocolError(`the hello answer has a non-numeric "protocol": ${JSON.stringify(o.protocol)}`);
+      for (const key of ["name", "summary"]) {
+        if (o[key] !== undefined && typeof o[key] !== "string") throw new ProtocolError(`the hello answer's "${key}" is not a string`);
+      }
+      break;
+    case "step":
+      // The messages themselves are judged by the harness (properties/validate.ts).
+      if (!Array.isArray(o.messages)) throw new ProtocolError(`the answer to ${what} has "messages" ${excerpt(JSON.stringify(o.messages))}, not a list`);
+      break;
+    case "gate_table":
+      // The rows are judged by the harness (properties/run.ts).
+      if (!Array.isArray(o.entries)) throw new ProtocolError(`the answer to ${what} has "entries" ${excerpt(JSON.stringify(o.entries))}, not a list`);
+      break;
+    case "reset":
+      break;
+  }
+  return o as unknown as Answer;
+}
+
+/** At most 120 characters of a line, for messages. */
+export function excerpt(line: string): string {
+  const one = line.replace(/\s+/g, " ");
+  return one.length > 120 ? `${JSON.stringify(one.slice(0, 120))}...` : JSON.stringify(one);
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? "";
+}

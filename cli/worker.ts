@@ -1,0 +1,13 @@
+/**
+ * The thread the cellgate command runs in (started by bin.mjs): it adopts the main thread's
+ * process registry, so that the main thread can kill the implementation processes on a signal,
+ * runs the command and posts its exit code.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { adoptProcessRegistry } from "../adapters/index.ts";
+import { main } from "./main.ts";
+
+const data = workerData as { argv: string[]; registry: SharedArrayBuffer };
+adoptProcessRegistry(data.registry);
+const exitCode = await main(data.argv);
+parentPort?.postMessage({ exitCode });

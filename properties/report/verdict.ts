@@ -1,0 +1,22 @@
+/** The one-line outcome of a check, shared by every report. */
+import type { CheckResult } from "../check.ts";
+import type { Verdict } from "../run.ts";
+
+export function verdictOf(r: CheckResult): Verdict {
+  return r.counterexample?.failure.verdict ?? "conforms";
+}
+
+/** "1000 runs" / "431 of 1000 runs (the 60 s budget ran out)". */
+export function runsText(r: CheckResult): string {
+  const done = r.stats.runs;
+  if (r.budget?.exhausted === true && r.counterexample === undefined) {
+    return `${done} of ${r.runsRequested} runs (the ${r.budget.ms / 1000} s budget ran out)`;
+  }
+  return `${done} run${done === 1 ? "" : "s"}`;
+}
+
+/** The headline: "conforms (1000 runs)" / "violation after 2 runs". */
+export function headline(r: CheckResult): string {
+  const v = verdictOf(r);
+  return v === "conforms" ? `conforms (${runsText(r)}, no invariant violated)` : `${v} after ${runsText(r)}`;
+}
