@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildRepro, exhaustive, formatCommandList, formatFailure, ORDERINGS, writeRepro, type Dedupe, type ExhaustiveResult } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
-import { cellsOption, implementationSpec, intOption, parse, reportTargets } from "./args.ts";
+import { cellsOption, implementationSpec, intOption, parse, reportTargets, secondsOption } from "./args.ts";
 import { sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { openImplementation, type ImplementationSpec } from "./impl.ts";
@@ -51,7 +51,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   const requests = v.requests === "unbounded" ? Infinity : intOption(v, "requests", 2);
   const dedupe = v.dedupe as Dedupe | undefined;
   if (dedupe !== undefined && !DEDUPES.includes(dedupe)) throw new UsageError(`--dedupe expects ${DEDUPES.join(", ")}, got ${JSON.stringify(dedupe)}`);
-  const time = v.time === undefined ? undefined : intOption(v, "time", 0, 1);
+  const timeMs = secondsOption(v, "time", undefined);
   const reports = reportTargets(v.report, ["json"]);
   if (dedupe === "snapshot" && !offersSnapshot(impl)) {
     throw new UsageError(`${impl.name} offers no snapshot(); use --dedupe table or --dedupe off`);
@@ -62,7 +62,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
     depth,
     requests,
     ...(dedupe !== undefined ? { dedupe } : {}),
-    ...(time !== undefined ? { timeLimitMs: time * 1000 } : {}),
+    ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
     onLevel: (l) => process.stderr.write(`exhaustive: depth ${l.depth}: ${l.states} new states, ${l.transitions} transitions, ${(l.elapsedMs / 1000).toFixed(1)} s\n`),
   });
   for (const line of exhaustiveLines(r)) console.log(line);

@@ -10,7 +10,7 @@ import { judgeCoverage, parseRequirement, type Requirement, type RequirementResu
 import { describeSeeds, formatCoverage, formatRequirements, exploreMarkdown } from "../properties/coverage-format.ts";
 import { parseShard, type ExploreSettings, type FoundCounterexample, type Shard } from "../properties/explore.ts";
 import { reportToJson, type ExploreReport } from "../properties/explore-report.ts";
-import { cellsOption, implementationSpec, intOption, parse, reportTargets, strategyOption } from "./args.ts";
+import { cellsOption, implementationSpec, intOption, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
 import { sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { runExploration } from "./explore-runner.ts";
@@ -49,17 +49,17 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
   }
   if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}"`);
   const implSpec = implementationSpec(v);
-  const time = v.time === undefined ? undefined : intOption(v, "time", 0, 1);
-  const runs = v.runs === undefined && time === undefined ? DEFAULT_RUNS : v.runs === undefined ? undefined : intOption(v, "runs", 0, 1);
+  const timeMs = secondsOption(v, "time", undefined);
+  const runs = v.runs === undefined && timeMs === undefined ? DEFAULT_RUNS : v.runs === undefined ? undefined : intOption(v, "runs", 0, 1);
   const impl = openImplementation(implSpec);
   try {
-    return await explore(v, impl, implSpec, runs, time);
+    return await explore(v, impl, implSpec, runs, timeMs);
   } finally {
     impl.dispose?.();
   }
 }
 
-async function explore(v: Record<string, unknown>, impl: Implementation, implSpec: ImplementationSpec, runs: number | undefined, time: number | undefined): Promise<number> {
+async function explore(v: Record<string, unknown>, impl: Implementation, implSpec: ImplementationSpec, runs: number | undefined, timeMs: number | undefined): Promise<number> {
   const settings: ExploreSettings = {
     implementation: impl.name,
     cells: cellsOption(v, 3),
@@ -81,7 +81,7 @@ async function explore(v: Record<string, unknown>, impl: Implementation, implSpe
       settings,
       implSpec,
       runs,
-      timeMs: time === undefined ? undefined : time * 1000,
+      timeMs,
       shard,
       workers,
       onProgress: (p) => progress.update(p),

@@ -12,6 +12,7 @@ import {
   commandsArbitrary,
   commandsFromScript,
   COMMAND_KINDS,
+  conformanceProperty,
   distinctMoves,
   emptyCoverage,
   exhaustive,
@@ -193,9 +194,13 @@ describe("snapshot and restore of the bundled implementations", () => {
 });
 
 describe("strategies", () => {
-  it("uniform is what check always generated: the same counterexample for the same seed", () => {
+  it("uniform is what check always generated: fast-check's plain command stream, the same failing case for the same seed", () => {
     const v = impl("bug-close-before-rejected-delivery");
-    expect(check(v, { runs: 500, seed: 3, strategy: "uniform" }).counterexample?.labels).toEqual(check(v, { runs: 500, seed: 3 }).counterexample?.labels);
+    const plain = fc.check(fc.property(commandsArbitrary(), conformanceProperty(v, 3)), { numRuns: 500, seed: 3 });
+    const uniform = check(v, { runs: 500, seed: 3, strategy: "uniform", minimize: false });
+    expect(plain.failed).toBe(true);
+    expect(uniform.counterexample?.path).toBe(plain.counterexamplePath);
+    expect(uniform.stats.runs).toBe(plain.numRuns);
   });
 
   it("swarm never runs a disabled kind, and never disables create or deliver", () => {
