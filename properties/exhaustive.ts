@@ -160,8 +160,14 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     let key = firstKey;
     for (let step = 0; verdict === undefined; step++) {
       const known = key === undefined ? undefined : drainVerdicts.get(key);
-      if (known !== undefined) {
-        verdict = known;
+      if (known === true) {
+        verdict = true;
+        break;
+      }
+      if (known === false) {
+        // Confirm on this very run before reporting it (under "table" dedupe the key may merge states that differ).
+        run.drain();
+        verdict = run.failure === undefined;
         break;
       }
       if (key !== undefined) chain.push(key);
@@ -200,6 +206,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         if (moves.length === 0) here.close();
         for (const [i, move] of moves.entries()) {
           if (options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs) {
+            if (i === 0) here.close();
             stoppedByTime = true;
             break outer;
           }
