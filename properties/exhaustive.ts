@@ -36,6 +36,12 @@ export interface ExhaustiveOptions {
   readonly timeLimitMs?: number;
   /** Called after every completed level. */
   readonly onLevel?: (level: LevelStats) => void;
+  /**
+   * Which failures count as the counterexample searched for (default: every failure). A state
+   * that fails otherwise is not expanded further (or, when only its drain fails, is expanded as
+   * usual); the search goes on for an accepted one.
+   */
+  readonly accept?: (failure: Failure) => boolean;
 }
 
 export interface LevelStats {
@@ -131,11 +137,14 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     for (const k of Object.keys(run.invariantChecks) as (keyof InvariantCounts)[]) run.invariantChecks[k] = 0;
     return run;
   };
-  const found = (node: Node, inDrain: boolean): void => {
+  /** Record the counterexample at `node`; false when it is not one the search accepts. */
+  const found = (node: Node, inDrain: boolean): boolean => {
     const commands = pathOf(node);
     const again = replay(impl, commands, { cells });
     if (again.failure === undefined) throw new Error(`the counterexample at depth ${node.depth} did not fail again on replay (is the implementation deterministic?)`);
+    if (options.accept !== undefined && !options.accept(again.failure)) return false;
     counterexample = { depth: node.depth, commands: again.commands, labels: again.labels, failure: again.failure, replay: again, inDrain };
+    return true;
   };
   const withinBudget = (run: HarnessRun, move: Move): boolean => {
     if (!Number.isFinite(budget) || (move.command.kind !== "observe" && move.command.kind !== "terminate")) return true;
@@ -217,8 +226,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           const childNode: Node = { parent: node, command: move.command, depth: depth + 1, snap: undefined };
           if (child.failure !== undefined) {
             child.close();
-            found(childNode, false);
-            break outer;
+            if (found(childNode, false)) break outer;
+            continue;
           }
           const key = dedupe === "off" ? undefined : keyOf(child);
           if (key !== undefined) {
@@ -230,10 +239,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           }
           states++;
           childNode.snap = child.save();
-          if (!drainPasses(child, key, depthBound - depth - 1)) {
-            found(childNode, true);
-            break outer;
-          }
+          if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true)) break outer;
           nextFrontier.push(childNode);
         }
         node.snap = undefined;
