@@ -40,15 +40,12 @@ import {
 import { runExploration } from "../cli/explore-runner.ts";
 import { ProgressLine } from "../cli/progress.ts";
 import { cli } from "./support/cli.ts";
+import { named } from "./support/play.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-explore-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function impl(name: string): Implementation {
-  const i = bundled(name);
-  if (i === undefined) throw new Error(name);
-  return i;
-}
+const impl = named;
 
 /** The reference without snapshot/restore: a black box the search must replay. */
 const blackBox: Implementation = {
