@@ -1,6 +1,6 @@
 /**
  * Detection power and shrinking, from one set of runs: every bundled bug variant, every
- * strategy, the same seeds, the default budget of `cellgate check` (`DEFAULT_RUNS`). Each seed gives
+ * scheduling strategy (uniform, swarm, pct: properties/strategy.ts), the same seeds, the default budget of `cellgate check` (`DEFAULT_RUNS`). Each seed gives
  * the runs up to and including the first failing one, the CPU time until that failure, the
  * length of the shrunk counterexample (and of fast-check's own shrunk case, before the deletion
  * pass of properties/minimize.ts) and the CPU time spent shrinking it.
@@ -9,8 +9,8 @@
  * wrapped so that every `start()` (one per run) is stamped; the run after the first failing one
  * is the first shrink attempt (or the final replay), so its stamp is when the failure was known.
  */
+import { check, type StrategyName } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
-import type { Strategy } from "./strategies.ts";
 
 export interface SeedOutcome {
   readonly seed: number;
@@ -53,16 +53,16 @@ function stamped(impl: Implementation, stamps: number[]): Implementation {
   };
 }
 
-export function detect(variant: Implementation, strategy: Strategy, seeds: readonly number[], budget: number): DetectionRow {
+export function detect(variant: Implementation, strategy: StrategyName, seeds: readonly number[], budget: number): DetectionRow {
   const out: SeedOutcome[] = seeds.map((seed) => {
     const stamps: number[] = [];
     const t0 = cpuMs();
-    const r = strategy.check(stamped(variant, stamps), { seed, runs: budget });
+    const r = check(stamped(variant, stamps), { seed, runs: budget, strategy });
     const end = cpuMs();
     const ce = r.counterexample;
     if (ce === undefined) return { seed, runsToFailure: undefined, msToFailure: undefined, shrunkLength: undefined, fastCheckLength: undefined, shrinkMs: undefined, labels: [] };
     const failedAt = stamps[r.stats.runs] ?? end;
     return { seed, runsToFailure: r.stats.runs, msToFailure: failedAt - t0, shrunkLength: ce.commands.length, fastCheckLength: ce.fastCheckLength, shrinkMs: end - failedAt, labels: ce.labels };
   });
-  return { variant: variant.name, strategy: strategy.name, budget, seeds: out };
+  return { variant: variant.name, strategy, budget, seeds: out };
 }

@@ -3,7 +3,8 @@
  *
  *   npm run bench                          # print the table
  *   npm run bench -- --md bench.md         # also write it, with per-seed details, as Markdown
- *   npm run bench -- --seeds 5 --rounds 4  # a quicker, rougher run
+ *   npm run bench -- --seeds 5 --rounds 4  # a rougher run
+ *   npm run bench -- --quick               # without the two long searches (exhaust 2 cells, 60 s with 3)
  *
  * Times are CPU time of this process (user + system), steadier than wall time on a shared
  * machine; throughput is compared only side by side within this run.
@@ -13,18 +14,19 @@ import { writeFileSync } from "node:fs";
 import { cpus, platform, release } from "node:os";
 import { parseArgs } from "node:util";
 import { stdioImplementation } from "../adapters/index.ts";
-import { DEFAULT_RUNS } from "../properties/index.ts";
+import { DEFAULT_RUNS, STRATEGIES } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { reference, VARIANTS } from "../reference/index.ts";
 import { detect, type DetectionRow } from "./detection.ts";
-import { shortestCounterexample, type MinimumResult } from "./minimum.ts";
+import { searchReference, shortestCounterexample, type SearchFigures, type Shortest } from "./search.ts";
 import { lastMutationRun, MUTATION_REPORT } from "./mutation.ts";
 import { max, median } from "./stats.ts";
-import { STRATEGIES } from "./strategies.ts";
 import { markdownTable, ms, plainTable, rate, type Row } from "./table.ts";
 import { measureOutOfProcess, measureThroughput, type OutOfProcessResult, type ThroughputResult } from "./throughput.ts";
 
 const BUDGET = DEFAULT_RUNS;
+/** Depth of the search for each variant's shortest counterexample (the longest minimum is 8). */
+const SEARCH_DEPTH = 12;
 /** Runs through the Python example over stdio (each step is a round trip to a child process). */
 const STDIO_RUNS = 300;
 
@@ -45,11 +47,11 @@ function detectionRow(d: DetectionRow): Row {
   };
 }
 
-function shrinkRow(d: DetectionRow, min: MinimumResult): Row {
+function shrinkRow(d: DetectionRow, min: Shortest): Row {
   const lengths = defined(d.seeds.map((s) => s.shrunkLength));
   const subject = `${d.variant} · ${d.strategy}`;
   if (min.length === undefined || lengths.length === 0) {
-    return { section: "2 shrink", subject, figures: `no minimum: ${min.truncated ? `search stopped after ${min.states} states` : "nothing caught"}`, goal: "1.00 every seed", met: "gap" };
+    return { section: "2 shrink", subject, figures: min.length === undefined ? "no counterexample within the search depth" : "nothing caught", goal: "1.00 every seed", met: "gap" };
   }
   const ratios = lengths.map((l) => l / (min.length as number));
   const atMin = ratios.filter((r) => r === 1).length;
@@ -57,7 +59,7 @@ function shrinkRow(d: DetectionRow, min: MinimumResult): Row {
   return {
     section: "2 shrink",
     subject,
-    figures: `minimum ${min.length} (BFS, ${min.states} states, ${ms(min.ms)}); shrunk/min median ${median(ratios).toFixed(2)}, max ${max(ratios).toFixed(2)}; at the minimum ${atMin}/${ratios.length} (fast-check alone: median ${median(fastCheck).toFixed(2)}, max ${max(fastCheck).toFixed(2)}); shrink time median ${ms(median(defined(d.seeds.map((s) => s.shrinkMs))))}`,
+    figures: `minimum ${min.length} (exhaustive search, ${min.states} states, ${ms(min.cpuMs)}); shrunk/min median ${median(ratios).toFixed(2)}, max ${max(ratios).toFixed(2)}; at the minimum ${atMin}/${ratios.length} (fast-check alone: median ${median(fastCheck).toFixed(2)}, max ${max(fastCheck).toFixed(2)}); shrink time median ${ms(median(defined(d.seeds.map((s) => s.shrinkMs))))}`,
     goal: "1.00 every seed",
     met: atMin === ratios.length ? "yes" : "no",
   };
@@ -104,12 +106,39 @@ function pythonExample(runs: number): OutOfProcessResult | string {
   return measureOutOfProcess("python example", () => stdioImplementation(`${python} examples/python/cellgate_impl.py`), runs);
 }
 
-function exhaustiveRows(): Row[] {
-  const gap = "not measured: `cellgate exhaustive` is not on main yet (issue 5)";
-  return [
-    { section: "4 exhaustive", subject: "states/s; time to exhaust 2 cells", figures: gap, goal: "-", met: "gap" },
-    { section: "4 exhaustive", subject: "deepest depth in 60 s, 3 cells", figures: gap, goal: "-", met: "gap" },
+function exhaustiveRows(quick: boolean): Row[] {
+  const rate1 = (f: SearchFigures) => `${rate((f.result.states / f.cpuMs) * 1000)} states per CPU-second`;
+  const small = searchReference(reference, "1 cell, 2 requests", { cells: 1, requests: 2, depth: 60 });
+  const rows: Row[] = [
+    {
+      section: "4 exhaustive",
+      subject: "states/s (reference, 1 cell, 2 requests)",
+      figures: `${rate1(small)}: ${small.result.states} states, ${small.result.transitions} transitions, ${small.result.exhausted ? "exhausted" : "not exhausted"} at depth ${small.result.depth} in ${ms(small.cpuMs)} CPU`,
+      goal: "-",
+      met: "",
+    },
   ];
+  if (quick) {
+    rows.push({ section: "4 exhaustive", subject: "exhaust 2 cells; 60 s with 3 cells", figures: "skipped (--quick)", goal: "-", met: "" });
+    return rows;
+  }
+  const two = searchReference(reference, "2 cells, 1 request", { cells: 2, requests: 1, depth: 60 });
+  rows.push({
+    section: "4 exhaustive",
+    subject: "time to exhaust 2 cells (1 request each)",
+    figures: `${two.result.exhausted ? "exhausted" : "NOT exhausted"}: ${two.result.states} states, ${two.result.transitions} transitions, depth ${two.result.depth}, ${(two.cpuMs / 1000).toFixed(0)} s CPU (${(two.result.durationMs / 1000).toFixed(0)} s wall), ${rate1(two)}; ${two.result.counterexample === undefined ? "no violation" : "VIOLATION"}`,
+    goal: "-",
+    met: "",
+  });
+  const three = searchReference(reference, "3 cells, 2 requests, 60 s", { cells: 3, requests: 2, depth: 60, timeLimitMs: 60_000 });
+  rows.push({
+    section: "4 exhaustive",
+    subject: "deepest depth in 60 s, 3 cells (2 requests each)",
+    figures: `every state to depth ${three.result.depth} (${three.result.states} states, ${(three.cpuMs / 1000).toFixed(0)} s CPU, ${rate1(three)}); ${three.result.counterexample === undefined ? "no violation" : "VIOLATION"}`,
+    goal: "-",
+    met: "",
+  });
+  return rows;
 }
 
 function mutationRow(): Row {
@@ -134,7 +163,7 @@ function seedDetails(d: DetectionRow): string[] {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { seeds: { type: "string" }, rounds: { type: "string" }, md: { type: "string" } }, strict: true });
+  const { values } = parseArgs({ options: { seeds: { type: "string" }, rounds: { type: "string" }, md: { type: "string" }, quick: { type: "boolean" } }, strict: true });
   const seeds = Array.from({ length: Number(values.seeds ?? 20) }, (_, i) => i + 1);
   const rounds = Number(values.rounds ?? 10);
   const started = Date.now();
@@ -149,15 +178,20 @@ function main(): void {
   const detections: { d: DetectionRow; impl: Implementation }[] = [];
   for (const impl of VARIANTS) for (const strategy of STRATEGIES) detections.push({ d: detect(impl, strategy, seeds, BUDGET), impl });
   for (const { d } of detections) rows.push(detectionRow(d));
+  const minima = new Map<string, Shortest>();
   for (const { d, impl } of detections) {
-    const shortest = Math.min(...defined(d.seeds.map((s) => s.shrunkLength)));
-    const min = shortestCounterexample(impl, { maxLength: Number.isFinite(shortest) ? shortest : 12 });
+    let min = minima.get(impl.name);
+    if (min === undefined) {
+      min = shortestCounterexample(impl, SEARCH_DEPTH);
+      minima.set(impl.name, min);
+      details.push(`Shortest counterexample of ${impl.name} (${min.length ?? "-"} commands): ${min.labels.join(" → ")}`, "");
+    }
     rows.push(shrinkRow(d, min));
-    details.push(...seedDetails(d), `Shortest counterexample found by the search (${min.length ?? "-"} commands): ${min.labels.join(" → ")}`, "");
+    details.push(...seedDetails(d));
   }
   rows.push(...throughputRows(measureThroughput(reference, { rounds })));
   rows.push(stdioRow(pythonExample(STDIO_RUNS)));
-  rows.push(...exhaustiveRows());
+  rows.push(...exhaustiveRows(values.quick === true));
   rows.push(mutationRow());
 
   console.log("");

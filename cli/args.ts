@@ -1,6 +1,8 @@
 /** Argument parsing shared by the cellgate commands: strict, with one-line errors. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { isStrategy, STRATEGIES, type StrategyName } from "../properties/strategy.ts";
 import { UsageError } from "./errors.ts";
+import type { ImplementationSpec } from "./impl.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -35,6 +37,20 @@ export function reportTargets(raw: unknown, kinds: readonly string[]): { kind: s
   });
 }
 
+/** `--cells K`: 1 to 9 (cell ids are c1..c9). */
+export function cellsOption(values: Record<string, unknown>, fallback: number): number {
+  const cells = intOption(values, "cells", fallback, 1);
+  if (cells > 9) throw new UsageError(`--cells must be at most 9, got ${cells}`);
+  return cells;
+}
+
+/** `--strategy uniform|swarm|pct` (default uniform). */
+export function strategyOption(raw: unknown): StrategyName {
+  if (raw === undefined) return "uniform";
+  if (typeof raw !== "string" || !isStrategy(raw)) throw new UsageError(`--strategy expects ${STRATEGIES.join(", ")}, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
 /** A positive duration in seconds (decimals allowed: `0.5`), returned in ms; or the default. */
 export function secondsOption(values: Record<string, unknown>, name: string, fallbackMs: number | undefined): number | undefined {
   const raw = values[name];
@@ -43,4 +59,14 @@ export function secondsOption(values: Record<string, unknown>, name: string, fal
   const ms = Math.round(Number(raw) * 1000);
   if (ms <= 0) throw new UsageError(`--${name} must be more than 0 seconds, got ${raw}`);
   return ms;
+}
+
+/** `--impl NAME|PATH`, `--impl-cmd "COMMAND"` and `--step-timeout SECONDS`, as an implementation spec. */
+export function implementationSpec(values: Record<string, unknown>): ImplementationSpec {
+  const stepTimeoutMs = secondsOption(values, "step-timeout", undefined);
+  return {
+    ...(typeof values.impl === "string" ? { impl: values.impl } : {}),
+    ...(typeof values["impl-cmd"] === "string" ? { implCmd: values["impl-cmd"] } : {}),
+    ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+  };
 }

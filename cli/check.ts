@@ -17,7 +17,7 @@ import {
   type CheckResult,
   type ImplementationSource,
 } from "../properties/index.ts";
-import { intOption, parse, reportTargets, secondsOption } from "./args.ts";
+import { cellsOption, intOption, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { isModulePath, openImplementation, type ImplementationSpec } from "./impl.ts";
 
@@ -25,6 +25,7 @@ export { jsonReport } from "../properties/index.ts";
 
 export const CHECK_USAGE = [
   `usage: cellgate check [--impl NAME|PATH | --impl-cmd "COMMAND"] [--runs N] [--seed S] [--cells K] [--max-commands N]`,
+  `                      [--strategy uniform|swarm|pct] [--pct-depth D]`,
   `                      [--step-timeout SECONDS] [--budget SECONDS] [--report json:FILE|junit:FILE|md:FILE]... [--out DIR]`,
 ].join("\n");
 
@@ -38,6 +39,8 @@ export function checkCommand(args: readonly string[]): number {
     seed: { type: "string" },
     cells: { type: "string" },
     "max-commands": { type: "string" },
+    strategy: { type: "string" },
+    "pct-depth": { type: "string" },
     "step-timeout": { type: "string" },
     budget: { type: "string" },
     report: { type: "string", multiple: true },
@@ -51,9 +54,10 @@ export function checkCommand(args: readonly string[]): number {
   if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}" (${CHECK_USAGE.split("\n")[0]})`);
   const runs = intOption(v, "runs", DEFAULT_RUNS, 1);
   const seed = intOption(v, "seed", 1);
-  const cells = intOption(v, "cells", 3, 1);
-  if (cells > 9) throw new UsageError(`--cells must be at most 9, got ${cells}`);
+  const cells = cellsOption(v, 3);
   const maxCommands = intOption(v, "max-commands", DEFAULT_MAX_COMMANDS, 1);
+  const strategy = strategyOption(v.strategy);
+  const pctDepth = intOption(v, "pct-depth", 3, 1);
   const stepTimeoutMs = secondsOption(v, "step-timeout", undefined);
   const budgetMs = secondsOption(v, "budget", undefined);
   const reports = reportTargets(v.report, REPORT_KINDS);
@@ -66,11 +70,12 @@ export function checkCommand(args: readonly string[]): number {
   const impl = openImplementation(spec);
   let result: CheckResult;
   try {
-    result = check(impl, { runs, seed, cells, maxCommands, ...(budgetMs !== undefined ? { budgetMs } : {}) });
+    result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth, ...(budgetMs !== undefined ? { budgetMs } : {}) });
   } finally {
     impl.dispose?.();
   }
   for (const line of formatSummary(result)) console.log(line);
+  if (strategy !== "uniform") console.log(`strategy: ${strategy}${strategy === "pct" ? ` (depth ${pctDepth})` : ""}`);
   const ce = result.counterexample;
   let replayCommand: string | undefined;
   if (ce === undefined) {
@@ -115,7 +120,7 @@ function stderrTail(result: CheckResult, lines = 20): string[] {
 }
 
 /** How the repro file names the implementation, so that `cellgate replay` can start it again. */
-function sourceOf(spec: ImplementationSpec, name: string): ImplementationSource {
+export function sourceOf(spec: ImplementationSpec, name: string): ImplementationSource {
   if (spec.implCmd !== undefined) return { kind: "command", command: spec.implCmd };
   if (spec.impl !== undefined && isModulePath(spec.impl)) return { kind: "module", path: spec.impl };
   return { kind: "bundled", name };

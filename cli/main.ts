@@ -4,7 +4,10 @@
  */
 import { checkCommand } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
+import { exhaustiveCommand } from "./exhaustive.ts";
+import { exploreCommand } from "./explore.ts";
 import { list } from "./list.ts";
+import { mergeCommand } from "./merge.ts";
 import { replayCommand } from "./replay.ts";
 
 type Handler = (args: readonly string[]) => number | Promise<number>;
@@ -13,6 +16,9 @@ type Handler = (args: readonly string[]) => number | Promise<number>;
 const COMMANDS: Record<string, { readonly run: Handler; readonly help: string }> = {
   check: { run: checkCommand, help: "run the conformance property against an implementation" },
   list: { run: list, help: "name the bundled implementations" },
+  explore: { run: exploreCommand, help: "explore long (many seeds, by runs or time) and report coverage" },
+  exhaustive: { run: exhaustiveCommand, help: "search every command sequence up to a depth, breadth-first" },
+  merge: { run: mergeCommand, help: "sum the JSON reports of explore shards" },
   replay: { run: replayCommand, help: "re-run the commands of a repro file (exit 1 still fails, 0 fixed)" },
 };
 

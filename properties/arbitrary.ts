@@ -7,10 +7,15 @@ import fc from "fast-check";
 import type { Command, CommandKind } from "./commands.ts";
 import { formatRawCommand } from "./commands.ts";
 import type { HarnessRun } from "./run.ts";
+import type { Scheduler } from "./strategy.ts";
 
-/** What fast-check's model runner passes around: the one live run (model and real at once). */
+/**
+ * What fast-check's model runner passes around: the one live run (model and real at once), and
+ * the run's scheduler when a strategy other than uniform is in force.
+ */
 export interface Box {
   readonly run: HarnessRun;
+  readonly scheduler?: Scheduler;
   /** When true, no further command runs (the check's budget is spent). */
   readonly stop?: () => boolean;
 }
@@ -18,10 +23,10 @@ export interface Box {
 export class HarnessCommand implements fc.Command<Box, Box> {
   constructor(readonly data: Command) {}
   check(m: Readonly<Box>): boolean {
-    return m.stop?.() !== true && m.run.canApply(this.data);
+    return m.stop?.() !== true && (m.scheduler?.allows(this.data) ?? true) && m.run.canApply(this.data);
   }
   run(m: Box): void {
-    m.run.apply(this.data);
+    m.run.apply(m.scheduler === undefined ? this.data : m.scheduler.effective(m.run, this.data));
   }
   toString(): string {
     return formatRawCommand(this.data);

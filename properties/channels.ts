@@ -51,6 +51,20 @@ export class Channels {
     return this.queues.get(channel)?.some(pred) ?? false;
   }
 
+  /** An independent copy (messages are immutable and shared). */
+  clone(): Channels {
+    const copy = Object.create(Channels.prototype) as Channels;
+    const queues = new Map<ChannelName, Message[]>();
+    for (const [name, q] of this.queues) queues.set(name, [...q]);
+    Object.assign(copy, { queues, order: this.order, inFlight: this.inFlight });
+    return copy;
+  }
+
+  /** Each channel's queue in canonical order, without copying (do not modify). */
+  queuesInOrder(): { readonly channel: ChannelName; readonly messages: readonly Message[] }[] {
+    return this.order.map((channel) => ({ channel, messages: this.queues.get(channel) ?? [] }));
+  }
+
   /** Every in-flight message, channel by channel (for reports and state hashing). */
   snapshot(): { channel: ChannelName; messages: Message[] }[] {
     return this.order.map((channel) => ({ channel, messages: [...(this.queues.get(channel) ?? [])] }));

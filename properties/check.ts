@@ -8,9 +8,12 @@ import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, typ
 import type { Command, CommandKind } from "./commands.ts";
 import { confirm, type Confirmed } from "./confirm.ts";
 import { ORDERINGS, type Ordering } from "./orderings.ts";
+import { stateHash } from "./abstract-state.ts";
+import { zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
 import { minimize } from "./minimize.ts";
 import type { ReplayResult } from "./replay.ts";
-import { HarnessRun, type Failure } from "./run.ts";
+import { HarnessRun, type Failure, type RunOptions } from "./run.ts";
+import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "./strategy.ts";
 
 /** Runs of a default check: cheap in process (a few seconds), and enough to catch every bundled variant. */
 export const DEFAULT_RUNS = 10_000;
@@ -32,6 +35,12 @@ export interface CheckOptions {
   readonly budgetMs?: number;
   /** Run the deletion pass after fast-check's shrinking (default true). */
   readonly minimize?: boolean;
+  /** Scheduling strategy (default uniform); see strategy.ts. */
+  readonly strategy?: StrategyName;
+  /** PCT's bug depth (default 3). */
+  readonly pctDepth?: number;
+  /** When given, receives the hash of every abstract state the runs reach (not the shrinking runs). */
+  readonly states?: Set<string>;
 }
 
 export interface Counterexample {
@@ -45,6 +54,8 @@ export interface Counterexample {
   /** Length of fast-check's shrunk case, before the deletion pass. */
   readonly fastCheckLength: number;
   readonly shrinks: number;
+  /** The failing run's strategy parameters (the commands above are already the ones it chose). */
+  readonly strategy: StrategyParams;
 }
 
 export interface CheckStats {
@@ -58,12 +69,15 @@ export interface CheckStats {
   /** Runs in which each ordering was hit at least once. */
   orderingRuns: Record<Ordering, number>;
   executed: Record<CommandKind, number>;
+  /** How often each invariant had something to judge. */
+  invariantChecks: InvariantCounts;
 }
 
 export interface CheckResult {
   readonly implementation: string;
   readonly seed: number;
   readonly cells: number;
+  readonly strategy: StrategyName;
   /** Runs asked for (`stats.runs` says how many were done). */
   readonly runsRequested: number;
   readonly stats: CheckStats;
@@ -85,6 +99,7 @@ export function emptyStats(): CheckStats {
     orderings: zero(ORDERINGS),
     orderingRuns: zero(ORDERINGS),
     executed: zero(["create", "yield", "complete", "terminate", "observe", "observe-cancel", "ready", "shutdown", "deliver"] as const),
+    invariantChecks: zeroInvariantCounts(),
   };
 }
 
@@ -97,6 +112,7 @@ export function addRun(stats: CheckStats, run: HarnessRun): void {
     if (run.orderings[o] > 0) stats.orderingRuns[o]++;
   }
   for (const k of Object.keys(stats.executed) as CommandKind[]) stats.executed[k] += run.executed[k];
+  for (const k of Object.keys(stats.invariantChecks) as (keyof InvariantCounts)[]) stats.invariantChecks[k] += run.invariantChecks[k];
 }
 
 /**
@@ -104,29 +120,78 @@ export function addRun(stats: CheckStats, run: HarnessRun): void {
  * `stop`, a run stops before its next command once `stop()` is true; such a run is cut short (no
  * drain, not judged) and `onRun` is told so.
  */
-export function conformanceProperty(impl: Implementation, cells: number, onRun?: (run: HarnessRun, cutShort: boolean) => void, stop?: () => boolean) {
-  return (cmds: Iterable<fc.Command<Box, Box>>): boolean => {
-    const run = new HarnessRun(impl, { cells });
-    const box: Box = stop === undefined ? { run } : { run, stop };
-    let cutShort = false;
-    try {
-      if (run.failure === undefined) {
-        fc.modelRun(() => ({ model: box, real: box }), cmds);
-        cutShort = run.failure === undefined && stop?.() === true;
-        if (!cutShort) run.drain();
-      }
-    } finally {
-      run.close();
+export function conformanceProperty(
+  impl: Implementation,
+  cells: number,
+  onRun?: (run: HarnessRun, cutShort: boolean) => void,
+  stop?: () => boolean,
+  runOptions: RunOptions = {},
+) {
+  return (cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, undefined, onRun, stop, runOptions);
+}
+
+/** The property under a strategy: the run's parameters come first in the generated value. */
+export function strategyProperty(
+  impl: Implementation,
+  cells: number,
+  onRun?: (run: HarnessRun, cutShort: boolean) => void,
+  stop?: () => boolean,
+  runOptions: RunOptions = {},
+) {
+  return (params: StrategyParams, cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, new Scheduler(params), onRun, stop, runOptions);
+}
+
+function runConforms(
+  impl: Implementation,
+  cells: number,
+  cmds: Iterable<fc.Command<Box, Box>>,
+  scheduler: Scheduler | undefined,
+  onRun: ((run: HarnessRun, cutShort: boolean) => void) | undefined,
+  stop: (() => boolean) | undefined,
+  runOptions: RunOptions,
+): boolean {
+  const run = new HarnessRun(impl, { ...runOptions, cells });
+  const box: Box = { run, ...(scheduler !== undefined ? { scheduler } : {}), ...(stop !== undefined ? { stop } : {}) };
+  let cutShort = false;
+  try {
+    if (run.failure === undefined) {
+      fc.modelRun(() => ({ model: box, real: box }), cmds);
+      cutShort = run.failure === undefined && stop?.() === true;
+      if (!cutShort) run.drain();
     }
-    onRun?.(run, cutShort);
-    return cutShort || run.failure === undefined;
-  };
+  } finally {
+    run.close();
+  }
+  onRun?.(run, cutShort);
+  return cutShort || run.failure === undefined;
+}
+
+/** The commands a run under `params` executed for the commands fast-check ran (pct rewrites deliveries). */
+export function effectiveCommands(impl: Implementation, cells: number, params: StrategyParams, ran: readonly Command[]): Command[] {
+  if (params.strategy !== "pct") return [...ran];
+  const run = new HarnessRun(impl, { cells });
+  const scheduler = new Scheduler(params);
+  const out: Command[] = [];
+  try {
+    for (const cmd of ran) {
+      if (run.failure !== undefined) break;
+      if (!scheduler.allows(cmd) || !run.canApply(cmd)) continue;
+      const e = scheduler.effective(run, cmd);
+      out.push(e);
+      run.apply(e);
+    }
+  } finally {
+    run.close();
+  }
+  return out;
 }
 
 export function check(impl: Implementation, options: CheckOptions = {}): CheckResult {
   const cells = options.cells ?? 3;
   const seed = options.seed ?? 42;
   const runsRequested = options.runs ?? DEFAULT_RUNS;
+  const maxCommands = options.maxCommands ?? DEFAULT_MAX_COMMANDS;
+  const strategy = options.strategy ?? "uniform";
   const stats = emptyStats();
   let failed = false;
   let shrinks = 0;
@@ -134,40 +199,50 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   const started = performance.now();
   const budgetMs = options.budgetMs;
   const stop = budgetMs === undefined ? undefined : () => performance.now() - started >= budgetMs;
-  const property = conformanceProperty(
-    impl,
-    cells,
-    (run, cutShort) => {
-      if (run.failure !== undefined) lastFailure = run.failure;
-      if (failed) {
-        if (run.failure !== undefined) shrinks++;
-        return;
-      }
-      if (cutShort) {
-        stats.cutShort++;
-        return;
-      }
-      addRun(stats, run);
-      if (run.failure !== undefined) failed = true;
-    },
-    stop,
-  );
+  const sink = options.states;
+  const runOptions: RunOptions = sink === undefined ? {} : { onStep: (run) => void (failed || sink.add(stateHash(run))) };
+  const onRun = (run: HarnessRun, cutShort: boolean): void => {
+    if (run.failure !== undefined) lastFailure = run.failure;
+    if (failed) {
+      if (run.failure !== undefined) shrinks++;
+      return;
+    }
+    if (cutShort) {
+      stats.cutShort++;
+      return;
+    }
+    addRun(stats, run);
+    if (run.failure !== undefined) failed = true;
+  };
   const arb = commandsArbitrary({
-    maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS,
+    maxCommands,
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
   });
-  const params: fc.Parameters<[Iterable<fc.Command<Box, Box>>]> = {
+  const params = {
     numRuns: runsRequested,
     seed,
     ...(options.path !== undefined ? { path: options.path, endOnFailure: true } : {}),
     ...(budgetMs !== undefined ? { interruptAfterTimeLimit: budgetMs } : {}),
   };
-  const out = fc.check(fc.property(arb, property), params);
+  // Uniform keeps the one-arbitrary property, so a seed gives exactly what it always gave.
+  const out =
+    strategy === "uniform"
+      ? fc.check(fc.property(arb, conformanceProperty(impl, cells, onRun, stop, runOptions)), params)
+      : fc.check(
+          fc.property(
+            strategyArbitrary(strategy, { cells, maxCommands, ...(options.pctDepth !== undefined ? { pctDepth: options.pctDepth } : {}) }),
+            arb,
+            strategyProperty(impl, cells, onRun, stop, runOptions),
+          ),
+          params,
+        );
   let counterexample: Counterexample | undefined;
   if (out.failed && out.counterexample !== null) {
-    const cmds = out.counterexample[0];
-    const commands = ranCommands(cmds);
+    const value = out.counterexample as unknown[];
+    const runParams: StrategyParams = strategy === "uniform" ? { strategy: "uniform" } : (value[0] as StrategyParams);
+    const cmds = value[value.length - 1];
+    const commands = effectiveCommands(impl, cells, runParams, ranCommands(cmds as Iterable<unknown>));
     const judged = confirm(impl, commands, cells, lastFailure);
     if (judged.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
     const final = options.minimize === false || stop?.() === true ? judged : minimizeConfirmed(impl, judged, cells);
@@ -180,6 +255,7 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
       replayPath: replayPathOf(cmds),
       fastCheckLength: commands.length,
       shrinks,
+      strategy: runParams,
     };
   } else if (out.failed && !out.interrupted) {
     throw new Error(`fast-check failed without a counterexample: ${String(out.errorInstance ?? "")}`);
@@ -187,7 +263,7 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   const durationMs = performance.now() - started;
   const budget = budgetMs === undefined ? undefined : { ms: budgetMs, exhausted: out.interrupted || stats.cutShort > 0 };
   const diagnostics = impl.diagnostics?.();
-  return { implementation: impl.name, seed, cells, runsRequested, stats, counterexample, durationMs, budget, diagnostics };
+  return { implementation: impl.name, seed, cells, strategy, runsRequested, stats, counterexample, durationMs, budget, diagnostics };
 }
 
 /**

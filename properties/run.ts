@@ -34,6 +34,7 @@ import { Channels } from "./channels.ts";
 import type { Command, CommandKind } from "./commands.ts";
 import { orderingsOfDelivery, shutdownMidDrain, ORDERINGS, type Ordering } from "./orderings.ts";
 import { emitAction, envAction, receiveAction } from "./translate.ts";
+import { countActionSubjects, countFinalSubjects, countStepSubjects, zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
 import { invalidMessage } from "./validate.ts";
 
 /**
@@ -104,6 +105,20 @@ export interface RunOptions {
   readonly cells?: number;
   /** Record a StepRecord per step (for reports); off in the fast path. */
   readonly record?: boolean;
+  /** Called after every step that ran to its checks (coverage: distinct abstract states). */
+  readonly onStep?: (run: HarnessRun) => void;
+}
+
+/**
+ * A run's state without its counters, to branch a search without replaying from the start. Only
+ * for implementations whose instances offer `snapshot`/`restore`.
+ */
+export interface RunSnapshot {
+  readonly state: ModelState;
+  readonly channels: Channels;
+  readonly nextReq: number;
+  readonly steps: number;
+  readonly impl: unknown;
 }
 
 export class HarnessRun {
@@ -116,9 +131,12 @@ export class HarnessRun {
   nextReq = 1;
   readonly orderings: Record<Ordering, number>;
   readonly executed: Record<CommandKind, number>;
+  /** How often each invariant had something to judge (see invariant-coverage.ts). */
+  readonly invariantChecks: InvariantCounts;
   readonly trace: StepRecord[] | undefined;
   failure: Failure | undefined;
   private readonly known: Set<string>;
+  private readonly onStep: ((run: HarnessRun) => void) | undefined;
   private inDrain = false;
   /** The last resolution and the step it was made at: fast-check's `check` then `run` resolve the same command twice. */
   private resolved: { readonly cmd: Command; readonly step: number; readonly r: Resolved | undefined } | undefined;
@@ -131,13 +149,34 @@ export class HarnessRun {
     this.state = initialState(n);
     this.orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
     this.executed = { create: 0, yield: 0, complete: 0, terminate: 0, observe: 0, "observe-cancel": 0, ready: 0, shutdown: 0, deliver: 0 };
+    this.invariantChecks = zeroInvariantCounts();
     this.trace = options.record === true ? [] : undefined;
+    this.onStep = options.onStep;
     try {
       this.instance = impl.start();
     } catch (e) {
       this.instance = { host: () => [], core: () => [], gateTable: () => [] };
       this.failure = errorFailure(e, 0, "start");
     }
+  }
+
+  /** This run's state (without counters), or undefined when the instance cannot snapshot. */
+  save(): RunSnapshot | undefined {
+    if (this.failure !== undefined || this.instance.snapshot === undefined || this.instance.restore === undefined) return undefined;
+    return { state: this.state, channels: this.channels.clone(), nextReq: this.nextReq, steps: this.steps, impl: this.instance.snapshot() };
+  }
+
+  /** A fresh run of `impl` put into a saved state; its counters start at zero. */
+  static restore(impl: Implementation, snap: RunSnapshot, options: RunOptions = {}): HarnessRun {
+    const run = new HarnessRun(impl, options);
+    if (run.failure !== undefined) return run;
+    if (run.instance.restore === undefined) throw new Error(`${impl.name} cannot restore a snapshot`);
+    run.instance.restore(snap.impl);
+    run.state = snap.state;
+    (run as { channels: Channels }).channels = snap.channels.clone();
+    run.nextReq = snap.nextReq;
+    run.steps = snap.steps;
+    return run;
   }
 
   /** Candidates of a command kind, in a stable order. */
@@ -267,8 +306,10 @@ export class HarnessRun {
     const quiescent = this.channels.quiescent;
     this.state = next(this.state, { type: "stepEnds", table, quiescent });
     for (const x of checkStep(this.state, table, quiescent)) violations.push(x);
+    countStepSubjects(this.state, table, quiescent, this.invariantChecks);
     this.record(step, r, input, texts, table);
     if (violations.length > 0) this.failure = { verdict: "violation", step, violations };
+    this.onStep?.(this);
   }
 
   /** Core's gate table, validated; sets `failure` and returns undefined when it cannot be read. */
@@ -296,6 +337,7 @@ export class HarnessRun {
 
   private model(action: Action, violations: Violation[]): void {
     for (const x of checkAction(this.state, action)) violations.push(x);
+    countActionSubjects(this.state, action, this.invariantChecks);
     this.checks++;
     this.state = next(this.state, action);
   }
@@ -348,6 +390,7 @@ export class HarnessRun {
     const table = this.readTable(this.steps);
     if (table === undefined) return;
     this.checks++;
+    countFinalSubjects(this.invariantChecks);
     const violations = checkFinal(this.state, table);
     if (violations.length > 0) this.failure = { verdict: "violation", step: this.steps, violations };
   }

@@ -32,6 +32,17 @@ export interface Instance {
   gateTable(): readonly GateEntry[];
   /** Release resources (child processes); optional for in-process implementations. */
   close?(): void;
+  /**
+   * Optional: the whole state of both parties as a JSON value. Exhaustive search uses it to
+   * deduplicate states exactly and to branch without replaying a run from the start. Contract:
+   * two instances whose snapshots are equal (as JSON) answer every future input identically,
+   * and every JSON number in a snapshot is a request id (encode anything else as a string or a
+   * boolean), so that the search can rename request ids consistently. Leaving out state that can
+   * no longer matter (say, a request id nothing will ever mention again) is allowed.
+   */
+  snapshot?(): unknown;
+  /** Optional, with `snapshot`: put a fresh instance (from `start()`) into a snapshot's state. */
+  restore?(snapshot: unknown): void;
 }
 
 /** A named implementation the harness can start fresh for every run. */

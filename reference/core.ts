@@ -14,6 +14,7 @@
  */
 import type { CellId, CoreInput, GateEntry, GateKind, Message, ReqId } from "../protocol/index.ts";
 import { assertNever } from "../protocol/index.ts";
+import { decodeFields, encodeFields, type PartyState } from "./snapshot.ts";
 
 interface CoreCell {
   /** Readiness has happened (the guard is armed from then on until the first observe ends). */
@@ -101,6 +102,16 @@ export class Core {
         assertNever(input);
     }
     return out;
+  }
+
+  /** The whole Core state as JSON, every field (see reference/snapshot.ts and Instance.snapshot). */
+  snapshot(): PartyState {
+    return encodeFields(this);
+  }
+
+  /** Put this (fresh) Core into a snapshot's state. */
+  restore(s: PartyState): void {
+    decodeFields(this, s);
   }
 
   gateTable(): GateEntry[] {

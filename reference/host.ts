@@ -12,6 +12,7 @@
  */
 import type { CellId, CoreToHost, HostInput, HostSelf, Message, ReqId } from "../protocol/index.ts";
 import { assertNever } from "../protocol/index.ts";
+import { decodeFields, encodeFields, type PartyState } from "./snapshot.ts";
 
 /** Phase of one cell, as in the runtime's CellPhase. `gone` = removed from the registry. */
 export type Phase = "running" | "terminating" | "completed" | "claimed" | "gone";
@@ -72,6 +73,16 @@ export class Host {
         assertNever(input);
     }
     return out;
+  }
+
+  /** The whole Host state as JSON, every field (see reference/snapshot.ts and Instance.snapshot). */
+  snapshot(): PartyState {
+    return encodeFields(this);
+  }
+
+  /** Put this (fresh) Host into a snapshot's state. */
+  restore(s: PartyState): void {
+    decodeFields(this, s);
   }
 
   protected live(cell: CellId): HostCell | undefined {

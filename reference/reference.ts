@@ -1,6 +1,7 @@
 import type { Implementation, Instance } from "../protocol/index.ts";
 import { Core } from "./core.ts";
 import { Host } from "./host.ts";
+import type { PartyState } from "./snapshot.ts";
 
 /** Build an in-process implementation from a Host and a Core class (the reference or a variant). */
 export function implementation(
@@ -19,6 +20,12 @@ export function implementation(
         host: (input) => host.step(input),
         core: (input) => core.step(input),
         gateTable: () => core.gateTable(),
+        snapshot: () => ({ host: host.snapshot(), core: core.snapshot() }),
+        restore: (s) => {
+          const snap = s as { host: PartyState; core: PartyState };
+          host.restore(snap.host);
+          core.restore(snap.core);
+        },
       };
     },
   };

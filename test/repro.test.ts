@@ -19,15 +19,12 @@ import {
 } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { cli } from "./support/cli.ts";
+import { named } from "./support/play.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-repro-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function variant(name: string): Implementation {
-  const impl = bundled(name);
-  if (impl === undefined) throw new Error(name);
-  return impl;
-}
+const variant = named;
 
 function printed(r: CheckResult): string[] {
   const ce = r.counterexample;

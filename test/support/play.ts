@@ -1,5 +1,5 @@
 import type { Implementation } from "../../protocol/index.ts";
-import { reference } from "../../reference/index.ts";
+import { bundled, reference } from "../../reference/index.ts";
 import { commandsFromScript, replay, type ReplayResult } from "../../properties/index.ts";
 
 /** Run a script of readable steps (then the end-of-run drain) and return the recorded result. */
@@ -23,4 +23,11 @@ export function allEmitted(r: ReplayResult): string[] {
 export function tableAfter(r: ReplayResult, label?: string): string[] {
   const s = label === undefined ? r.trace.at(-1) : r.trace.find((x) => x.label === label);
   return (s?.table ?? []).map((e) => `${e.cell}:${e.kind}`);
+}
+
+/** A bundled implementation by name (throws on a typo, so a test cannot silently run nothing). */
+export function named(name: string): Implementation {
+  const impl = bundled(name);
+  if (impl === undefined) throw new Error(`no bundled implementation ${name}`);
+  return impl;
 }

@@ -1,0 +1,35 @@
+/**
+ * What the benchmark asks of the exhaustive search (properties/exhaustive.ts): the shortest
+ * counterexample of a variant (the yardstick of shrink quality) and the speed of the search on
+ * the reference (states per second, the time to exhaust 2 cells, the depth reached in 60 s with 3).
+ */
+import { exhaustive, type ExhaustiveOptions, type ExhaustiveResult } from "../properties/index.ts";
+import type { Implementation } from "../protocol/index.ts";
+import { timed } from "./stats.ts";
+
+export interface Shortest {
+  /** Commands of a shortest counterexample (the drain after them not counted), if one is within `depth`. */
+  readonly length: number | undefined;
+  readonly labels: readonly string[];
+  readonly states: number;
+  readonly cpuMs: number;
+}
+
+/** The shortest counterexample with `cells` cells, by breadth-first search up to `depth` commands. */
+export function shortestCounterexample(impl: Implementation, depth: number, cells = 3): Shortest {
+  const { value, cpuMs } = timed(() => exhaustive(impl, { cells, depth }));
+  const ce = value.counterexample;
+  return { length: ce?.depth, labels: ce?.labels ?? [], states: value.states, cpuMs };
+}
+
+export interface SearchFigures {
+  readonly name: string;
+  readonly result: ExhaustiveResult;
+  readonly cpuMs: number;
+}
+
+/** One bounded search of the reference, timed (wall clock in the result, CPU time here). */
+export function searchReference(reference: Implementation, name: string, options: ExhaustiveOptions): SearchFigures {
+  const { value, cpuMs } = timed(() => exhaustive(reference, options));
+  return { name, result: value, cpuMs };
+}

@@ -1,0 +1,275 @@
+/**
+ * Bounded exhaustive search: breadth-first over every distinct move from every reached state,
+ * up to a depth (number of commands), deduplicating states. Every invariant is checked at every
+ * step, and the end-of-run drain (deterministic) is run from every newly reached state, so a
+ * state whose drain fails counts as a failure at its depth. Breadth-first order makes the first
+ * failure found a shortest one: the ground truth a shrunk counterexample is judged against.
+ *
+ * Finiteness: a cell can be observed or terminated again and again, so the state space is
+ * infinite unless the number of such requests is bounded; `requests` caps the observe and
+ * terminate requests the search issues per cell. Within the bounds (cells, requests) the
+ * reachable space is finite, and the search says so when its frontier empties.
+ *
+ * Branching: when the implementation can `snapshot`/`restore`, every state is saved and
+ * restored; otherwise each branch replays its command prefix from a fresh `start()`.
+ */
+import type { Implementation } from "../protocol/index.ts";
+import { ORDERINGS, type Ordering } from "./orderings.ts";
+import { abstractKey, hashKey } from "./abstract-state.ts";
+import { COMMAND_KINDS, type Command, type CommandKind } from "./commands.ts";
+import { zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
+import { distinctMoves, type Move } from "./moves.ts";
+import { replay, type ReplayResult } from "./replay.ts";
+import { HarnessRun, type Failure, type RunSnapshot } from "./run.ts";
+
+/** What two states must share to count as one: see abstract-state.ts. "off" keeps every path. */
+export type Dedupe = "snapshot" | "table" | "off";
+
+export interface ExhaustiveOptions {
+  readonly cells?: number;
+  readonly depth?: number;
+  /** Observe + terminate requests the search may issue per cell (default 2; Infinity: no bound). */
+  readonly requests?: number;
+  /** Default: "snapshot" when the implementation offers it, else "table". */
+  readonly dedupe?: Dedupe;
+  /** Stop (with an incomplete level) after this long. */
+  readonly timeLimitMs?: number;
+  /** Called after every completed level. */
+  readonly onLevel?: (level: LevelStats) => void;
+  /**
+   * Which failures count as the counterexample searched for (default: every failure). A state
+   * that fails otherwise is not expanded further (or, when only its drain fails, is expanded as
+   * usual); the search goes on for an accepted one.
+   */
+  readonly accept?: (failure: Failure) => boolean;
+}
+
+export interface LevelStats {
+  readonly depth: number;
+  /** New distinct states first reached at this depth. */
+  readonly states: number;
+  readonly transitions: number;
+  readonly elapsedMs: number;
+}
+
+export interface ExhaustiveCounterexample {
+  /** Number of commands (the drain, if the failure is in it, comes after them). */
+  readonly depth: number;
+  readonly commands: readonly Command[];
+  readonly labels: readonly string[];
+  readonly failure: Failure;
+  readonly replay: ReplayResult;
+  /** Whether the failure came in the end-of-run drain rather than at a command. */
+  readonly inDrain: boolean;
+}
+
+export interface ExhaustiveResult {
+  readonly implementation: string;
+  readonly cells: number;
+  readonly depthBound: number;
+  readonly requests: number;
+  readonly dedupe: Dedupe;
+  /** Whether states were saved and restored (else: prefixes replayed). */
+  readonly branching: "restore" | "replay";
+  /** Distinct states reached (including the initial one); with dedupe "off", every path. */
+  readonly states: number;
+  readonly transitions: number;
+  /** Deepest level explored completely. */
+  readonly depth: number;
+  /** The frontier emptied: every state reachable within the bounds was visited. */
+  readonly exhausted: boolean;
+  readonly stoppedByTime: boolean;
+  readonly levels: readonly LevelStats[];
+  readonly executed: Record<CommandKind, number>;
+  readonly orderings: Record<Ordering, number>;
+  readonly invariantChecks: InvariantCounts;
+  readonly counterexample: ExhaustiveCounterexample | undefined;
+  readonly durationMs: number;
+}
+
+interface Node {
+  readonly parent: Node | undefined;
+  readonly command: Command | undefined;
+  readonly depth: number;
+  snap: RunSnapshot | undefined;
+}
+
+function pathOf(node: Node): Command[] {
+  const out: Command[] = [];
+  for (let n: Node | undefined = node; n?.command !== undefined; n = n.parent) out.push(n.command);
+  return out.reverse();
+}
+
+export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}): ExhaustiveResult {
+  const cells = options.cells ?? 2;
+  const depthBound = options.depth ?? 12;
+  const budget = options.requests ?? 2;
+  const started = performance.now();
+  const root = new HarnessRun(impl, { cells });
+  const canRestore = root.save() !== undefined;
+  const dedupe: Dedupe = options.dedupe ?? (canRestore ? "snapshot" : "table");
+  if (dedupe === "snapshot" && root.instance.snapshot === undefined) throw new Error(`${impl.name} offers no snapshot(); use dedupe "table" or "off"`);
+  const view = dedupe === "table" ? "table" : "snapshot";
+
+  const executed = Object.fromEntries(COMMAND_KINDS.map((k) => [k, 0])) as Record<CommandKind, number>;
+  const orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
+  const invariantChecks = zeroInvariantCounts();
+  const levels: LevelStats[] = [];
+  const seen = new Set<string>();
+  let transitions = 0;
+  let states = 1;
+  let counterexample: ExhaustiveCounterexample | undefined;
+  let stoppedByTime = false;
+
+  const tally = (run: HarnessRun): void => {
+    for (const k of COMMAND_KINDS) executed[k] += run.executed[k];
+    for (const o of ORDERINGS) orderings[o] += run.orderings[o];
+    for (const [name, n] of Object.entries(run.invariantChecks)) invariantChecks[name as keyof InvariantCounts] += n;
+  };
+  /** A live run in `node`'s state (restored, or replayed from the start). */
+  const materialize = (node: Node): HarnessRun => {
+    if (node.snap !== undefined) return HarnessRun.restore(impl, node.snap, { cells });
+    const run = new HarnessRun(impl, { cells });
+    for (const cmd of pathOf(node)) run.apply(cmd);
+    // Count only what happens from here on, as a restored run would.
+    for (const k of COMMAND_KINDS) run.executed[k] = 0;
+    for (const o of ORDERINGS) run.orderings[o] = 0;
+    for (const k of Object.keys(run.invariantChecks) as (keyof InvariantCounts)[]) run.invariantChecks[k] = 0;
+    return run;
+  };
+  /** Record the counterexample at `node`; false when it is not one the search accepts. */
+  const found = (node: Node, inDrain: boolean): boolean => {
+    const commands = pathOf(node);
+    const again = replay(impl, commands, { cells });
+    if (again.failure === undefined) throw new Error(`the counterexample at depth ${node.depth} did not fail again on replay (is the implementation deterministic?)`);
+    if (options.accept !== undefined && !options.accept(again.failure)) return false;
+    counterexample = { depth: node.depth, commands: again.commands, labels: again.labels, failure: again.failure, replay: again, inDrain };
+    return true;
+  };
+  const withinBudget = (run: HarnessRun, move: Move): boolean => {
+    if (!Number.isFinite(budget) || (move.command.kind !== "observe" && move.command.kind !== "terminate")) return true;
+    let issued = 0;
+    for (const r of run.state.requests.values()) {
+      if (r.cell === move.cell && r.kind !== "create" && r.origin !== "guard") issued++;
+    }
+    return issued < budget;
+  };
+  const keyOf = (run: HarnessRun): string => hashKey(abstractKey(run, { view, issued: Number.isFinite(budget) }));
+  /**
+   * Does the end-of-run drain from this run's state pass? The drain starts by delivering
+   * `deliver[0]` until nothing is in flight, so from a state with messages in flight it is that
+   * delivery followed by the drain from the next state. Verdicts are memoised per state along
+   * that prefix while its states are shallow enough for the search to reach them later (deeper
+   * ones are not worth the key), and per quiescent state, from which the rest of the drain runs.
+   */
+  const drainVerdicts = new Map<string, boolean>();
+  const drainPasses = (run: HarnessRun, firstKey: string | undefined, depthLeft: number): boolean => {
+    const chain: string[] = [];
+    let verdict: boolean | undefined;
+    let key = firstKey;
+    for (let step = 0; verdict === undefined; step++) {
+      const known = key === undefined ? undefined : drainVerdicts.get(key);
+      if (known === true) {
+        verdict = true;
+        break;
+      }
+      if (known === false) {
+        // Confirm on this very run before reporting it (under "table" dedupe the key may merge states that differ).
+        run.drain();
+        verdict = run.failure === undefined;
+        break;
+      }
+      if (key !== undefined) chain.push(key);
+      if (run.channels.quiescent) {
+        run.drain();
+        verdict = run.failure === undefined;
+        break;
+      }
+      run.apply({ kind: "deliver", index: 0 });
+      if (run.failure !== undefined) verdict = false;
+      key = dedupe === "off" || (step + 1 > depthLeft && !run.channels.quiescent) ? undefined : keyOf(run);
+    }
+    for (const [name, n] of Object.entries(run.invariantChecks)) invariantChecks[name as keyof InvariantCounts] += n;
+    run.close();
+    for (const key of chain) drainVerdicts.set(key, verdict);
+    return verdict;
+  };
+
+  try {
+    root.drain();
+    tally(root);
+    const rootNode: Node = { parent: undefined, command: undefined, depth: 0, snap: undefined };
+    if (root.failure !== undefined) found(rootNode, true);
+    const first = new HarnessRun(impl, { cells });
+    if (dedupe !== "off") seen.add(keyOf(first));
+    rootNode.snap = first.save();
+    first.close();
+    let frontier: Node[] = [rootNode];
+    let depth = 0;
+    outer: while (counterexample === undefined && depth < depthBound && frontier.length > 0) {
+      const nextFrontier: Node[] = [];
+      const before = transitions;
+      for (const node of frontier) {
+        const here = materialize(node);
+        const moves = distinctMoves(here).filter((m) => withinBudget(here, m));
+        if (moves.length === 0) here.close();
+        for (const [i, move] of moves.entries()) {
+          if (options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs) {
+            if (i === 0) here.close();
+            stoppedByTime = true;
+            break outer;
+          }
+          const child = i === 0 ? here : materialize(node);
+          child.apply(move.command);
+          transitions++;
+          tally(child);
+          const childNode: Node = { parent: node, command: move.command, depth: depth + 1, snap: undefined };
+          if (child.failure !== undefined) {
+            child.close();
+            if (found(childNode, false)) break outer;
+            continue;
+          }
+          const key = dedupe === "off" ? undefined : keyOf(child);
+          if (key !== undefined) {
+            if (seen.has(key)) {
+              child.close();
+              continue;
+            }
+            seen.add(key);
+          }
+          states++;
+          childNode.snap = child.save();
+          if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true)) break outer;
+          nextFrontier.push(childNode);
+        }
+        node.snap = undefined;
+      }
+      depth++;
+      levels.push({ depth, states: nextFrontier.length, transitions: transitions - before, elapsedMs: performance.now() - started });
+      options.onLevel?.(levels[levels.length - 1] as LevelStats);
+      frontier = nextFrontier;
+    }
+    const exhausted = counterexample === undefined && !stoppedByTime && frontier.length === 0;
+    return {
+      implementation: impl.name,
+      cells,
+      depthBound,
+      requests: budget,
+      dedupe,
+      branching: canRestore ? "restore" : "replay",
+      states,
+      transitions,
+      depth: counterexample !== undefined ? counterexample.depth : exhausted ? depth - 1 : depth,
+      exhausted,
+      stoppedByTime,
+      levels,
+      executed,
+      orderings,
+      invariantChecks,
+      counterexample,
+      durationMs: performance.now() - started,
+    };
+  } finally {
+    root.close();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The exploration report: settings, the seeds that ran, the coverage, the counterexamples. As
+ * JSON it is what `explore --report json:FILE` writes and `merge` reads; reports of shards (or of
+ * any disjoint seed sets with the same settings) merge into the report of their union.
+ */
+import { PROTOCOL_VERSION } from "../protocol/index.ts";
+import { COMMAND_KINDS } from "./commands.ts";
+import { emptyCoverage, type Coverage } from "./coverage.ts";
+import type { ExploreSettings, FoundCounterexample, SeedResult, SeedTask } from "./explore.ts";
+import { INVARIANT_NAMES } from "./invariant-coverage.ts";
+import { ORDERINGS } from "./orderings.ts";
+import { isStrategy } from "./strategy.ts";
+
+export const REPORT_FORMAT = "cellgate-explore-report";
+export const REPORT_VERSION = 1;
+
+export interface ExploreReport {
+  readonly settings: ExploreSettings;
+  /** Seeds that ran, by seed. */
+  readonly seeds: readonly SeedTask[];
+  readonly coverage: Coverage;
+  /** One per failing seed, by seed. */
+  readonly counterexamples: readonly FoundCounterexample[];
+  /** Wall time (summed over merged reports); the one timed field. */
+  readonly durationMs: number;
+}
+
+export type ReportResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+/** A report from seed results, in seed order (whatever order they arrived in). */
+export function reportOf(settings: ExploreSettings, results: readonly SeedResult[], coverage: Coverage, durationMs: number): ExploreReport {
+  const sorted = [...results].sort((a, b) => a.task.seed - b.task.seed);
+  return {
+    settings,
+    seeds: sorted.map((r) => r.task),
+    coverage,
+    counterexamples: sorted.flatMap((r) => (r.counterexample === undefined ? [] : [r.counterexample])),
+    durationMs,
+  };
+}
+
+export function reportToJson(r: ExploreReport): unknown {
+  const c = r.coverage;
+  return {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    protocol: PROTOCOL_VERSION,
+    settings: r.settings,
+    seeds: r.seeds.map((t) => [t.seed, t.runs]),
+    runs: c.runs,
+    steps: c.steps,
+    checks: c.checks,
+    violations: c.violations,
+    executed: c.executed,
+    invariantChecks: c.invariantChecks,
+    orderings: c.orderings,
+    orderingRuns: c.orderingRuns,
+    distinctStates: c.states.size,
+    counterexamples: r.counterexamples,
+    durationMs: Math.round(r.durationMs),
+    stateHashes: [...c.states].sort(),
+  };
+}
+
+/** Read a report written by `reportToJson`; every field is checked. */
+export function reportFromJson(x: unknown): ReportResult<ExploreReport> {
+  const fail = (error: string): ReportResult<ExploreReport> => ({ ok: false, error });
+  if (!isObject(x)) return fail("not a JSON object");
+  if (x.format !== REPORT_FORMAT) return fail(`not an exploration report (format ${JSON.stringify(x.format)})`);
+  if (x.version !== REPORT_VERSION) return fail(`report version ${JSON.stringify(x.version)} is not supported (this cellgate reads version ${REPORT_VERSION})`);
+  if (x.protocol !== PROTOCOL_VERSION) return fail(`protocol version ${JSON.stringify(x.protocol)} differs from ${PROTOCOL_VERSION}`);
+  const s = x.settings;
+  if (
+    !isObject(s) ||
+    typeof s.implementation !== "string" ||
+    !isCount(s.cells) ||
+    !isCount(s.maxCommands) ||
+    typeof s.strategy !== "string" ||
+    !isStrategy(s.strategy) ||
+    !isCount(s.pctDepth) ||
+    !isCount(s.batch) ||
+    !isCount(s.seed)
+  ) {
+    return fail("settings are missing or malformed");
+  }
+  if (!Array.isArray(x.seeds) || !x.seeds.every((p) => Array.isArray(p) && p.length === 2 && isCount(p[0]) && isCount(p[1]))) return fail("seeds are missing or malformed");
+  const coverage = emptyCoverage();
+  for (const k of ["runs", "steps", "checks", "violations"] as const) {
+    const v = x[k];
+    if (!isCount(v)) return fail(`"${k}" is missing or not a count`);
+    coverage[k] = v;
+  }
+  const tables = [
+    ["executed", COMMAND_KINDS, coverage.executed],
+    ["invariantChecks", INVARIANT_NAMES, coverage.invariantChecks],
+    ["orderings", ORDERINGS, coverage.orderings],
+    ["orderingRuns", ORDERINGS, coverage.orderingRuns],
+  ] as const;
+  for (const [field, keys, into] of tables) {
+    const t = x[field];
+    if (!isObject(t)) return fail(`"${field}" is missing`);
+    for (const k of keys) {
+      const v = t[k];
+      if (!isCount(v)) return fail(`"${field}.${k}" is missing or not a count`);
+      (into as Record<string, number>)[k] = v;
+    }
+  }
+  if (!Array.isArray(x.stateHashes) || !x.stateHashes.every((h) => typeof h === "string")) return fail('"stateHashes" is missing or malformed');
+  for (const h of x.stateHashes as string[]) coverage.states.add(h);
+  if (x.distinctStates !== coverage.states.size) return fail(`"distinctStates" (${JSON.stringify(x.distinctStates)}) does not match the ${coverage.states.size} state hashes`);
+  if (!Array.isArray(x.counterexamples) || !x.counterexamples.every(isCounterexample)) return fail('"counterexamples" is missing or malformed');
+  if (!isCount(x.durationMs)) return fail('"durationMs" is missing or not a count');
+  return {
+    ok: true,
+    value: {
+      settings: s as unknown as ExploreSettings,
+      seeds: (x.seeds as [number, number][]).map(([seed, runs]) => ({ seed, runs })),
+      coverage,
+      counterexamples: x.counterexamples as FoundCounterexample[],
+      durationMs: x.durationMs,
+    },
+  };
+}
+
+/** The union of reports with equal settings and disjoint seeds. */
+export function mergeReports(reports: readonly ExploreReport[]): ReportResult<ExploreReport> {
+  const first = reports[0];
+  if (first === undefined) return { ok: false, error: "nothing to merge" };
+  const key = JSON.stringify(settingsKey(first.settings));
+  const seeds = new Map<number, SeedTask>();
+  const coverage = emptyCoverage();
+  let durationMs = 0;
+  const counterexamples: FoundCounterexample[] = [];
+  for (const [i, r] of reports.entries()) {
+    if (JSON.stringify(settingsKey(r.settings)) !== key) {
+      return { ok: false, error: `report ${i + 1} was made with other settings (${describe(r.settings)}) than report 1 (${describe(first.settings)})` };
+    }
+    for (const t of r.seeds) {
+      if (seeds.has(t.seed)) return { ok: false, error: `seed ${t.seed} is in more than one report (overlapping shards?)` };
+      seeds.set(t.seed, t);
+    }
+    const c = r.coverage;
+    coverage.runs += c.runs;
+    coverage.steps += c.steps;
+    coverage.checks += c.checks;
+    coverage.violations += c.violations;
+    for (const k of COMMAND_KINDS) coverage.executed[k] += c.executed[k];
+    for (const k of INVARIANT_NAMES) coverage.invariantChecks[k] += c.invariantChecks[k];
+    for (const o of ORDERINGS) {
+      coverage.orderings[o] += c.orderings[o];
+      coverage.orderingRuns[o] += c.orderingRuns[o];
+    }
+    for (const h of c.states) coverage.states.add(h);
+    counterexamples.push(...r.counterexamples);
+    durationMs += r.durationMs;
+  }
+  return {
+    ok: true,
+    value: {
+      settings: first.settings,
+      seeds: [...seeds.values()].sort((a, b) => a.seed - b.seed),
+      coverage,
+      counterexamples: counterexamples.sort((a, b) => a.seed - b.seed),
+      durationMs,
+    },
+  };
+}
+
+/** Settings that must agree for reports to merge (the base seed need not: seeds are listed). */
+function settingsKey(s: ExploreSettings): unknown[] {
+  return [s.implementation, s.cells, s.maxCommands, s.strategy, s.pctDepth, s.batch];
+}
+
+function describe(s: ExploreSettings): string {
+  return `impl ${s.implementation}, cells ${s.cells}, max-commands ${s.maxCommands}, strategy ${s.strategy}, pct-depth ${s.pctDepth}, batch ${s.batch}`;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function isCount(x: unknown): x is number {
+  return typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+}
+
+function isCounterexample(x: unknown): boolean {
+  return isObject(x) && isCount(x.seed) && isCount(x.length) && Array.isArray(x.labels) && Array.isArray(x.commands) && typeof x.invariant === "string" && Array.isArray(x.printed) && x.printed.every((l) => typeof l === "string");
+}
