@@ -254,6 +254,25 @@ describe("the reference's own choices where the protocol allows more than one", 
     expect(emittedAt(later, "observe-cancel c1 (#2)")).toEqual(["drop_observation(c1, #2)"]);
   });
 
+  it("Core forgets a cell once the user's terminate is answered, but not on already_terminating", () => {
+    const r = play([
+      ...admitted,
+      "terminate c1 (#1)",
+      "deliver core→host terminate(c1, #1)",
+      "terminate c1 (#2)",
+      "deliver core→host terminate(c1, #2)",
+      "deliver host:c1 actor_exit(c1)",
+      "deliver host→core terminate_outcome(c1, #2, already_terminating)",
+      "deliver host→core terminate_outcome(c1, #1, terminated)",
+      "deliver core:self forget(c1)",
+    ], undefined, false);
+    expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "deliver host→core terminate_outcome(c1, #2, already_terminating)")).toEqual([]);
+    expect(emittedAt(r, "deliver host→core terminate_outcome(c1, #1, terminated)")).toEqual(["forget(c1)"]);
+    expect(tableAfter(r, "deliver core:self forget(c1)")).toEqual([]);
+    expect(r.trace.at(-1)?.inFlight).toEqual(["host⇢core: cell_closed(c1)"]);
+  });
+
   it("an observer that arrives after terminate claimed the committed completion is told missing: the outcome is the terminator's", () => {
     const r = play([
       ...admitted,
@@ -321,6 +340,12 @@ describe("the reference Host and Core fed directly", () => {
     expect(host.step({ type: "terminate", cell: c1, req: 1 }).map(formatMessage)).toEqual(["actor_exit(c1)"]);
     expect(host.step({ type: "js_complete", cell: c1 })).toEqual([]);
     expect(host.step({ type: "actor_exit", cell: c1 }).map(formatMessage)).toEqual(["terminate_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+  });
+
+  it("the Host answers missing to an observation or a terminate for a cell it never had", () => {
+    const host = new Host();
+    expect(host.step({ type: "observe", cell: c9, req: 1 }).map(formatMessage)).toEqual(["observe_outcome(c9, #1, missing)"]);
+    expect(host.step({ type: "terminate", cell: c9, req: 2 }).map(formatMessage)).toEqual(["terminate_outcome(c9, #2, missing)"]);
   });
 
   it("Core refuses an input about a cell it never created, naming the cell", () => {
