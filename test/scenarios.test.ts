@@ -348,6 +348,69 @@ describe("the reference Host and Core fed directly", () => {
     expect(host.step({ type: "terminate", cell: c9, req: 2 }).map(formatMessage)).toEqual(["terminate_outcome(c9, #2, missing)"]);
   });
 
+  it("the Host ignores the JavaScript of a cell it never had", () => {
+    const host = new Host();
+    expect(host.step({ type: "js_yield", cell: c9 })).toEqual([]);
+    expect(host.step({ type: "js_complete", cell: c9 })).toEqual([]);
+  });
+
+  it("the Host ignores a yield once a terminate has reached the cell, even with an observer attached", () => {
+    const host = new Host();
+    host.step({ type: "create_cell", cell: c1 });
+    expect(host.step({ type: "observe", cell: c1, req: 1 })).toEqual([]);
+    expect(host.step({ type: "terminate", cell: c1, req: 2 }).map(formatMessage)).toEqual(["actor_exit(c1)"]);
+    expect(host.step({ type: "js_yield", cell: c1 })).toEqual([]);
+    expect(host.step({ type: "actor_exit", cell: c1 }).map(formatMessage)).toEqual([
+      "terminate_outcome(c1, #2, terminated)",
+      "observe_outcome(c1, #1, terminated)",
+      "cell_closed(c1)",
+    ]);
+  });
+
+  it("the Host commits a completion once, however often the JavaScript is said to finish", () => {
+    const host = new Host();
+    host.step({ type: "create_cell", cell: c1 });
+    expect(host.step({ type: "js_complete", cell: c1 }).map(formatMessage)).toEqual(["commit(c1)"]);
+    expect(host.step({ type: "js_complete", cell: c1 })).toEqual([]);
+  });
+
+  it("the Host ignores a delivery or an exit hop that it never scheduled", () => {
+    const host = new Host();
+    host.step({ type: "create_cell", cell: c1 });
+    expect(host.step({ type: "deliver_completion", cell: c1 })).toEqual([]);
+    expect(host.step({ type: "actor_exit", cell: c1 })).toEqual([]);
+    expect(host.step({ type: "observe", cell: c1, req: 1 })).toEqual([]);
+  });
+
+  it("Core ignores the cancel of an observation whose reply it has already read", () => {
+    const core = new Core();
+    core.step({ type: "exec_create", cell: c1 });
+    core.step({ type: "created", cell: c1 });
+    core.step({ type: "mark_ready", cell: c1 });
+    core.step({ type: "wait_observe", cell: c1, req: 1 });
+    expect(core.step({ type: "observe_outcome", cell: c1, req: 1, outcome: "yielded" })).toEqual([]);
+    expect(core.step({ type: "cancel_observe", cell: c1, req: 1 })).toEqual([]);
+  });
+
+  it("Core arms the initial-observation guard at readiness: an observation made before it does not count", () => {
+    const core = new Core();
+    core.step({ type: "exec_create", cell: c1 });
+    core.step({ type: "created", cell: c1 });
+    core.step({ type: "wait_observe", cell: c1, req: 1 });
+    core.step({ type: "mark_ready", cell: c1 });
+    core.step({ type: "wait_observe", cell: c1, req: 2 });
+    expect(core.step({ type: "cancel_observe", cell: c1, req: 2 }).map(formatMessage)).toEqual(["drop_observation(c1, #2)", "terminate(c1, #2)"]);
+  });
+
+  it("Core keeps the open gate when readiness is reported a second time", () => {
+    const core = new Core();
+    core.step({ type: "exec_create", cell: c1 });
+    core.step({ type: "created", cell: c1 });
+    core.step({ type: "mark_ready", cell: c1 });
+    core.step({ type: "mark_ready", cell: c1 });
+    expect(core.gateTable()).toEqual([{ cell: c1, kind: "open" }]);
+  });
+
   it("Core refuses an input about a cell it never created, naming the cell", () => {
     expect(() => new Core().step({ type: "mark_ready", cell: c9 })).toThrow("core: unknown cell c9");
   });
