@@ -1,6 +1,7 @@
 /**
  * Detection power and shrinking, from one set of runs: every bundled bug variant, every
- * scheduling strategy (uniform, swarm, pct: properties/strategy.ts), the same seeds, the default budget of `cellgate check` (`DEFAULT_RUNS`). Each seed gives
+ * scheduling strategy (uniform, swarm, pct: properties/strategy.ts), the same seeds, the default
+ * budget of `cellgate check` (`DEFAULT_RUNS`). Each seed gives
  * the runs up to and including the first failing one, the CPU time until that failure, the
  * length of the shrunk counterexample (and of fast-check's own shrunk case, before the deletion
  * pass of properties/minimize.ts) and the CPU time spent shrinking it.
@@ -9,7 +10,7 @@
  * wrapped so that every `start()` (one per run) is stamped; the run after the first failing one
  * is the first shrink attempt (or the final replay), so its stamp is when the failure was known.
  */
-import { check, type StrategyName } from "../properties/index.ts";
+import { check, type Failure, type StrategyName } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 
 export interface SeedOutcome {
@@ -25,6 +26,8 @@ export interface SeedOutcome {
   readonly shrinkMs: number | undefined;
   /** The shrunk counterexample's labels (for the record). */
   readonly labels: readonly string[];
+  /** How it fails: the first violated invariant, or the verdict (shrinking keeps this fixed). */
+  readonly failsAs: string | undefined;
 }
 
 export interface DetectionRow {
@@ -32,6 +35,11 @@ export interface DetectionRow {
   readonly strategy: string;
   readonly budget: number;
   readonly seeds: readonly SeedOutcome[];
+}
+
+/** The first violated invariant, or the verdict: what shrinking keeps fixed. */
+export function failsAs(f: Failure): string {
+  return f.verdict === "violation" ? (f.violations[0]?.invariant ?? "violation") : f.verdict;
 }
 
 function cpuMs(): number {
@@ -60,9 +68,9 @@ export function detect(variant: Implementation, strategy: StrategyName, seeds: r
     const r = check(stamped(variant, stamps), { seed, runs: budget, strategy });
     const end = cpuMs();
     const ce = r.counterexample;
-    if (ce === undefined) return { seed, runsToFailure: undefined, msToFailure: undefined, shrunkLength: undefined, fastCheckLength: undefined, shrinkMs: undefined, labels: [] };
+    if (ce === undefined) return { seed, runsToFailure: undefined, msToFailure: undefined, shrunkLength: undefined, fastCheckLength: undefined, shrinkMs: undefined, labels: [], failsAs: undefined };
     const failedAt = stamps[r.stats.runs] ?? end;
-    return { seed, runsToFailure: r.stats.runs, msToFailure: failedAt - t0, shrunkLength: ce.commands.length, fastCheckLength: ce.fastCheckLength, shrinkMs: end - failedAt, labels: ce.labels };
+    return { seed, runsToFailure: r.stats.runs, msToFailure: failedAt - t0, shrunkLength: ce.commands.length, fastCheckLength: ce.fastCheckLength, shrinkMs: end - failedAt, labels: ce.labels, failsAs: failsAs(ce.failure) };
   });
   return { variant: variant.name, strategy, budget, seeds: out };
 }

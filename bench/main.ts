@@ -17,7 +17,7 @@ import { stdioImplementation } from "../adapters/index.ts";
 import { DEFAULT_RUNS, STRATEGIES } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { reference, VARIANTS } from "../reference/index.ts";
-import { detect, type DetectionRow } from "./detection.ts";
+import { detect, failsAs, type DetectionRow } from "./detection.ts";
 import { searchReference, shortestCounterexample, type SearchFigures, type Shortest } from "./search.ts";
 import { lastMutationRun, MUTATION_REPORT } from "./mutation.ts";
 import { max, median } from "./stats.ts";
@@ -47,19 +47,39 @@ function detectionRow(d: DetectionRow): Row {
   };
 }
 
-function shrinkRow(d: DetectionRow, min: Shortest): Row {
-  const lengths = defined(d.seeds.map((s) => s.shrunkLength));
-  const subject = `${d.variant} · ${d.strategy}`;
-  if (min.length === undefined || lengths.length === 0) {
-    return { section: "2 shrink", subject, figures: min.length === undefined ? "no counterexample within the search depth" : "nothing caught", goal: "1.00 every seed", met: "gap" };
+/** Shortest counterexamples by variant and way of failing, searched once each. */
+class Minima {
+  private readonly found = new Map<string, Shortest>();
+  readonly notes: string[] = [];
+
+  of(impl: Implementation, how: string): Shortest {
+    const key = `${impl.name} ${how}`;
+    let min = this.found.get(key);
+    if (min === undefined) {
+      min = shortestCounterexample(impl, SEARCH_DEPTH, (f) => failsAs(f) === how);
+      this.found.set(key, min);
+      this.notes.push(`Shortest counterexample of ${impl.name} failing ${how} (${min.length ?? "-"} commands): ${min.labels.join(" → ")}`, "");
+    }
+    return min;
   }
-  const ratios = lengths.map((l) => l / (min.length as number));
+}
+
+function shrinkRow(d: DetectionRow, impl: Implementation, minima: Minima): Row {
+  const subject = `${d.variant} · ${d.strategy}`;
+  const judged = d.seeds.flatMap((s) => (s.shrunkLength === undefined || s.failsAs === undefined ? [] : [{ s, min: minima.of(impl, s.failsAs) }]));
+  if (judged.length === 0 || judged.some((j) => j.min.length === undefined)) {
+    return { section: "2 shrink", subject, figures: judged.length === 0 ? "nothing caught" : "no counterexample within the search depth", goal: "1.00 every seed", met: "gap" };
+  }
+  const ratios = judged.map((j) => (j.s.shrunkLength as number) / (j.min.length as number));
+  const fastCheck = judged.map((j) => (j.s.fastCheckLength as number) / (j.min.length as number));
   const atMin = ratios.filter((r) => r === 1).length;
-  const fastCheck = defined(d.seeds.map((s) => s.fastCheckLength)).map((l) => l / (min.length as number));
+  const ways = new Map<string, Shortest>();
+  for (const j of judged) ways.set(j.s.failsAs as string, j.min);
+  const minText = [...ways].map(([how, m]) => `${m.length} (${how}, ${m.states} states, ${ms(m.cpuMs)})`).join("; ");
   return {
     section: "2 shrink",
     subject,
-    figures: `minimum ${min.length} (exhaustive search, ${min.states} states, ${ms(min.cpuMs)}); shrunk/min median ${median(ratios).toFixed(2)}, max ${max(ratios).toFixed(2)}; at the minimum ${atMin}/${ratios.length} (fast-check alone: median ${median(fastCheck).toFixed(2)}, max ${max(fastCheck).toFixed(2)}); shrink time median ${ms(median(defined(d.seeds.map((s) => s.shrinkMs))))}`,
+    figures: `minimum ${minText}; shrunk/min median ${median(ratios).toFixed(2)}, max ${max(ratios).toFixed(2)}; at the minimum ${atMin}/${ratios.length} (fast-check alone: median ${median(fastCheck).toFixed(2)}, max ${max(fastCheck).toFixed(2)}); shrink time median ${ms(median(defined(d.seeds.map((s) => s.shrinkMs))))}`,
     goal: "1.00 every seed",
     met: atMin === ratios.length ? "yes" : "no",
   };
@@ -154,10 +174,10 @@ function mutationRow(): Row {
 }
 
 function seedDetails(d: DetectionRow): string[] {
-  const lines = [`#### ${d.variant} · ${d.strategy}`, "", "| seed | runs to failure | time to failure | shrunk length | fast-check's length | shrink time |", "|---|---|---|---|---|---|"];
+  const lines = [`#### ${d.variant} · ${d.strategy}`, "", "| seed | runs to failure | time to failure | fails as | shrunk length | fast-check's length | shrink time |", "|---|---|---|---|---|---|---|"];
   for (const s of d.seeds) {
     const f = (x: number | undefined, g: (n: number) => string) => (x === undefined ? "-" : g(x));
-    lines.push(`| ${s.seed} | ${f(s.runsToFailure, String)} | ${f(s.msToFailure, ms)} | ${f(s.shrunkLength, String)} | ${f(s.fastCheckLength, String)} | ${f(s.shrinkMs, ms)} |`);
+    lines.push(`| ${s.seed} | ${f(s.runsToFailure, String)} | ${f(s.msToFailure, ms)} | ${s.failsAs ?? "-"} | ${f(s.shrunkLength, String)} | ${f(s.fastCheckLength, String)} | ${f(s.shrinkMs, ms)} |`);
   }
   return [...lines, ""];
 }
@@ -178,17 +198,12 @@ function main(): void {
   const detections: { d: DetectionRow; impl: Implementation }[] = [];
   for (const impl of VARIANTS) for (const strategy of STRATEGIES) detections.push({ d: detect(impl, strategy, seeds, BUDGET), impl });
   for (const { d } of detections) rows.push(detectionRow(d));
-  const minima = new Map<string, Shortest>();
+  const minima = new Minima();
   for (const { d, impl } of detections) {
-    let min = minima.get(impl.name);
-    if (min === undefined) {
-      min = shortestCounterexample(impl, SEARCH_DEPTH);
-      minima.set(impl.name, min);
-      details.push(`Shortest counterexample of ${impl.name} (${min.length ?? "-"} commands): ${min.labels.join(" → ")}`, "");
-    }
-    rows.push(shrinkRow(d, min));
+    rows.push(shrinkRow(d, impl, minima));
     details.push(...seedDetails(d));
   }
+  details.push(...minima.notes);
   rows.push(...throughputRows(measureThroughput(reference, { rounds })));
   rows.push(stdioRow(pythonExample(STDIO_RUNS)));
   rows.push(...exhaustiveRows(values.quick === true));

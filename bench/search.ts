@@ -3,7 +3,7 @@
  * counterexample of a variant (the yardstick of shrink quality) and the speed of the search on
  * the reference (states per second, the time to exhaust 2 cells, the depth reached in 60 s with 3).
  */
-import { exhaustive, type ExhaustiveOptions, type ExhaustiveResult } from "../properties/index.ts";
+import { exhaustive, type ExhaustiveOptions, type ExhaustiveResult, type Failure } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { timed } from "./stats.ts";
 
@@ -15,9 +15,13 @@ export interface Shortest {
   readonly cpuMs: number;
 }
 
-/** The shortest counterexample with `cells` cells, by breadth-first search up to `depth` commands. */
-export function shortestCounterexample(impl: Implementation, depth: number, cells = 3): Shortest {
-  const { value, cpuMs } = timed(() => exhaustive(impl, { cells, depth }));
+/**
+ * The shortest counterexample with `cells` cells, by breadth-first search up to `depth` commands;
+ * with `accept`, the shortest one that fails that way (shrinking keeps the way a run fails, so a
+ * shrunk counterexample is judged against the shortest that fails the same way).
+ */
+export function shortestCounterexample(impl: Implementation, depth: number, accept?: (f: Failure) => boolean, cells = 3): Shortest {
+  const { value, cpuMs } = timed(() => exhaustive(impl, { cells, depth, ...(accept !== undefined ? { accept } : {}) }));
   const ce = value.counterexample;
   return { length: ce?.depth, labels: ce?.labels ?? [], states: value.states, cpuMs };
 }

@@ -138,8 +138,8 @@ export class HarnessRun {
   private readonly known: Set<string>;
   private readonly onStep: ((run: HarnessRun) => void) | undefined;
   private inDrain = false;
-  /** The last resolution and the step it was made at: fast-check's `check` then `run` resolve the same command twice. */
-  private resolved: { readonly cmd: Command; readonly step: number; readonly r: Resolved | undefined } | undefined;
+  /** The last resolution, and the step and model state it was made in: fast-check's `check` then `run` resolve the same command twice. */
+  private resolved: { readonly cmd: Command; readonly step: number; readonly state: ModelState; readonly r: Resolved | undefined } | undefined;
 
   constructor(impl: Implementation, options: RunOptions = {}) {
     const n = options.cells ?? 3;
@@ -245,9 +245,9 @@ export class HarnessRun {
   /** `resolve`, remembered until the next step, so `canApply` then `apply` resolve only once. */
   private resolveOnce(cmd: Command): Resolved | undefined {
     const last = this.resolved;
-    if (last !== undefined && last.cmd === cmd && last.step === this.steps) return last.r;
+    if (last !== undefined && last.cmd === cmd && last.step === this.steps && last.state === this.state) return last.r;
     const r = this.resolve(cmd);
-    this.resolved = { cmd, step: this.steps, r };
+    this.resolved = { cmd, step: this.steps, state: this.state, r };
     return r;
   }
 

@@ -2,7 +2,7 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import type { Implementation, Message } from "../protocol/index.ts";
 import { CORRECT, reference, VARIANTS } from "../reference/index.ts";
-import { check, commandsArbitrary, conformanceProperty, formatCommandList, replay } from "../properties/index.ts";
+import { check, commandsArbitrary, conformanceProperty, formatCommandList, HarnessRun, replay } from "../properties/index.ts";
 
 describe("the conformance property", () => {
   test.prop([commandsArbitrary()], { numRuns: 300 })("holds for the reference with 3 cells", (cmds) => {
@@ -55,6 +55,19 @@ function misbehaving(name: string, host: (input: never, real: Message[]) => unkn
     },
   };
 }
+
+describe("a harness run", () => {
+  it("resolves a command against the run as it is when it runs, not as it was when it was last checked", () => {
+    const run = new HarnessRun(reference, { cells: 1, record: true });
+    const deliver = { kind: "deliver", index: 0 } as const;
+    run.apply({ kind: "create" });
+    expect(run.canApply(deliver)).toBe(true);
+    expect(run.apply(deliver)).toBe(true);
+    expect(run.canApply(deliver)).toBe(true);
+    expect(run.apply(deliver)).toBe(true);
+    expect(run.trace?.map((s) => s.label)).toEqual(["create c1", "deliver core→host create_cell(c1)", "deliver host→core created(c1)"]);
+  });
+});
 
 describe("verdicts other than violation", () => {
   it("a party that throws is a crash", () => {
