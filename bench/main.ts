@@ -182,10 +182,27 @@ function seedDetails(d: DetectionRow): string[] {
   return [...lines, ""];
 }
 
+/** Options, or a one-line message and exit 2 on bad ones. */
+function options(): { seeds: number; rounds: number; md: string | undefined; quick: boolean } {
+  const usage = "usage: npm run bench -- [--seeds N] [--rounds N] [--quick] [--md FILE]";
+  try {
+    const { values } = parseArgs({ options: { seeds: { type: "string" }, rounds: { type: "string" }, md: { type: "string" }, quick: { type: "boolean" } }, strict: true });
+    const count = (raw: string | undefined, fallback: number, name: string): number => {
+      if (raw === undefined) return fallback;
+      if (!/^[1-9]\d*$/.test(raw)) throw new Error(`--${name} expects a positive whole number, got ${JSON.stringify(raw)}`);
+      return Number(raw);
+    };
+    return { seeds: count(values.seeds, 20, "seeds"), rounds: count(values.rounds, 10, "rounds"), md: values.md, quick: values.quick === true };
+  } catch (e) {
+    console.error(`bench: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} (${usage})`);
+    process.exit(2);
+  }
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { seeds: { type: "string" }, rounds: { type: "string" }, md: { type: "string" }, quick: { type: "boolean" } }, strict: true });
-  const seeds = Array.from({ length: Number(values.seeds ?? 20) }, (_, i) => i + 1);
-  const rounds = Number(values.rounds ?? 10);
+  const values = options();
+  const seeds = Array.from({ length: values.seeds }, (_, i) => i + 1);
+  const rounds = values.rounds;
   const started = Date.now();
   const header = [
     `cellgate benchmarks, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,

@@ -40,6 +40,7 @@ import {
 import { runExploration } from "../cli/explore-runner.ts";
 import { ProgressLine } from "../cli/progress.ts";
 import { cli } from "./support/cli.ts";
+import { MINIMUM } from "./support/minimum.ts";
 import { named } from "./support/play.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-explore-test-"));
@@ -57,17 +58,6 @@ const blackBox: Implementation = {
   },
 };
 
-/** The shortest counterexample of each variant (commands), found by `exhaustive` with no request bound and no dedupe. */
-const MINIMUM: Readonly<Record<string, number>> = {
-  "bug-close-before-ready": 3,
-  "bug-cancelled-observation-marker": 6,
-  "bug-close-before-rejected-delivery": 8,
-  "bug-busy-displaces-observer": 6,
-  "bug-double-close": 3,
-  "bug-forget-on-yield": 6,
-  "bug-lost-buffered-completion": 4,
-  "bug-terminate-overrides-completion": 8,
-};
 
 describe("exhaustive search", () => {
   it("exhausts the reference's reachable states with 1 cell and 1 request, with no violation", () => {

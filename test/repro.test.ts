@@ -19,6 +19,7 @@ import {
 } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { cli } from "./support/cli.ts";
+import { MINIMUM } from "./support/minimum.ts";
 import { named } from "./support/play.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-repro-test-"));
@@ -32,17 +33,6 @@ function printed(r: CheckResult): string[] {
   return [...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure)];
 }
 
-/** The shortest counterexample of each variant, in commands (the end-of-run drain is not counted). */
-const MINIMUM: Readonly<Record<string, number>> = {
-  "bug-close-before-ready": 3,
-  "bug-cancelled-observation-marker": 6,
-  "bug-close-before-rejected-delivery": 8,
-  "bug-busy-displaces-observer": 6,
-  "bug-double-close": 3,
-  "bug-forget-on-yield": 6,
-  "bug-lost-buffered-completion": 4,
-  "bug-terminate-overrides-completion": 8,
-};
 
 describe("every bundled variant fails the default gate", () => {
   it("lists a minimum for every variant", () => {
