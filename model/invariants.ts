@@ -235,7 +235,8 @@ export function checkStep(state: ModelState, table: readonly GateRow[], quiescen
 /**
  * After the harness drained every channel, made every due readiness call, finished every
  * JavaScript and let every consumer read its outcome: the table is empty, every request that
- * reached the Host and was not dropped was answered, and every admitted cell was closed once.
+ * reached the Host and was not dropped was answered, every admitted cell was closed once, and
+ * (unless the session shut down) every cell's terminal outcome left the Host.
  */
 export function checkFinal(state: ModelState, table: readonly GateRow[]): Violation[] {
   const out: Violation[] = [];
@@ -251,6 +252,10 @@ export function checkFinal(state: ModelState, table: readonly GateRow[]): Violat
   for (const c of state.cells.values()) {
     if (c.hostAnswer === "created" && c.closedEmitted !== 1) {
       out.push(v("closed-exactly-once", c.cell, "1 cell_closed", `${c.closedEmitted}`, `${c.cell} ended the run with ${c.closedEmitted} cell_closed`));
+    }
+    // Every cell the session did not shut down has finished and been observed: its outcome must have left the Host.
+    if (c.hostAnswer === "created" && c.ready && !state.shutdown && c.outcome === undefined) {
+      out.push(v("outcome-never-lost", c.cell, `${c.cell}'s terminal outcome, read by the drain`, "never sent", `${c.cell} finished, but the end-of-run observations never got its outcome`));
     }
   }
   return out;

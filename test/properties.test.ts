@@ -69,6 +69,17 @@ describe("a harness run", () => {
   });
 });
 
+describe("a Host that never gives up the initial yield", () => {
+  it("is caught: the end-of-run observations never get the completion", () => {
+    // Every observation of a completed cell is answered with the preserved initial yield, forever.
+    const impl = misbehaving("yields-forever", (input: { type: string; cell?: string; req?: number }, out) =>
+      out.map((m) => (m.type === "observe_outcome" && m.outcome === "completed" && input.type === "observe" ? { ...m, outcome: "yielded" as const } : m)),
+    );
+    const r = check(impl, { runs: 500, seed: 1 });
+    expect(r.counterexample?.failure).toMatchObject({ verdict: "violation", violations: [{ invariant: "outcome-never-lost" }] });
+  });
+});
+
 describe("verdicts other than violation", () => {
   it("a party that throws is a crash", () => {
     const impl = misbehaving("throws", (input: { type: string }, out) => {

@@ -210,7 +210,8 @@ describe("the repro directory and replay", () => {
 
 describe("the generated regression test of each review bug", () => {
   it("fails against the variant and passes against the reference when dropped into test/", () => {
-    const dir = join(process.cwd(), "test", ".generated");
+    // A folder of this process's own, so concurrent runs (mutation testing) cannot see each other's files.
+    const dir = join(process.cwd(), "test", ".generated", String(process.pid));
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const bugs = ["bug-close-before-ready", "bug-cancelled-observation-marker", "bug-close-before-rejected-delivery"];
@@ -220,15 +221,15 @@ describe("the generated regression test of each review bug", () => {
         const ce = r.counterexample;
         if (ce === undefined) throw new Error("expected a counterexample");
         const repro = buildRepro({ implementation: name, seed: 1, cells: 3, result: ce.replay });
-        // One level deeper than test/, so the imports need one more "..".
-        writeFileSync(join(dir, `${name}.test.ts`), reproTestFile(repro, { root: "../.." }));
+        // Two levels deeper than test/, so the imports need two more "..".
+        writeFileSync(join(dir, `${name}.test.ts`), reproTestFile(repro, { root: "../../.." }));
       }
       const run = (impl?: string) => {
         const env: NodeJS.ProcessEnv = { ...process.env };
         if (impl === undefined) delete env.CELLGATE_IMPL;
         else env.CELLGATE_IMPL = impl;
         try {
-          const out = execFileSync("npx", ["vitest", "run", "--config", "test/support/generated.vitest.config.ts", "--reporter", "json"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+          const out = execFileSync("npx", ["vitest", "run", "--config", "test/support/generated.vitest.config.ts", "--reporter", "json", `test/.generated/${process.pid}/`], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
           return JSON.parse(out) as { numFailedTests: number; numPassedTests: number };
         } catch (e) {
           return JSON.parse(String((e as { stdout?: string }).stdout)) as { numFailedTests: number; numPassedTests: number };
