@@ -5,7 +5,7 @@
  */
 import { PROTOCOL_VERSION } from "../protocol/index.ts";
 import { COMMAND_KINDS } from "./commands.ts";
-import { emptyCoverage, type Coverage } from "./coverage.ts";
+import { emptyCoverage, mergeCoverage, type Coverage } from "./coverage.ts";
 import type { ExploreSettings, FoundCounterexample, SeedResult, SeedTask } from "./explore.ts";
 import { INVARIANT_NAMES } from "./invariant-coverage.ts";
 import { ORDERINGS } from "./orderings.ts";
@@ -139,18 +139,7 @@ export function mergeReports(reports: readonly ExploreReport[]): ReportResult<Ex
       if (seeds.has(t.seed)) return { ok: false, error: `seed ${t.seed} is in more than one report (overlapping shards?)` };
       seeds.set(t.seed, t);
     }
-    const c = r.coverage;
-    coverage.runs += c.runs;
-    coverage.steps += c.steps;
-    coverage.checks += c.checks;
-    coverage.violations += c.violations;
-    for (const k of COMMAND_KINDS) coverage.executed[k] += c.executed[k];
-    for (const k of INVARIANT_NAMES) coverage.invariantChecks[k] += c.invariantChecks[k];
-    for (const o of ORDERINGS) {
-      coverage.orderings[o] += c.orderings[o];
-      coverage.orderingRuns[o] += c.orderingRuns[o];
-    }
-    for (const h of c.states) coverage.states.add(h);
+    mergeCoverage(coverage, r.coverage);
     counterexamples.push(...r.counterexamples);
     durationMs += r.durationMs;
   }

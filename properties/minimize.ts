@@ -10,10 +10,11 @@
  * depths and makes the result the shortest there is.
  */
 import type { Implementation } from "../protocol/index.ts";
-import { COMMAND_KINDS, type Command } from "./commands.ts";
+import type { Command } from "./commands.ts";
 import { exhaustive } from "./exhaustive.ts";
 import { replay, type ReplayResult } from "./replay.ts";
 import { HarnessRun, type Failure } from "./run.ts";
+import { findCommand } from "./script.ts";
 
 /** Same verdict, and for violations the same first invariant (the failure the user is shown). */
 export function sameFailure(a: Failure | undefined, b: Failure | undefined): boolean {
@@ -21,10 +22,6 @@ export function sameFailure(a: Failure | undefined, b: Failure | undefined): boo
   if (a.verdict === "violation" && b.verdict === "violation") return a.violations[0]?.invariant === b.violations[0]?.invariant;
   return true;
 }
-
-const CANDIDATES: readonly Command[] = COMMAND_KINDS.flatMap((kind): Command[] =>
-  kind === "create" || kind === "shutdown" ? [{ kind }] : Array.from({ length: 16 }, (_, index) => ({ kind, index })),
-);
 
 /**
  * The commands that perform `labels` in order, renumbering request ids as earlier steps go away;
@@ -57,7 +54,7 @@ export function resolveLabels(impl: Implementation, labels: readonly string[], c
           return `#${r ?? n}`;
         });
       if (!ok) return undefined;
-      const cmd = CANDIDATES.find((c) => run.resolve(c)?.label === wanted);
+      const cmd = findCommand(run, wanted);
       if (cmd === undefined) return undefined;
       out.push(cmd);
       run.apply(cmd);

@@ -33,20 +33,17 @@ export function commandsFromScript(impl: Implementation, labels: readonly string
   return out;
 }
 
-function candidates(): Command[] {
-  const out: Command[] = [];
-  for (const kind of COMMAND_KINDS) {
-    if (kind === "create" || kind === "shutdown") out.push({ kind });
-    else for (let index = 0; index < MAX_INDEX; index++) out.push({ kind, index });
-  }
-  return out;
-}
+/** Every command worth trying: each kind with each index below MAX_INDEX. */
+const CANDIDATES: readonly Command[] = COMMAND_KINDS.flatMap((kind): Command[] =>
+  kind === "create" || kind === "shutdown" ? [{ kind }] : Array.from({ length: MAX_INDEX }, (_, index) => ({ kind, index })),
+);
 
-function findCommand(run: HarnessRun, label: string): Command | undefined {
-  return candidates().find((c) => run.resolve(c)?.label === label);
+/** The command that performs `label` in the run as it is now, if any. */
+export function findCommand(run: HarnessRun, label: string): Command | undefined {
+  return CANDIDATES.find((c) => run.resolve(c)?.label === label);
 }
 
 /** Every distinct step possible now, as labels. */
 export function possibleLabels(run: HarnessRun): string[] {
-  return [...new Set(candidates().flatMap((c) => run.resolve(c)?.label ?? []))];
+  return [...new Set(CANDIDATES.flatMap((c) => run.resolve(c)?.label ?? []))];
 }
