@@ -13,7 +13,8 @@ export type HostHop = "commit" | "deliver_completion" | "actor_exit";
 
 /** Moves of the environment; these are the only actions the generator chooses. */
 export type EnvAction =
-  | { readonly type: "coreStartsCell"; readonly cell: Cell }
+  /** The exec call starts a cell; `req` is the id its initial observation may take if Core fuses it into the call. */
+  | { readonly type: "coreStartsCell"; readonly cell: Cell; readonly req?: Req }
   | { readonly type: "coreMarksReady"; readonly cell: Cell }
   | { readonly type: "coreStartsObserve"; readonly cell: Cell; readonly req: Req }
   | { readonly type: "coreCancelsObserve"; readonly cell: Cell; readonly req: Req }
@@ -51,6 +52,21 @@ export interface GateRow {
   readonly kind: GateKind;
 }
 
-export type StepEnds = { readonly type: "stepEnds"; readonly table: readonly GateRow[]; readonly quiescent: boolean };
+/** An observation the Host reports attached (protocol version 2). */
+export interface ObserverRow {
+  readonly cell: Cell;
+  readonly req: Req;
+}
+
+/**
+ * A step ended: Core's gate table, whether nothing is in flight, and — when the Host reports it
+ * (version 2) — the observations attached at the Host. Without a report, "attached" is derived.
+ */
+export type StepEnds = {
+  readonly type: "stepEnds";
+  readonly table: readonly GateRow[];
+  readonly quiescent: boolean;
+  readonly observers?: readonly ObserverRow[];
+};
 
 export type Action = EnvAction | EmitAction | ReceiveAction | StepEnds;

@@ -28,12 +28,14 @@ export function enabled(state: ModelState, action: EnvAction): boolean {
     case "coreMarksReady":
       return c.admission === "admitted" && !c.ready;
     case "coreStartsObserve":
-      return c.ready;
+      // The exec call's initial read comes after readiness; any later wait needs the cell's id,
+      // which the turn learns only from the initial reply.
+      return c.ready && (!c.initialTaken || c.idKnown);
     case "coreCancelsObserve":
       return pendingObservations(state, c.cell).includes(action.req);
     case "coreRequestsTerminate":
-      // Core's handlers terminate only cells they made ready (readiness follows create at once).
-      return c.ready;
+      // A terminate names the cell by the id the turn was given in the initial reply.
+      return c.idKnown;
     case "jsYields":
     case "jsCompletes":
       return jsRunning(state, c);

@@ -5,7 +5,7 @@
  * `checkFinal` the ones that judge the end of a run, after everything was drained.
  */
 import type { Action, EmitAction, GateRow } from "./actions.ts";
-import { consumerActive, mayHold, mustBeOpen, requestKey, type CellModel, type ModelState } from "./state.ts";
+import { attachedObservers, consumerActive, mayHold, mustBeOpen, observationsAtHost, requestKey, terminationBegan, type CellModel, type ModelState } from "./state.ts";
 
 export type InvariantName =
   | "no-gate-leak"
@@ -70,20 +70,27 @@ export function oneTerminalOutcome(state: ModelState, a: EmitAction): Violation[
   return [];
 }
 
-/** (d) `missing` only for a cell whose outcome already left, was claimed, was rejected or shut down; no outcome into a dropped observer. */
+/**
+ * (d) a terminal outcome is never lost: `missing` only once the outcome reached a consumer (a
+ * terminate, or an observation the Host was not told is dropped), another terminate or shutdown
+ * is ending the cell, or the cell was rejected — and never to an observation that was attached
+ * (an attached observer is answered with the cell's outcome).
+ */
 export function outcomeNeverLost(state: ModelState, a: EmitAction): Violation[] {
   if (a.type !== "hostAnswersObserve" && a.type !== "hostAnswersTerminate") return [];
+  if (a.outcome !== "missing") return [];
   const c = state.cells.get(a.cell);
   if (c === undefined) return [];
   const kind = a.type === "hostAnswersObserve" ? "observe" : "terminate";
   const r = state.requests.get(requestKey(kind, a.cell, a.req));
-  if (a.outcome === "missing") {
-    const otherTerminates = c.terminatesReached - (kind === "terminate" ? 1 : 0);
-    const gone = c.outcome !== undefined || otherTerminates > 0 || state.shutdown || c.hostAnswer === "rejected";
-    if (!gone) return [v("outcome-never-lost", a.cell, "the buffered or coming outcome", "missing", `${a.cell} answered missing (#${a.req}) though its outcome was never delivered`)];
+  if (kind === "observe" && r?.attached === true && r.stage === "atHost") {
+    return [v("outcome-never-lost", a.cell, "the cell's outcome for its attached observer", "missing", `${a.cell}'s attached observer #${a.req} was answered missing instead of the cell's outcome`)];
   }
-  if ((a.outcome === "completed" || a.outcome === "terminated") && r?.dropAtHost === true) {
-    return [v("outcome-never-lost", a.cell, "outcome kept for the next observer", `${a.outcome} sent to dropped #${a.req}`, `${a.cell}'s outcome went to an observation the Host knew was dropped`)];
+  const otherTerminates = c.terminatesReached - (kind === "terminate" ? 1 : 0);
+  const gone = c.consumed || otherTerminates > 0 || state.shutdown || c.hostAnswer === "rejected";
+  if (!gone) {
+    const where = c.outcome === undefined ? "its outcome was never delivered" : `its ${c.outcome} went only into a dropped observation`;
+    return [v("outcome-never-lost", a.cell, "the buffered or coming outcome", "missing", `${a.cell} answered missing (#${a.req}) though ${where}`)];
   }
   return [];
 }
@@ -110,18 +117,24 @@ export function outcomeBeforeClose(state: ModelState, a: EmitAction): Violation[
   return [v("outcome-before-close", a.cell, `observe_outcome(#${a.req}, ${a.outcome}) before cell_closed(${a.cell})`, `cell_closed(${a.cell}) first`, `the attached observer #${a.req} got its ${a.outcome} after cell_closed(${a.cell})`)];
 }
 
-/** (h) busy exactly when another observer is attached. */
+/**
+ * (h) one observer at a time: while another observation is attached, a new one is answered busy
+ * (or missing, once termination began or the outcome is fixed) and does not displace it; busy
+ * only while another observation is at the Host unanswered (attached or still queued).
+ */
 export function busySecondObserver(state: ModelState, a: EmitAction): Violation[] {
   if (a.type !== "hostAnswersObserve") return [];
   const r = state.requests.get(requestKey("observe", a.cell, a.req));
-  if (r === undefined) return [];
-  if (r.mustBeBusy && a.outcome !== "busy") {
-    return [v("busy-second-observer", a.cell, "busy", a.outcome, `the second observer #${a.req} of ${a.cell} got ${a.outcome} instead of busy`)];
+  const c = state.cells.get(a.cell);
+  if (r === undefined || c === undefined) return [];
+  const others = attachedObservers(state, a.cell, a.req);
+  if (a.outcome === "busy") {
+    if (observationsAtHost(state, a.cell, a.req).length > 0) return [];
+    return [v("busy-second-observer", a.cell, "not busy (no other observer at the Host)", "busy", `#${a.req} of ${a.cell} got busy with no other observer attached`)];
   }
-  if (!r.mustBeBusy && a.outcome === "busy") {
-    return [v("busy-second-observer", a.cell, "not busy (no other observer attached)", "busy", `#${a.req} of ${a.cell} got busy with no other observer attached`)];
-  }
-  return [];
+  if (others.length === 0 || r.attached) return [];
+  if (a.outcome === "missing" && (terminationBegan(state, c) || c.outcome !== undefined)) return [];
+  return [v("busy-second-observer", a.cell, "busy", a.outcome, `the second observer #${a.req} of ${a.cell} got ${a.outcome} instead of busy while #${others.join(", #")} is attached`)];
 }
 
 /** Every reply answers a request that reached the Host and has not been answered. */
@@ -147,7 +160,7 @@ export function coreForwardsRequests(state: ModelState, a: EmitAction): Violatio
   else if (a.type === "coreSendsTerminate") key = requestKey("terminate", a.cell, a.req);
   else if (a.type === "coreSendsDrop") key = `drop:${a.req}`;
   else return [];
-  if (state.expected.includes(key)) return [];
+  if (state.expected.includes(key) || state.allowed.includes(key)) return [];
   return [v("core-forwards-requests", a.cell, "no request nobody asked for", key, `Core sent ${key} without being asked`)];
 }
 
@@ -202,14 +215,26 @@ export function noReopen(state: ModelState, table: readonly GateRow[]): Violatio
   return out;
 }
 
-/** (e) at quiescence, every ended cell has had exactly one cell_closed. */
+/** Why a cell is terminal once nothing is in flight, or undefined while it may still run. */
+function endReason(state: ModelState, c: CellModel): string | undefined {
+  if (c.outcome !== undefined) return c.outcome;
+  if (c.jsDone) return "its JavaScript finished";
+  if (c.terminatesReached > 0) return "terminate reached the Host";
+  if (state.shutdown) return "shutdown";
+  return undefined;
+}
+
+/**
+ * (e) at quiescence, every ended cell has had exactly one cell_closed — a completion buffered
+ * with no observer included: Core's gate must not wait for an observation that may never come.
+ */
 export function closedWhenQuiescent(state: ModelState, quiescent: boolean): Violation[] {
   if (!quiescent) return [];
   const out: Violation[] = [];
   for (const c of state.cells.values()) {
     if (c.hostAnswer !== "created" || c.closedEmitted === 1) continue;
-    const ended = c.outcome !== undefined || state.shutdown;
-    if (ended) out.push(v("closed-exactly-once", c.cell, "1 cell_closed", `${c.closedEmitted}`, `${c.cell} ended (${c.outcome ?? "shutdown"}) and nothing is in flight, but cell_closed was sent ${c.closedEmitted} times`));
+    const why = endReason(state, c);
+    if (why !== undefined) out.push(v("closed-exactly-once", c.cell, "1 cell_closed", `${c.closedEmitted}`, `${c.cell} ended (${why}) and nothing is in flight, but cell_closed was sent ${c.closedEmitted} times`));
   }
   return out;
 }
@@ -253,9 +278,11 @@ export function checkFinal(state: ModelState, table: readonly GateRow[]): Violat
     if (c.hostAnswer === "created" && c.closedEmitted !== 1) {
       out.push(v("closed-exactly-once", c.cell, "1 cell_closed", `${c.closedEmitted}`, `${c.cell} ended the run with ${c.closedEmitted} cell_closed`));
     }
-    // Every cell the session did not shut down has finished and been observed: its outcome must have left the Host.
-    if (c.hostAnswer === "created" && c.ready && !state.shutdown && c.outcome === undefined) {
-      out.push(v("outcome-never-lost", c.cell, `${c.cell}'s terminal outcome, read by the drain`, "never sent", `${c.cell} finished, but the end-of-run observations never got its outcome`));
+    // Every cell whose id the turn has and that the session did not shut down has finished and
+    // been observed: its outcome must have reached a consumer.
+    if (c.hostAnswer === "created" && c.idKnown && !state.shutdown && !c.consumed) {
+      const what = c.outcome === undefined ? "never got its outcome" : `got its ${c.outcome} only into a dropped observation`;
+      out.push(v("outcome-never-lost", c.cell, `${c.cell}'s terminal outcome, read by the drain`, c.outcome === undefined ? "never sent" : "lost", `${c.cell} finished, but the end-of-run observations ${what}`));
     }
   }
   return out;

@@ -52,6 +52,18 @@ export interface CellModel {
   readonly forgetsInFlight: number;
   /** After close and readiness, the table was seen without an entry for the cell. */
   readonly goneAfterClose: boolean;
+  /**
+   * The turn has the cell's id: Core read the reply to the exec call's initial observation while
+   * its consumer still waited. Only then can the model wait on the cell again or terminate it.
+   */
+  readonly idKnown: boolean;
+  /**
+   * The terminal outcome reached a consumer: a terminal reply went to a terminate request, or to
+   * an observation the Host had not been told is dropped. A terminal reply into a dropped
+   * observation is allowed (it may sit in that observation's task or replay record) but does
+   * not count: the outcome must still reach someone.
+   */
+  readonly consumed: boolean;
 }
 
 export type RequestKind = "create" | "observe" | "terminate";
@@ -70,8 +82,12 @@ export interface RequestModel {
   readonly cancelled: boolean;
   /** The Host has received the drop of this observation. */
   readonly dropAtHost: boolean;
-  /** Another observation was attached when this one reached the Host: the answer must be busy. */
-  readonly mustBeBusy: boolean;
+  /**
+   * The observation is attached at the Host (after the last step): the Host reported it in its
+   * `observers` list (version 2), or, when the Host offers no such report (version 1), it reached
+   * the Host in an earlier step, is unanswered and was not dropped.
+   */
+  readonly attached: boolean;
 }
 
 export interface ModelState {
@@ -81,6 +97,11 @@ export interface ModelState {
   readonly requests: PersistentMap<string, RequestModel>;
   /** Requests Core must emit before the current step ends (it was asked to). */
   readonly expected: readonly string[];
+  /**
+   * Requests Core may emit in the current step but need not: the drop of a cancelled observation,
+   * the guard's terminate of an abandoned cell, the initial observation fused into the exec call.
+   */
+  readonly allowed: readonly string[];
 }
 
 export function requestKey(kind: RequestKind, cell: Cell, req: Req): string {
@@ -88,7 +109,7 @@ export function requestKey(kind: RequestKind, cell: Cell, req: Req): string {
 }
 
 export function initialState(capacity: number): ModelState {
-  return { capacity, shutdown: false, cells: PersistentMap.empty(), requests: PersistentMap.empty(), expected: [] };
+  return { capacity, shutdown: false, cells: PersistentMap.empty(), requests: PersistentMap.empty(), expected: [], allowed: [] };
 }
 
 export function newCell(cell: Cell): CellModel {
@@ -107,12 +128,19 @@ export function newCell(cell: Cell): CellModel {
     coreKnowsEnd: false,
     forgetsInFlight: 0,
     goneAfterClose: false,
+    idKnown: false,
+    consumed: false,
   };
 }
 
-/** A consumer of the cell still waits for something that is guaranteed to come. */
+/**
+ * A consumer of the cell still waits for something that is guaranteed to come: Core's own forget
+ * is in flight, a terminate or an uncancelled observation is unanswered or its reply unread, or
+ * the exec call's initial read is still to come (the exec handler makes it right after readiness).
+ */
 export function consumerActive(state: ModelState, c: CellModel): boolean {
   if (c.forgetsInFlight > 0) return true;
+  if (c.ready && !c.initialTaken && c.admission === "admitted") return true;
   for (const r of state.requests.values()) {
     if (r.cell !== c.cell || r.kind === "create" || r.stage === "done") continue;
     if (r.kind === "terminate" || !r.cancelled) return true;
@@ -144,11 +172,25 @@ export function mustBeOpen(state: ModelState): Set<Cell> {
   return out;
 }
 
-/** Observations of `cell` attached at the Host right now (reached it, unanswered, not dropped). */
+/** Observations of `cell` attached at the Host right now (see `RequestModel.attached`), still unanswered. */
 export function attachedObservers(state: ModelState, cell: Cell, except?: Req): Req[] {
   const out: Req[] = [];
   for (const r of state.requests.values()) {
-    if (r.cell === cell && r.kind === "observe" && r.stage === "atHost" && !r.dropAtHost && r.req !== except) out.push(r.req);
+    if (r.cell === cell && r.kind === "observe" && r.stage === "atHost" && r.attached && r.req !== except) out.push(r.req);
   }
   return out;
+}
+
+/** Observations of `cell` that reached the Host and are unanswered, attached or queued, dropped or not. */
+export function observationsAtHost(state: ModelState, cell: Cell, except?: Req): Req[] {
+  const out: Req[] = [];
+  for (const r of state.requests.values()) {
+    if (r.cell === cell && r.kind === "observe" && r.stage === "atHost" && r.req !== except) out.push(r.req);
+  }
+  return out;
+}
+
+/** Has termination of the cell begun at the Host (a terminate reached it, or the session shut down)? */
+export function terminationBegan(state: ModelState, c: CellModel): boolean {
+  return c.terminatesReached > 0 || state.shutdown;
 }

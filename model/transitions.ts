@@ -17,9 +17,9 @@ function withRequest(state: ModelState, key: string, change: (r: RequestModel) =
   return { ...state, requests: state.requests.set(key, { ...r, ...change(r) }) };
 }
 
-function addRequest(state: ModelState, r: Omit<RequestModel, "key" | "dropAtHost" | "mustBeBusy" | "cancelled">): ModelState {
+function addRequest(state: ModelState, r: Omit<RequestModel, "key" | "dropAtHost" | "attached" | "cancelled">): ModelState {
   const key = requestKey(r.kind, r.cell, r.req);
-  const request: RequestModel = { key, cell: r.cell, kind: r.kind, req: r.req, origin: r.origin, stage: r.stage, initial: r.initial, cancelled: false, dropAtHost: false, mustBeBusy: false };
+  const request: RequestModel = { key, cell: r.cell, kind: r.kind, req: r.req, origin: r.origin, stage: r.stage, initial: r.initial, cancelled: false, dropAtHost: false, attached: false };
   return { ...state, requests: state.requests.set(key, request) };
 }
 
@@ -27,18 +27,42 @@ function expect(state: ModelState, ...keys: string[]): ModelState {
   return { ...state, expected: [...state.expected, ...keys] };
 }
 
-function fulfil(state: ModelState, key: string): ModelState {
-  const i = state.expected.indexOf(key);
-  if (i < 0) return state;
-  return { ...state, expected: [...state.expected.slice(0, i), ...state.expected.slice(i + 1)] };
+function allow(state: ModelState, ...keys: string[]): ModelState {
+  return { ...state, allowed: [...state.allowed, ...keys] };
 }
 
-/** Core emitted a request: the asked request (or a new one, for the guard) is now in flight. */
+function without(list: readonly string[], key: string): readonly string[] {
+  const i = list.indexOf(key);
+  return i < 0 ? list : [...list.slice(0, i), ...list.slice(i + 1)];
+}
+
+function fulfil(state: ModelState, key: string): ModelState {
+  return { ...state, expected: without(state.expected, key), allowed: without(state.allowed, key) };
+}
+
+/** Core emitted a request: the asked request is now in flight (an allowed one is created now). */
 function sent(state: ModelState, kind: RequestKind, cell: string, req: number): ModelState {
   const key = requestKey(kind, cell, req);
-  const s = fulfil(state, key);
+  const wasAllowed = state.allowed.includes(key) && !state.expected.includes(key);
+  let s = fulfil(state, key);
+  if (wasAllowed && !s.requests.has(key)) {
+    if (kind === "terminate") {
+      s = addRequest(s, { cell, kind, req, origin: "guard", stage: "sent", initial: false });
+      return withCell(s, cell, () => ({ coreKnowsEnd: true }));
+    }
+    if (kind === "observe") {
+      // The exec call's initial observation, fused into the call (attached at admission).
+      s = addRequest(s, { cell, kind, req, origin: "turn", stage: "sent", initial: true });
+      return withCell(s, cell, () => ({ initialTaken: true }));
+    }
+  }
   if (s.requests.has(key)) return withRequest(s, key, () => ({ stage: "sent" }));
   return s;
+}
+
+/** Is the outcome word terminal? */
+function terminal(o: string): o is "completed" | "terminated" {
+  return o === "completed" || o === "terminated";
 }
 
 export function next(state: ModelState, action: Action): ModelState {
@@ -46,9 +70,11 @@ export function next(state: ModelState, action: Action): ModelState {
     // --- the environment -------------------------------------------------------------------
     case "coreStartsCell": {
       // cells + requests: a new cell, its create request asked of Core.
+      // With a `req`, Core may also send the exec call's initial observation in the same step.
       const cells = state.cells.set(action.cell, newCell(action.cell));
       const s = addRequest({ ...state, cells }, { cell: action.cell, kind: "create", req: 0, origin: "turn", stage: "asked", initial: false });
-      return expect(s, requestKey("create", action.cell, 0));
+      const s2 = expect(s, requestKey("create", action.cell, 0));
+      return action.req === undefined ? s2 : allow(s2, requestKey("observe", action.cell, action.req));
     }
     case "coreMarksReady":
       return withCell(state, action.cell, () => ({ ready: true }));
@@ -61,16 +87,13 @@ export function next(state: ModelState, action: Action): ModelState {
       return expect(s2, requestKey("observe", action.cell, action.req));
     }
     case "coreCancelsObserve": {
-      // the consumer is gone; Core must tell the Host, and the guard terminates an abandoned cell.
+      // the consumer is gone; Core may tell the Host, and may terminate an abandoned cell (the
+      // guard): neither is demanded, what their absence causes is judged instead.
       const key = requestKey("observe", action.cell, action.req);
       const r = state.requests.get(key);
       let s = withRequest(state, key, () => ({ cancelled: true }));
-      s = expect(s, `drop:${action.req}`);
-      if (r?.initial === true) {
-        s = addRequest(s, { cell: action.cell, kind: "terminate", req: action.req, origin: "guard", stage: "asked", initial: false });
-        s = expect(s, requestKey("terminate", action.cell, action.req));
-        s = withCell(s, action.cell, () => ({ coreKnowsEnd: true }));
-      }
+      s = allow(s, `drop:${action.req}`);
+      if (r?.initial === true) s = allow(s, requestKey("terminate", action.cell, action.req));
       return s;
     }
     case "coreRequestsTerminate": {
@@ -102,15 +125,20 @@ export function next(state: ModelState, action: Action): ModelState {
       return withRequest(s, requestKey("create", action.cell, 0), () => ({ stage: "replied" }));
     }
     case "hostAnswersObserve": {
-      // stage → replied; a terminal outcome fixes the cell's outcome.
-      const s = withRequest(state, requestKey("observe", action.cell, action.req), () => ({ stage: "replied" }));
+      // stage → replied, detached; a terminal outcome fixes the cell's outcome, and reaches a
+      // consumer unless the Host had been told the observation is dropped.
+      const key = requestKey("observe", action.cell, action.req);
+      const r = state.requests.get(key);
+      const s = withRequest(state, key, () => ({ stage: "replied", attached: false }));
       const o = action.outcome;
-      return o === "completed" || o === "terminated" ? withCell(s, action.cell, (c) => ({ outcome: c.outcome ?? o })) : s;
+      const reaches = r === undefined || !r.dropAtHost;
+      return terminal(o) ? withCell(s, action.cell, (c) => ({ outcome: c.outcome ?? o, consumed: c.consumed || reaches })) : s;
     }
     case "hostAnswersTerminate": {
+      // a terminal reply to a terminate reaches its requester.
       const s = withRequest(state, requestKey("terminate", action.cell, action.req), () => ({ stage: "replied" }));
       const o = action.outcome;
-      return o === "completed" || o === "terminated" ? withCell(s, action.cell, (c) => ({ outcome: c.outcome ?? o })) : s;
+      return terminal(o) ? withCell(s, action.cell, (c) => ({ outcome: c.outcome ?? o, consumed: true })) : s;
     }
     case "hostSendsCellClosed":
       // closedEmitted + 1; remember who was attached at that moment.
@@ -124,11 +152,9 @@ export function next(state: ModelState, action: Action): ModelState {
     // --- deliveries ---------------------------------------------------------------------------
     case "hostReceivesCreate":
       return withRequest(state, requestKey("create", action.cell, 0), () => ({ stage: "atHost" }));
-    case "hostReceivesObserve": {
-      // a second observation while one is attached must be answered busy.
-      const mustBeBusy = attachedObservers(state, action.cell, action.req).length > 0;
-      return withRequest(state, requestKey("observe", action.cell, action.req), () => ({ stage: "atHost", mustBeBusy }));
-    }
+    case "hostReceivesObserve":
+      // attached only from the end of the step (see stepEnds).
+      return withRequest(state, requestKey("observe", action.cell, action.req), () => ({ stage: "atHost" }));
     case "hostReceivesDrop":
       return withRequest(state, requestKey("observe", action.cell, action.req), () => ({ dropAtHost: true }));
     case "hostReceivesTerminate": {
@@ -144,9 +170,12 @@ export function next(state: ModelState, action: Action): ModelState {
     case "coreReceivesObserveOutcome": {
       const key = requestKey("observe", action.cell, action.req);
       const r = state.requests.get(key);
+      // Core learns the end from a terminal or missing reply, read or not by a consumer; the
+      // turn learns the cell's id from the initial reply its consumer read.
       const s = withRequest(state, key, () => ({ stage: "done" }));
-      const ends = action.outcome === "completed" || action.outcome === "terminated" || action.outcome === "missing";
-      return ends && r !== undefined && !r.cancelled ? withCell(s, action.cell, () => ({ coreKnowsEnd: true })) : s;
+      const ends = terminal(action.outcome) || action.outcome === "missing";
+      const s2 = ends ? withCell(s, action.cell, () => ({ coreKnowsEnd: true })) : s;
+      return r !== undefined && r.initial && !r.cancelled ? withCell(s2, action.cell, () => ({ idKnown: true })) : s2;
     }
     case "coreReceivesTerminateOutcome": {
       const s = withRequest(state, requestKey("terminate", action.cell, action.req), () => ({ stage: "done" }));
@@ -158,8 +187,17 @@ export function next(state: ModelState, action: Action): ModelState {
       return withCell(state, action.cell, (c) => ({ forgetsInFlight: Math.max(0, c.forgetsInFlight - 1) }));
 
     case "stepEnds": {
-      // goneAfterClose: closed, ready and absent from the table — from now on it must stay absent.
-      let s = state;
+      // attached: from the Host's report, or derived (reached, unanswered, not dropped);
+      // goneAfterClose: closed, ready and absent from the table — from now on it must stay absent;
+      // allowed: what Core may have sent lapses with the step.
+      let s: ModelState = { ...state, allowed: [] };
+      for (const r of state.requests.values()) {
+        if (r.kind !== "observe") continue;
+        const attached =
+          r.stage === "atHost" &&
+          (action.observers === undefined ? !r.dropAtHost : action.observers.some((o) => o.cell === r.cell && o.req === r.req));
+        if (attached !== r.attached) s = withRequest(s, r.key, () => ({ attached }));
+      }
       for (const c of state.cells.values()) {
         if (c.goneAfterClose || !c.closedDelivered || !c.ready) continue;
         if (!action.table.some((row) => row.cell === c.cell)) s = withCell(s, c.cell, () => ({ goneAfterClose: true }));

@@ -72,14 +72,14 @@ export function abstractKey(run: HarnessRun, options: KeyOptions): string {
     }
     key +=
       `|${c.cell},${c.admission},${c.hostAnswer},${+c.ready}${+c.initialTaken}${+c.jsDone},${Math.min(c.terminatesReached, 2)},` +
-      `${c.outcome ?? ""},${c.closedEmitted},${+c.closedDelivered}${+c.coreKnowsEnd}${+c.goneAfterClose}${+cancelledInitial.has(c.cell)},` +
+      `${c.outcome ?? ""},${c.closedEmitted},${+c.closedDelivered}${+c.coreKnowsEnd}${+c.goneAfterClose}${+cancelledInitial.has(c.cell)}${+c.idKnown}${+c.consumed},` +
       `${attached},${c.forgetsInFlight},${options.issued === true ? (issued.get(c.cell) ?? 0) : ""}`;
   }
   const requests: string[] = [];
   for (const r of s.requests.values()) {
     if (r.stage === "done") continue;
     const id = r.kind === "create" ? r.cell : rename(r.req);
-    requests.push(`${r.kind}:${id}:${r.cell}:${r.origin}:${r.stage}:${+r.initial}${+r.cancelled}${+r.dropAtHost}${+r.mustBeBusy}`);
+    requests.push(`${r.kind}:${id}:${r.cell}:${r.origin}:${r.stage}:${+r.initial}${+r.cancelled}${+r.dropAtHost}${+r.attached}`);
   }
   key += `|${requests.sort().join(";")}`;
   for (const { channel, messages } of chans) {

@@ -7,6 +7,7 @@
 import {
   cellId,
   formatMessage,
+  type AttachedObserver,
   type CellId,
   type ChannelName,
   type CoreEvent,
@@ -25,6 +26,7 @@ import {
   initialState,
   next,
   pendingObservations,
+  requestKey,
   type Action,
   type EnvAction,
   type ModelState,
@@ -96,7 +98,7 @@ class Resolved {
     if (this.channel !== undefined) return `deliver ${this.channel} ${formatMessage(this.message as Message)}`;
     const e = this.event as CoreEvent | HostEvent;
     if (e.type === "shutdown") return "shutdown";
-    return "req" in e ? `${this.kind} ${e.cell} (#${e.req})` : `${this.kind} ${e.cell}`;
+    return "req" in e && e.type !== "exec_create" ? `${this.kind} ${e.cell} (#${e.req})` : `${this.kind} ${e.cell}`;
   }
 }
 
@@ -136,6 +138,8 @@ export class HarnessRun {
   readonly trace: StepRecord[] | undefined;
   failure: Failure | undefined;
   private readonly known: Set<string>;
+  /** The protocol version the implementation speaks (1: no observers report, no `req` on exec_create). */
+  readonly protocol: number;
   private readonly onStep: ((run: HarnessRun) => void) | undefined;
   private inDrain = false;
   /** The last resolution, and the step and model state it was made in: fast-check's `check` then `run` resolve the same command twice. */
@@ -152,6 +156,7 @@ export class HarnessRun {
     this.invariantChecks = zeroInvariantCounts();
     this.trace = options.record === true ? [] : undefined;
     this.onStep = options.onStep;
+    this.protocol = impl.protocol ?? 1;
     try {
       this.instance = impl.start();
     } catch (e) {
@@ -224,7 +229,8 @@ export class HarnessRun {
     const req = this.nextReq;
     switch (cmd.kind) {
       case "create":
-        return new Resolved(cmd.kind, "core", { type: "exec_create", cell });
+        // Version 2: the exec call offers its initial observation's id, used if Core fuses it.
+        return new Resolved(cmd.kind, "core", this.protocol >= 2 ? { type: "exec_create", cell, req } : { type: "exec_create", cell });
       case "ready":
         return new Resolved(cmd.kind, "core", { type: "mark_ready", cell });
       case "observe":
@@ -288,6 +294,10 @@ export class HarnessRun {
     }
     if (this.failure !== undefined) return;
     const texts: string[] = [];
+    if (input.type === "exec_create" && input.req !== undefined) {
+      const { cell, req } = input;
+      if (emitted.some((x) => isObserveOf(x, cell, req))) this.nextReq++;
+    }
     for (const x of emitted) {
       const bad = invalidMessage(r.party, x, this.known, this.nextReq - 1);
       if (bad !== undefined) {
@@ -302,9 +312,11 @@ export class HarnessRun {
     }
     const table = this.readTable(step);
     if (table === undefined) return;
+    const observers = this.readObservers(step);
+    if (this.failure !== undefined) return;
     this.checks++;
     const quiescent = this.channels.quiescent;
-    this.state = next(this.state, { type: "stepEnds", table, quiescent });
+    this.state = next(this.state, observers === undefined ? { type: "stepEnds", table, quiescent } : { type: "stepEnds", table, quiescent, observers });
     for (const x of checkStep(this.state, table, quiescent)) violations.push(x);
     countStepSubjects(this.state, table, quiescent, this.invariantChecks);
     this.record(step, r, input, texts, table);
@@ -327,6 +339,46 @@ export class HarnessRun {
       return undefined;
     }
     return table as readonly GateEntry[];
+  }
+
+  /**
+   * Version 2: the observations the Host reports attached, validated (each one an observation of
+   * that cell that reached the Host and is unanswered); undefined for a version 1 implementation.
+   */
+  private readObservers(step: number): readonly AttachedObserver[] | undefined {
+    if (this.protocol < 2 || this.instance.observers === undefined) return undefined;
+    let rows: unknown;
+    try {
+      rows = this.instance.observers();
+    } catch (e) {
+      this.failure = errorFailure(e, step, "host");
+      return undefined;
+    }
+    if (!Array.isArray(rows)) {
+      this.failure = { verdict: "protocol-error", step, message: `observers() returned ${JSON.stringify(rows)}, not a list` };
+      return undefined;
+    }
+    const seen = new Set<string>();
+    for (const row of rows as unknown[]) {
+      const o = row as { cell?: unknown; req?: unknown };
+      const key = typeof o === "object" && o !== null ? `${String(o.cell)}#${String(o.req)}` : "";
+      const r = typeof o === "object" && o !== null && typeof o.req === "number" ? this.state.requests.get(requestKey("observe", String(o.cell), o.req)) : undefined;
+      if (r === undefined || r.cell !== o.cell) {
+        this.failure = { verdict: "protocol-error", step, message: `the Host reports ${JSON.stringify(row)} attached, which is no observation of that cell` };
+        return undefined;
+      }
+      if (r.stage !== "atHost") {
+        const why = r.stage === "replied" || r.stage === "done" ? "already answered" : "not yet received";
+        this.failure = { verdict: "protocol-error", step, message: `the Host reports ${o.cell} #${o.req} attached, but that observation is ${why}` };
+        return undefined;
+      }
+      if (seen.has(key)) {
+        this.failure = { verdict: "protocol-error", step, message: `the Host reports ${o.cell} #${o.req} attached twice` };
+        return undefined;
+      }
+      seen.add(key);
+    }
+    return rows as readonly AttachedObserver[];
   }
 
   private record(step: number, r: Resolved, input: Message | CoreEvent | HostEvent, emitted: string[], table: readonly GateEntry[] = []): void {
@@ -366,18 +418,28 @@ export class HarnessRun {
     const observed = new Map<string, number>();
     for (let round = 0; round < 64 && this.failure === undefined; round++) {
       let progressed = false;
-      while (this.failure === undefined && !this.channels.quiescent) {
-        this.apply({ kind: "deliver", index: 0 });
+      // First everything the parties do on their own (deliveries, readiness, JavaScript that
+      // finishes), to quiescence, where closure is judged before any observation can mask it.
+      for (;;) {
+        let moved = false;
+        while (this.failure === undefined && !this.channels.quiescent) {
+          this.apply({ kind: "deliver", index: 0 });
+          moved = true;
+        }
+        for (const kind of ["ready", "complete"] as const) {
+          while (this.failure === undefined && this.apply({ kind, index: 0 })) moved = true;
+        }
+        if (!moved || this.failure !== undefined) break;
         progressed = true;
-      }
-      for (const kind of ["ready", "complete"] as const) {
-        while (this.failure === undefined && this.apply({ kind, index: 0 })) progressed = true;
       }
       for (const c of this.state.cells.values()) {
         if (this.failure !== undefined) break;
         const tries = observed.get(c.cell) ?? 0;
-        // Read every outcome that never left the Host (a buffered completion, an initial yield).
-        if (c.ready && c.outcome === undefined && tries < 3 && pendingObservations(this.state, c.cell).length === 0) {
+        // The exec call's initial read, which follows readiness; then, for a cell whose id the
+        // turn has, read every outcome that never reached a consumer (a buffered completion).
+        const due = c.ready && c.admission === "admitted" && !c.initialTaken;
+        const unread = c.idKnown && !c.consumed && tries < 3 && pendingObservations(this.state, c.cell).length === 0;
+        if (due || unread) {
           observed.set(c.cell, tries + 1);
           this.execute(new Resolved("observe", "core", { type: "wait_observe", cell: c.cell as CellId, req: this.nextReq }));
           this.executed.observe++;
@@ -411,6 +473,11 @@ const ENV_OF = {
   observe: "coreStartsObserve",
   ready: "coreMarksReady",
 } as const satisfies Partial<Record<CommandKind, EnvAction["type"]>>;
+
+function isObserveOf(x: unknown, cell: string, req: number): boolean {
+  const o = x as { type?: unknown; cell?: unknown; req?: unknown };
+  return typeof o === "object" && o !== null && o.type === "observe" && o.cell === cell && o.req === req;
+}
 
 function invalidTable(table: unknown, known: ReadonlySet<string>): string | undefined {
   if (!Array.isArray(table)) return `gateTable() returned ${JSON.stringify(table)}, not a list`;

@@ -7,7 +7,7 @@
  * run exactly, and an implementation in any language can be driven the same way (see the stdio
  * adapter and docs/protocol.md).
  */
-import type { CellId, CoreInput, HostInput, Message } from "./messages.ts";
+import type { CellId, CoreInput, HostInput, Message, ProtocolVersion, ReqId } from "./messages.ts";
 
 /**
  * The fixed vocabulary every implementation uses to report Core's gate table:
@@ -16,6 +16,12 @@ import type { CellId, CoreInput, HostInput, Message } from "./messages.ts";
  * - `marker`: the cell closed before readiness; the coming readiness call consumes the entry.
  */
 export type GateKind = "waiting" | "open" | "marker";
+
+/** One attached observation, as the Host reports it (version 2). */
+export interface AttachedObserver {
+  readonly cell: CellId;
+  readonly req: ReqId;
+}
 
 export interface GateEntry {
   readonly cell: CellId;
@@ -30,6 +36,14 @@ export interface Instance {
   core(input: CoreInput): readonly Message[];
   /** Core's gate table right now, one row per cell that has an entry. */
   gateTable(): readonly GateEntry[];
+  /**
+   * Version 2, optional: the observations attached at the Host right now — each one an actor has
+   * taken into its observer slot and will answer — in any order. An observe request still queued
+   * (the actor is busy at an await and has not taken it yet) and an answered one are not listed.
+   * The harness reads it after every step; "attached" in the invariants means this list when it
+   * is offered, and "reached the Host, not answered, not dropped" when it is not.
+   */
+  observers?(): readonly AttachedObserver[];
   /** Release resources (child processes); optional for in-process implementations. */
   close?(): void;
   /**
@@ -50,6 +64,8 @@ export interface Implementation {
   readonly name: string;
   /** One line: what this implementation is (and, for a variant, what it gets wrong). */
   readonly summary: string;
+  /** The protocol version the implementation speaks (default 1: no `observers`, no `req` on `exec_create`). */
+  readonly protocol?: ProtocolVersion;
   start(): Instance;
   /**
    * What an out-of-process implementation has to tell about the last run (its stderr); the

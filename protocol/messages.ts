@@ -8,8 +8,16 @@
  * chooses every interleaving. See docs/protocol.md for the prose version of this file.
  */
 
-/** Protocol version spoken by this package; bumped on any change to the vocabulary below. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The highest protocol version this package speaks; bumped on any change to the vocabulary below.
+ * Version 2 adds the Host's `observers` report and the `req` of `exec_create` (see
+ * docs/protocol.md, "Version 2"); a version 1 implementation is still driven, unchanged.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** Every protocol version this package can drive. */
+export const PROTOCOL_VERSIONS = [1, 2] as const;
+export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
 
 /** A cell id: "c1", "c2", ... assigned by the harness in creation order. */
 export type CellId = string & { readonly __brand: "CellId" };
@@ -68,7 +76,12 @@ export type HostEvent =
 
 /** Events the environment (the turn: exec and wait handlers, the user) feeds to Core. */
 export type CoreEvent =
-  | { readonly type: "exec_create"; readonly cell: CellId }
+  /**
+   * The exec call starts a cell. Version 2 adds `req`: the id of the exec call's initial
+   * observation, for a Core that attaches it at admission (it emits `observe(cell, req)` right
+   * after `create_cell(cell)`, in the same step). The id is used up only if Core sends it.
+   */
+  | { readonly type: "exec_create"; readonly cell: CellId; readonly req?: ReqId }
   | { readonly type: "mark_ready"; readonly cell: CellId }
   | { readonly type: "wait_observe"; readonly cell: CellId; readonly req: ReqId }
   | { readonly type: "cancel_observe"; readonly cell: CellId; readonly req: ReqId }

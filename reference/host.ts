@@ -10,7 +10,7 @@
  * - a completion with no observer is buffered, and `cell_closed` is still sent, so Core can free
  *   the gate of a cell that completed in the background.
  */
-import type { CellId, CoreToHost, HostInput, HostSelf, Message, ReqId } from "../protocol/index.ts";
+import type { AttachedObserver, CellId, CoreToHost, HostInput, HostSelf, Message, ReqId } from "../protocol/index.ts";
 import { assertNever } from "../protocol/index.ts";
 import { decodeFields, encodeFields, type PartyState } from "./snapshot.ts";
 
@@ -72,6 +72,13 @@ export class Host {
       default:
         assertNever(input);
     }
+    return out;
+  }
+
+  /** The observations attached right now: each cell's observer slot (protocol version 2). */
+  observers(): AttachedObserver[] {
+    const out: AttachedObserver[] = [];
+    for (const [cell, c] of this.cells) if (c.observer !== undefined) out.push({ cell, req: c.observer });
     return out;
   }
 

@@ -13,6 +13,7 @@ export function implementation(
   return {
     name,
     summary,
+    protocol: 2,
     start(): Instance {
       const host = makeHost();
       const core = makeCore();
@@ -20,6 +21,7 @@ export function implementation(
         host: (input) => host.step(input),
         core: (input) => core.step(input),
         gateTable: () => core.gateTable(),
+        observers: () => host.observers(),
         snapshot: () => ({ host: host.snapshot(), core: core.snapshot() }),
         restore: (s) => {
           const snap = s as { host: PartyState; core: PartyState };

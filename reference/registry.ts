@@ -14,6 +14,7 @@ import { doubleClose } from "./variants/double-close.ts";
 import { forgetOnYield } from "./variants/forget-on-yield.ts";
 import { lostBufferedCompletion } from "./variants/lost-buffered-completion.ts";
 import { terminateOverridesCompletion } from "./variants/terminate-overrides-completion.ts";
+import { closeOnlyAtExit } from "./variants/close-only-at-exit.ts";
 
 export const BUNDLED: readonly Implementation[] = [
   reference,
@@ -26,6 +27,7 @@ export const BUNDLED: readonly Implementation[] = [
   forgetOnYield,
   lostBufferedCompletion,
   terminateOverridesCompletion,
+  closeOnlyAtExit,
 ];
 
 /** The bundled implementations that are known to be wrong (every one must fail the gate). */

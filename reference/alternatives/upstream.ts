@@ -1,22 +1,16 @@
 /**
- * alt-upstream: a second correct design, after the later upstream code (cell-lifecycle.md §5).
- * - Host: `cell_closed` is sent only when the cell's actor is done: a buffered completion keeps
- *   the cell (and its gate) until an observer or a terminator reads it.
- * - Core: no entry before readiness; readiness opens the gate unless `cell_closed` already
- *   arrived, which Core remembers outside the table (so nothing can leak as a marker).
+ * alt-upstream: a second correct Core design, after the later upstream Core (cell-lifecycle.md §5):
+ * no entry before readiness; readiness opens the gate unless `cell_closed` already arrived, which
+ * Core remembers outside the table (so nothing can leak as a marker). The Host is the reference's.
  * It exists to show that the invariants bound the table instead of demanding one layout.
+ *
+ * (The later upstream Host also sends `cell_closed` only at actor exit, so a completion buffered
+ * with no observer keeps its gate until someone reads it: that is the fault PR #29310 set out to
+ * remove, and it is the variant `bug-close-only-at-exit`.)
  */
-import type { CellId, Message } from "../../protocol/index.ts";
+import type { CellId } from "../../protocol/index.ts";
 import { Core } from "../core.ts";
-import { Host, type HostCell } from "../host.ts";
 import { implementation } from "../reference.ts";
-
-export class UpstreamHost extends Host {
-  protected override notifyClosed(cell: CellId, c: HostCell, out: Message[]): void {
-    if (c.phase !== "gone") return; // only at actor exit
-    super.notifyClosed(cell, c, out);
-  }
-}
 
 export class UpstreamCore extends Core {
   private readonly closedEarly = new Set<CellId>();
@@ -36,7 +30,7 @@ export class UpstreamCore extends Core {
 
 export const upstream = implementation(
   "alt-upstream",
-  "a second correct design: close at actor exit, gate created at readiness, early close remembered outside the table",
-  () => new UpstreamHost(),
+  "a second correct Core design: gate created at readiness, early close remembered outside the table",
+  undefined,
   () => new UpstreamCore(),
 );
