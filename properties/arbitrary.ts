@@ -39,13 +39,15 @@ export type Weights = Readonly<Record<CommandKind, number>>;
 export const DEFAULT_WEIGHTS: Weights = {
   create: 3,
   ready: 3,
-  observe: 4,
-  "observe-cancel": 2,
-  yield: 1,
+  // Waits and yields keep cells alive long enough to reach the deep races (a wait needs the id
+  // that the initial reply gives); terminates, cancels and shutdown end them, so they are rarer.
+  observe: 6,
+  "observe-cancel": 1,
+  yield: 3,
   complete: 3,
-  terminate: 3,
+  terminate: 2,
   shutdown: 1,
-  deliver: 14,
+  deliver: 20,
 };
 
 export const DEFAULT_MAX_COMMANDS = 100;
