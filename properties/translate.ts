@@ -8,7 +8,7 @@ import type { EmitAction, EnvAction, ReceiveAction } from "../model/index.ts";
 export function envAction(e: CoreEvent | HostEvent): EnvAction {
   switch (e.type) {
     case "exec_create":
-      return { type: "coreStartsCell", cell: e.cell };
+      return e.req === undefined ? { type: "coreStartsCell", cell: e.cell } : { type: "coreStartsCell", cell: e.cell, req: e.req };
     case "mark_ready":
       return { type: "coreMarksReady", cell: e.cell };
     case "wait_observe":
