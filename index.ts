@@ -15,11 +15,13 @@
 // The protocol: messages, channels, and the Implementation interface.
 export {
   PROTOCOL_VERSION,
+  PROTOCOL_VERSIONS,
   assertNever,
   cellId,
   emitter,
   formatMessage,
   route,
+  type AttachedObserver,
   type CellId,
   type ChannelName,
   type CoreEvent,
@@ -40,6 +42,7 @@ export {
   type MessageType,
   type ObserveOutcome,
   type Party,
+  type ProtocolVersion,
   type ReqId,
   type TerminateOutcome,
 } from "./protocol/index.ts";

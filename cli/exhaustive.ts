@@ -69,7 +69,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   const ce = r.counterexample;
   if (ce !== undefined) {
     const dir = typeof v.out === "string" ? v.out : join("cellgate-repro", `${impl.name.replace(/[^A-Za-z0-9._-]+/g, "_")}-exhaustive`);
-    writeRepro(dir, buildRepro({ implementation: impl.name, source: sourceOf(spec, impl.name), seed: null, cells, result: ce.replay }));
+    writeRepro(dir, buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed: null, cells, result: ce.replay }));
     console.log(`repro written to ${dir}/ (repro.json, repro.test.ts, trace.mmd, report.md)`);
     console.log(`replay: npx cellgate replay ${dir}/repro.json`);
   }

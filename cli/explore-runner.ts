@@ -62,7 +62,7 @@ export async function runExploration(impl: Implementation, options: RunnerOption
   } else {
     await onWorkers(options, take, accept);
   }
-  return reportOf(options.settings, results, coverage, performance.now() - started);
+  return reportOf(options.settings, results, coverage, performance.now() - started, impl.protocol ?? 1);
 }
 
 function progressOf(c: Coverage, seeds: number, started: number): Progress {

@@ -164,7 +164,7 @@ function writeRepros(impl: Implementation, spec: ImplementationSpec, r: ExploreR
     const result = replay(impl, ce.commands, { cells: r.settings.cells });
     if (result.failure === undefined) continue;
     const dir = join(out ?? "cellgate-repro", basename(defaultReproDir(impl.name, ce.seed)));
-    writeRepro(dir, buildRepro({ implementation: impl.name, source: sourceOf(spec, impl.name), seed: ce.seed, cells: r.settings.cells, result }));
+    writeRepro(dir, buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed: ce.seed, cells: r.settings.cells, result }));
     lines.push(`repro written to ${dir}/`);
   }
   return lines;

@@ -3,7 +3,7 @@
  * shrinks the first failure, and the result carries the counts a report needs.
  */
 import fc from "fast-check";
-import type { Diagnostics, Implementation } from "../protocol/index.ts";
+import type { Diagnostics, Implementation, ProtocolVersion } from "../protocol/index.ts";
 import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
 import type { Command, CommandKind } from "./commands.ts";
 import { confirm, type Confirmed } from "./confirm.ts";
@@ -75,6 +75,8 @@ export interface CheckStats {
 
 export interface CheckResult {
   readonly implementation: string;
+  /** The protocol version the implementation speaks (its `protocol`, default 1). */
+  readonly protocol?: ProtocolVersion;
   readonly seed: number;
   readonly cells: number;
   readonly strategy: StrategyName;
@@ -263,7 +265,7 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   const durationMs = performance.now() - started;
   const budget = budgetMs === undefined ? undefined : { ms: budgetMs, exhausted: out.interrupted || stats.cutShort > 0 };
   const diagnostics = impl.diagnostics?.();
-  return { implementation: impl.name, seed, cells, strategy, runsRequested, stats, counterexample, durationMs, budget, diagnostics };
+  return { implementation: impl.name, protocol: impl.protocol ?? 1, seed, cells, strategy, runsRequested, stats, counterexample, durationMs, budget, diagnostics };
 }
 
 /**

@@ -3,7 +3,7 @@
  * JSON it is what `explore --report json:FILE` writes and `merge` reads; reports of shards (or of
  * any disjoint seed sets with the same settings) merge into the report of their union.
  */
-import { PROTOCOL_VERSION } from "../protocol/index.ts";
+import { PROTOCOL_VERSION, PROTOCOL_VERSIONS, type ProtocolVersion } from "../protocol/index.ts";
 import { COMMAND_KINDS } from "./commands.ts";
 import { emptyCoverage, mergeCoverage, type Coverage } from "./coverage.ts";
 import type { ExploreSettings, FoundCounterexample, SeedResult, SeedTask } from "./explore.ts";
@@ -16,6 +16,8 @@ export const REPORT_VERSION = 1;
 
 export interface ExploreReport {
   readonly settings: ExploreSettings;
+  /** The protocol version the explored implementation speaks (written as PROTOCOL_VERSION when unknown). */
+  readonly protocol?: ProtocolVersion;
   /** Seeds that ran, by seed. */
   readonly seeds: readonly SeedTask[];
   readonly coverage: Coverage;
@@ -28,10 +30,11 @@ export interface ExploreReport {
 export type ReportResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 /** A report from seed results, in seed order (whatever order they arrived in). */
-export function reportOf(settings: ExploreSettings, results: readonly SeedResult[], coverage: Coverage, durationMs: number): ExploreReport {
+export function reportOf(settings: ExploreSettings, results: readonly SeedResult[], coverage: Coverage, durationMs: number, protocol?: ProtocolVersion): ExploreReport {
   const sorted = [...results].sort((a, b) => a.task.seed - b.task.seed);
   return {
     settings,
+    ...(protocol === undefined ? {} : { protocol }),
     seeds: sorted.map((r) => r.task),
     coverage,
     counterexamples: sorted.flatMap((r) => (r.counterexample === undefined ? [] : [r.counterexample])),
@@ -44,7 +47,7 @@ export function reportToJson(r: ExploreReport): unknown {
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
-    protocol: PROTOCOL_VERSION,
+    protocol: r.protocol ?? PROTOCOL_VERSION,
     settings: r.settings,
     seeds: r.seeds.map((t) => [t.seed, t.runs]),
     runs: c.runs,
@@ -68,7 +71,8 @@ export function reportFromJson(x: unknown): ReportResult<ExploreReport> {
   if (!isObject(x)) return fail("not a JSON object");
   if (x.format !== REPORT_FORMAT) return fail(`not an exploration report (format ${JSON.stringify(x.format)})`);
   if (x.version !== REPORT_VERSION) return fail(`report version ${JSON.stringify(x.version)} is not supported (this cellgate reads version ${REPORT_VERSION})`);
-  if (x.protocol !== PROTOCOL_VERSION) return fail(`protocol version ${JSON.stringify(x.protocol)} differs from ${PROTOCOL_VERSION}`);
+  const protocol = PROTOCOL_VERSIONS.find((v) => v === x.protocol);
+  if (protocol === undefined) return fail(`protocol version ${JSON.stringify(x.protocol)} is not supported (this cellgate speaks versions ${PROTOCOL_VERSIONS.join(" and ")})`);
   const s = x.settings;
   if (
     !isObject(s) ||
@@ -114,6 +118,7 @@ export function reportFromJson(x: unknown): ReportResult<ExploreReport> {
     ok: true,
     value: {
       settings: s as unknown as ExploreSettings,
+      protocol,
       seeds: (x.seeds as [number, number][]).map(([seed, runs]) => ({ seed, runs })),
       coverage,
       counterexamples: x.counterexamples as FoundCounterexample[],
@@ -135,6 +140,9 @@ export function mergeReports(reports: readonly ExploreReport[]): ReportResult<Ex
     if (JSON.stringify(settingsKey(r.settings)) !== key) {
       return { ok: false, error: `report ${i + 1} was made with other settings (${describe(r.settings)}) than report 1 (${describe(first.settings)})` };
     }
+    if ((r.protocol ?? PROTOCOL_VERSION) !== (first.protocol ?? PROTOCOL_VERSION)) {
+      return { ok: false, error: `report ${i + 1} is of protocol version ${r.protocol ?? PROTOCOL_VERSION}, report 1 of version ${first.protocol ?? PROTOCOL_VERSION}` };
+    }
     for (const t of r.seeds) {
       if (seeds.has(t.seed)) return { ok: false, error: `seed ${t.seed} is in more than one report (overlapping shards?)` };
       seeds.set(t.seed, t);
@@ -147,6 +155,7 @@ export function mergeReports(reports: readonly ExploreReport[]): ReportResult<Ex
     ok: true,
     value: {
       settings: first.settings,
+      ...(first.protocol === undefined ? {} : { protocol: first.protocol }),
       seeds: [...seeds.values()].sort((a, b) => a.seed - b.seed),
       coverage,
       counterexamples: counterexamples.sort((a, b) => a.seed - b.seed),

@@ -156,13 +156,14 @@ export class HarnessRun {
     this.invariantChecks = zeroInvariantCounts();
     this.trace = options.record === true ? [] : undefined;
     this.onStep = options.onStep;
-    this.protocol = impl.protocol ?? 1;
     try {
       this.instance = impl.start();
     } catch (e) {
       this.instance = { host: () => [], core: () => [], gateTable: () => [] };
       this.failure = errorFailure(e, 0, "start");
     }
+    // Read after start: an out-of-process implementation learns its version in the handshake.
+    this.protocol = impl.protocol ?? 1;
   }
 
   /** This run's state (without counters), or undefined when the instance cannot snapshot. */

@@ -12,7 +12,7 @@ import * as cellgate from "../index.ts";
 import { describeConformance } from "../properties/vitest.ts";
 import { cli } from "./support/cli.ts";
 import { PYTHON } from "./support/processes.ts";
-import { Schemas } from "./support/schema.ts";
+import { wireSchemaOf, wireSchemas } from "./support/schema.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-adapters-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -25,7 +25,8 @@ describe("the package root (import { ... } from \"cellgate\")", () => {
     for (const name of ["check", "replay", "confirm", "assertConforms", "stdioImplementation", "moduleImplementation", "jsonReport", "junitReport", "markdownReport", "writeRepro"] as const) {
       expect(typeof cellgate[name], name).toBe("function");
     }
-    expect(cellgate.PROTOCOL_VERSION).toBe(1);
+    expect(cellgate.PROTOCOL_VERSION).toBe(2);
+    expect(cellgate.PROTOCOL_VERSIONS).toEqual([1, 2]);
     expect(cellgate.VARIANTS.length).toBeGreaterThan(0);
     const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { exports: Record<string, string> };
     expect(pkg.exports).toEqual({ ".": "./index.ts", "./vitest": "./properties/vitest.ts" });
@@ -86,17 +87,19 @@ describe("examples/python: a second implementation in another language", () => {
 describe("the wire protocol as docs/protocol.md specifies it", () => {
   const doc = readFileSync("docs/protocol.md", "utf8");
   const wire = doc.slice(doc.indexOf("## Driving an implementation over stdio"));
-  const schemas = new Schemas();
-  for (const block of wire.matchAll(/```json\n([\s\S]*?)```/g)) schemas.add(JSON.parse(block[1] as string) as Record<string, unknown>);
+  const schemas = wireSchemas(doc);
   const exchange = /### A complete exchange[\s\S]*?```text\n([\s\S]*?)```/.exec(wire)?.[1] ?? "";
   const sent = exchange.split("\n").filter((l) => l.startsWith("→ ")).map((l) => l.slice(2));
   const answered = exchange.split("\n").filter((l) => l.startsWith("← ")).map((l) => l.slice(2));
-  const requestSchema = (line: string) => `urn:cellgate:wire:1:request-${(JSON.parse(line) as { kind: string }).kind.replace("_", "-")}`;
-  const answerSchema = (line: string) => `urn:cellgate:wire:1:answer-${(JSON.parse(line) as { kind: string }).kind.replace("_", "-")}`;
+  // A version 1 session (the Python example speaks version 1): every line but the offering hello is version 1's.
+  const requestSchema = (line: string) => wireSchemaOf(schemas, line, "request", 1);
+  const answerSchema = (line: string) => wireSchemaOf(schemas, line, "answer", 1);
 
   it("has a schema for every request and answer kind, and they reject what the harness rejects", () => {
     for (const kind of ["hello", "reset", "step", "gate-table"]) expect(() => schemas.get(`urn:cellgate:wire:1:request-${kind}`)).not.toThrow();
     for (const kind of ["hello", "reset", "step", "gate-table", "error"]) expect(() => schemas.get(`urn:cellgate:wire:1:answer-${kind}`)).not.toThrow();
+    for (const kind of ["hello", "step", "observers"]) expect(() => schemas.get(`urn:cellgate:wire:2:request-${kind}`)).not.toThrow();
+    for (const kind of ["hello", "observers"]) expect(() => schemas.get(`urn:cellgate:wire:2:answer-${kind}`)).not.toThrow();
     const step = "urn:cellgate:wire:1:answer-step";
     expect(schemas.check({ id: 2, kind: "step", messages: [{ type: "created", cell: "c1" }] }, step)).toEqual([]);
     expect(schemas.check({ id: 2, kind: "step", msgs: [] }, step)).not.toEqual([]);
@@ -105,9 +108,11 @@ describe("the wire protocol as docs/protocol.md specifies it", () => {
     expect(schemas.check({ id: 3, kind: "gate_table", entries: [{ cell: "c0", kind: "open" }] }, "urn:cellgate:wire:1:answer-gate-table")).not.toEqual([]);
   });
 
-  it("the complete exchange is valid line by line, and is what the Python example answers", () => {
+  it("the complete exchange is valid line by line, and is what the Python example (version 1) answers", () => {
     expect(sent.length).toBeGreaterThan(20);
     expect(sent).toHaveLength(answered.length);
+    expect(JSON.parse(sent[0] ?? "")).toEqual({ id: 0, kind: "hello", protocol: 2 });
+    expect(JSON.parse(answered[0] ?? "")).toMatchObject({ id: 0, kind: "hello", protocol: 1 });
     for (const line of sent) expect(schemas.check(JSON.parse(line), requestSchema(line)), line).toEqual([]);
     for (const line of answered) expect(schemas.check(JSON.parse(line), answerSchema(line)), line).toEqual([]);
     const out = spawnSync(PYTHON, ["examples/python/cellgate_impl.py"], { input: sent.join("\n") + "\n", encoding: "utf8" });

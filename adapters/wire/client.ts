@@ -4,10 +4,18 @@
  * one request line and blocks until its answer, at most the step timeout. One process serves
  * many runs: `start()` sends `reset`; a process that died, hung or broke the stream is replaced by
  * a fresh one (hello again) at the next `start()`.
+ *
+ * Versions: hello offers the highest version this cellgate speaks; the implementation answers
+ * with the one it speaks (1 or 2), which becomes `protocol` and decides the whole session. A
+ * version 1 session is the version 1 exchange exactly (no `observers` request, no `req` on
+ * `exec_create`, no `observers()` on the Instance); a version 2 session also reads the Host's
+ * attached observers after every step.
  */
 import {
   PROTOCOL_VERSION,
+  PROTOCOL_VERSIONS,
   formatMessage,
+  type AttachedObserver,
   type CoreInput,
   type Diagnostics,
   type GateEntry,
@@ -16,6 +24,7 @@ import {
   type Instance,
   type Message,
   type Party,
+  type ProtocolVersion,
 } from "../../protocol/index.ts";
 import { ImplementationCrash, ProtocolError, StepTimeout } from "../../properties/run.ts";
 import { SetupError } from "../errors.ts";
@@ -38,6 +47,11 @@ export const DEFAULT_START_TIMEOUT_MS = 10_000;
 export class WireImplementation implements Implementation {
   name: string;
   summary: string;
+  /**
+   * The version negotiated in the first successful hello (that is, by `open()`); undefined
+   * before. Every restart must answer hello with the same version.
+   */
+  protocol: ProtocolVersion | undefined;
   private readonly stepTimeoutMs: number;
   private readonly startTimeoutMs: number;
   private running = false;
@@ -46,6 +60,8 @@ export class WireImplementation implements Implementation {
   private starts = 0;
   /** The answer (or failure) of the gate_table request sent along with the last step. */
   private tableAhead: Answer | Error | undefined;
+  /** Version 2: the latest answer (or failure) to an observers request in this run. */
+  private observersLatest: Answer | Error | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -85,11 +101,13 @@ export class WireImplementation implements Implementation {
       this.boot();
       this.reset();
     }
-    return {
+    const instance: Instance = {
       host: (input: HostInput) => this.step("host", input),
       core: (input: CoreInput) => this.step("core", input),
       gateTable: () => this.gateTable(),
     };
+    // A version 1 Instance has no observers(): the harness then uses the version 1 definition.
+    return this.protocol === 2 ? { ...instance, observers: () => this.observers() } : instance;
   }
 
   diagnostics(): Diagnostics {
@@ -109,10 +127,16 @@ export class WireImplementation implements Implementation {
     this.nextId = 0;
     const a = this.request({ kind: "hello", protocol: PROTOCOL_VERSION }, "hello", this.startTimeoutMs, true);
     if (a.kind !== "hello") throw new ProtocolError(`answered hello with ${a.kind}`);
-    if (a.protocol !== PROTOCOL_VERSION) {
+    const spoken = PROTOCOL_VERSIONS.find((v) => v === a.protocol);
+    if (spoken === undefined) {
       this.halt();
-      throw new SetupError(`${this.transport.label} speaks protocol version ${a.protocol}; this cellgate speaks version ${PROTOCOL_VERSION}`);
+      throw new SetupError(`${this.transport.label} speaks protocol version ${a.protocol}; this cellgate speaks versions ${listing(PROTOCOL_VERSIONS.map(String))}`);
     }
+    if (this.protocol !== undefined && spoken !== this.protocol) {
+      this.halt();
+      throw new ProtocolError(`restarted, the implementation answered hello with protocol version ${spoken}; it spoke version ${this.protocol} before`);
+    }
+    this.protocol = spoken;
     if (this.starts === 1) {
       if (this.options.name === undefined && a.name !== undefined && a.name !== "") this.name = a.name;
       if (a.summary !== undefined && a.summary !== "") this.summary = a.summary;
@@ -122,18 +146,25 @@ export class WireImplementation implements Implementation {
   /** Every run starts with reset, id 1; ids count the run's requests, so a run reads the same every time. */
   private reset(): void {
     this.nextId = 1;
+    this.observersLatest = undefined;
     this.request({ kind: "reset" }, "reset", this.stepTimeoutMs, true);
   }
 
   /**
    * One step. The harness reads the gate table after every step, so the gate_table request goes
    * out with the step's, in one batch (one wake-up of the implementation and of its thread
-   * instead of two); its answer waits here for the gateTable() call that follows.
+   * instead of two); its answer waits here for the gateTable() call that follows. A version 2
+   * session adds the observers request to the batch; its answer is what observers() returns
+   * until the next step.
    */
   private step(party: Party, input: HostInput | CoreInput): readonly Message[] {
     const what = `the ${party} step ${formatMessage(input)}`;
-    const [a, table] = this.batch([{ kind: "step", party, input }, { kind: "gate_table" }], [what, TABLE], this.stepTimeoutMs, false);
+    const v2 = this.protocol === 2;
+    const body: RequestBody = { kind: "step", party, input: v2 ? input : v1Input(input) };
+    const bodies: RequestBody[] = v2 ? [body, { kind: "gate_table" }, { kind: "observers" }] : [body, { kind: "gate_table" }];
+    const [a, table, observers] = this.batch(bodies, v2 ? [what, TABLE, OBSERVERS] : [what, TABLE], this.stepTimeoutMs, false);
     this.tableAhead = table;
+    if (v2) this.observersLatest = observers;
     if (a instanceof Error) throw a;
     return a?.kind === "step" ? a.messages : [];
   }
@@ -144,6 +175,18 @@ export class WireImplementation implements Implementation {
     if (ahead instanceof Error) throw ahead;
     const a = ahead ?? this.request({ kind: "gate_table" }, TABLE, this.stepTimeoutMs, false);
     return a.kind === "gate_table" ? a.entries : [];
+  }
+
+  /**
+   * Version 2: the Host's attached observers, from the answer to the last step's observers
+   * request (its failure is thrown here); asked now when no step has run yet.
+   */
+  private observers(): readonly AttachedObserver[] {
+    const latest = this.observersLatest;
+    if (latest instanceof Error) throw latest;
+    const a = latest ?? this.request({ kind: "observers" }, OBSERVERS, this.stepTimeoutMs, false);
+    this.observersLatest = a;
+    return a.kind === "observers" ? a.entries : [];
   }
 
   private request(body: RequestBody, what: string, timeoutMs: number, newRun: boolean): Answer {
@@ -160,7 +203,7 @@ export class WireImplementation implements Implementation {
     this.tableAhead = undefined;
     const requests = bodies.map((b) => ({ id: this.nextId++, ...b }) as Request);
     const r = this.transport.exchange(requests.map((q) => JSON.stringify(q)), timeoutMs, newRun);
-    const all = whats.join(" and ");
+    const all = listing(whats);
     switch (r.kind) {
       case "lines":
         return requests.map((q, i) => this.decodeOrFail(r.lines[i] ?? "", q, whats[i] ?? all, i === 0));
@@ -213,6 +256,17 @@ export class WireImplementation implements Implementation {
 }
 
 const TABLE = "the gate_table request";
+const OBSERVERS = "the observers request";
+
+/** A version 1 implementation never sees the `req` of exec_create (a version 2 field). */
+function v1Input(input: HostInput | CoreInput): HostInput | CoreInput {
+  return input.type === "exec_create" && input.req !== undefined ? { type: "exec_create", cell: input.cell } : input;
+}
+
+/** "a", "a and b", "a, b and c". */
+function listing(items: readonly string[]): string {
+  return items.length <= 2 ? items.join(" and ") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;

@@ -54,10 +54,41 @@ export function decodeAnswer(line: string, request: Request, what: string): Answ
       // The rows are judged by the harness (properties/run.ts).
       if (!Array.isArray(o.entries)) throw new ProtocolError(`the answer to ${what} has "entries" ${excerpt(JSON.stringify(o.entries))}, not a list`);
       break;
+    case "observers": {
+      // Unlike the gate table's rows, checked here: the list is the Host's own report, and a bad
+      // one is a protocol error whatever the harness does with it.
+      const bad = invalidObservers(o.entries);
+      if (bad !== undefined) throw new ProtocolError(`the answer to ${what} ${bad}`);
+      break;
+    }
     case "reset":
       break;
   }
   return o as unknown as Answer;
+}
+
+/** What is wrong with an observers answer's `entries` (completing "the answer to X ..."), or undefined. */
+function invalidObservers(entries: unknown): string | undefined {
+  if (!Array.isArray(entries)) return `has "entries" ${brief(entries)}, not a list`;
+  const seen = new Set<number>();
+  for (const e of entries) {
+    const text = brief(e);
+    if (typeof e !== "object" || e === null || Array.isArray(e)) return `lists ${text}, not an object {"cell", "req"}`;
+    const r = e as Record<string, unknown>;
+    const extra = Object.keys(r).find((k) => k !== "cell" && k !== "req");
+    if (extra !== undefined) return `lists ${text} with an unexpected field "${extra}"`;
+    if (typeof r.cell !== "string" || !/^c[1-9]$/.test(r.cell)) return `lists ${text}: "cell" is not a cell ("c1" to "c9")`;
+    if (typeof r.req !== "number" || !Number.isSafeInteger(r.req) || r.req < 1) return `lists ${text}: "req" is not a positive integer`;
+    if (seen.has(r.req)) return `lists request #${r.req} twice`;
+    seen.add(r.req);
+  }
+  return undefined;
+}
+
+/** A JSON value as JSON, at most 80 characters of it, for messages. */
+function brief(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}...` : text;
 }
 
 /** At most 120 characters of a line, for messages. */

@@ -3,14 +3,21 @@
  * line in, one answer line out. The module worker uses it to run a TypeScript module behind the
  * same protocol as a child process, and it is the protocol in executable form for anyone writing
  * an adapter in another language (compare examples/python/cellgate_impl.py).
+ *
+ * It answers hello with the version the Implementation declares (`protocol`, default 1), and the
+ * version 2 request `observers` from the Instance's `observers()`.
  */
-import { PROTOCOL_VERSION, type Implementation, type Instance } from "../../protocol/index.ts";
+import type { Implementation, Instance, ProtocolVersion } from "../../protocol/index.ts";
 import type { Answer, Request } from "./messages.ts";
 
 export class WireServer {
   private instance: Instance | undefined;
 
-  constructor(private readonly impl: Implementation) {}
+  private readonly protocol: ProtocolVersion;
+
+  constructor(private readonly impl: Implementation) {
+    this.protocol = impl.protocol ?? 1;
+  }
 
   /** Answer one request line. Whatever the implementation returns is passed on as is. */
   answer(line: string): string {
@@ -31,7 +38,7 @@ export class WireServer {
   private handle(r: Request): Answer {
     switch (r.kind) {
       case "hello":
-        return { id: r.id, kind: "hello", protocol: PROTOCOL_VERSION, name: this.impl.name, summary: this.impl.summary };
+        return { id: r.id, kind: "hello", protocol: this.protocol, name: this.impl.name, summary: this.impl.summary };
       case "reset":
         this.instance?.close?.();
         this.instance = this.impl.start();
@@ -43,6 +50,12 @@ export class WireServer {
       }
       case "gate_table":
         return { id: r.id, kind: "gate_table", entries: this.live().gateTable() };
+      case "observers": {
+        if (this.protocol < 2) throw new Error(`"observers" is a protocol version 2 request; ${this.impl.name} speaks version ${this.protocol}`);
+        const instance = this.live();
+        if (instance.observers === undefined) throw new Error(`${this.impl.name} speaks protocol version 2, but its Instance has no observers()`);
+        return { id: r.id, kind: "observers", entries: instance.observers() };
+      }
       default:
         throw new Error(`unknown request kind ${JSON.stringify((r as { kind: unknown }).kind)}`);
     }

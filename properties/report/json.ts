@@ -14,7 +14,7 @@ export function jsonReport(r: CheckResult): unknown {
     reportVersion: JSON_REPORT_VERSION,
     verdict: verdictOf(r),
     implementation: r.implementation,
-    protocol: PROTOCOL_VERSION,
+    protocol: r.protocol ?? PROTOCOL_VERSION,
     seed: r.seed,
     cells: r.cells,
     runs: r.stats.runs,

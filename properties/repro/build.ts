@@ -1,11 +1,13 @@
 /** Turn a replayed counterexample into a repro file. */
-import { PROTOCOL_VERSION } from "../../protocol/index.ts";
+import { PROTOCOL_VERSION, type ProtocolVersion } from "../../protocol/index.ts";
 import type { ReplayResult } from "../replay.ts";
 import type { Failure } from "../run.ts";
 import { REPRO_FORMAT, REPRO_FORMAT_VERSION, type ImplementationSource, type ReproFailure, type ReproFile } from "./format.ts";
 
 export interface ReproInput {
   readonly implementation: string;
+  /** The protocol version the implementation speaks (default: PROTOCOL_VERSION). */
+  readonly protocol?: ProtocolVersion;
   readonly source?: ImplementationSource;
   readonly seed: number | null;
   readonly cells: number;
@@ -32,7 +34,7 @@ export function buildRepro(input: ReproInput): ReproFile {
   return {
     format: REPRO_FORMAT,
     formatVersion: REPRO_FORMAT_VERSION,
-    protocolVersion: PROTOCOL_VERSION,
+    protocolVersion: input.protocol ?? PROTOCOL_VERSION,
     implementation: input.implementation,
     source: input.source ?? { kind: "bundled", name: input.implementation },
     seed: input.seed,

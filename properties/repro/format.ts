@@ -2,7 +2,7 @@
  * The repro file (`repro.json`): everything needed to replay a counterexample exactly, and to
  * read it without replaying. Versioned; see docs/repro-format.md.
  */
-import { PROTOCOL_VERSION } from "../../protocol/index.ts";
+import { PROTOCOL_VERSIONS, type ProtocolVersion } from "../../protocol/index.ts";
 import type { Violation } from "../../model/index.ts";
 import { isCommand, type Command } from "../commands.ts";
 import type { StepRecord } from "../run.ts";
@@ -29,7 +29,8 @@ export interface ReproFailure {
 export interface ReproFile {
   readonly format: typeof REPRO_FORMAT;
   readonly formatVersion: number;
-  readonly protocolVersion: number;
+  /** The protocol version of the implementation that failed (any version this cellgate speaks). */
+  readonly protocolVersion: ProtocolVersion;
   readonly implementation: string;
   readonly source: ImplementationSource;
   readonly seed: number | null;
@@ -58,7 +59,8 @@ export function parseRepro(text: string): Parsed {
   if (o.format !== REPRO_FORMAT) return { ok: false, error: `not a repro file: "format" is ${JSON.stringify(o.format)}, expected "${REPRO_FORMAT}"` };
   if (typeof o.formatVersion !== "number" || !Number.isInteger(o.formatVersion) || o.formatVersion < 1) return { ok: false, error: `bad "formatVersion": ${JSON.stringify(o.formatVersion)}` };
   if (o.formatVersion > REPRO_FORMAT_VERSION) return { ok: false, error: `repro format version ${o.formatVersion} is newer than this cellgate reads (${REPRO_FORMAT_VERSION}); upgrade cellgate` };
-  if (o.protocolVersion !== PROTOCOL_VERSION) return { ok: false, error: `repro speaks protocol version ${JSON.stringify(o.protocolVersion)}; this cellgate speaks ${PROTOCOL_VERSION}` };
+  const protocolVersion = PROTOCOL_VERSIONS.find((v) => v === o.protocolVersion);
+  if (protocolVersion === undefined) return { ok: false, error: `repro speaks protocol version ${JSON.stringify(o.protocolVersion)}; this cellgate speaks versions ${PROTOCOL_VERSIONS.join(" and ")}` };
   if (typeof o.implementation !== "string" || o.implementation === "") return { ok: false, error: `missing or bad "implementation"` };
   if (typeof o.cells !== "number" || !Number.isInteger(o.cells) || o.cells < 1 || o.cells > 9) return { ok: false, error: `bad "cells": ${JSON.stringify(o.cells)} (1 to 9)` };
   if (!Array.isArray(o.commands)) return { ok: false, error: `missing "commands" list (truncated?)` };
@@ -74,7 +76,7 @@ export function parseRepro(text: string): Parsed {
     repro: {
       format: REPRO_FORMAT,
       formatVersion: o.formatVersion,
-      protocolVersion: PROTOCOL_VERSION,
+      protocolVersion,
       implementation: o.implementation,
       source,
       seed: typeof o.seed === "number" ? o.seed : null,

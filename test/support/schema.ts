@@ -17,6 +17,10 @@ export class Schemas {
     this.byId.set(schema.$id, schema);
   }
 
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
   get(id: string): Schema {
     const s = this.byId.get(id);
     if (s === undefined) throw new Error(`no schema ${id}`);
@@ -85,4 +89,23 @@ function hasType(v: unknown, type: string): boolean {
     default:
       return typeof v === type;
   }
+}
+
+/** The wire protocol's schemas: every JSON block of docs/protocol.md's wire section. */
+export function wireSchemas(doc: string): Schemas {
+  const wire = doc.slice(doc.indexOf("## Driving an implementation over stdio"));
+  const schemas = new Schemas();
+  for (const block of wire.matchAll(/```json\n([\s\S]*?)```/g)) schemas.add(JSON.parse(block[1] as string) as Schema);
+  return schemas;
+}
+
+/**
+ * The schema of one wire line in a session of `version` (the version the hello answer named):
+ * version 2's where it has one, else version 1's. The hello request always offers version 2.
+ */
+export function wireSchemaOf(schemas: Schemas, line: string, direction: "request" | "answer", version: 1 | 2): string {
+  const kind = (JSON.parse(line) as { kind: string }).kind.replace("_", "-");
+  const v2 = `urn:cellgate:wire:2:${direction}-${kind}`;
+  const offered = direction === "request" && kind === "hello";
+  return (version === 2 || offered) && schemas.has(v2) ? v2 : `urn:cellgate:wire:1:${direction}-${kind}`;
 }
