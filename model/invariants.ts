@@ -64,6 +64,9 @@ export function oneTerminalOutcome(state: ModelState, a: EmitAction): Violation[
   if (o === "completed" && !c.jsDone) {
     return [v("one-terminal-outcome", a.cell, "completed only after the JavaScript finished", o, `${a.cell} reported completed but it never finished`)];
   }
+  if (o === "terminated" && c.endedNaturally) {
+    return [v("one-terminal-outcome", a.cell, "completed (the cell ended on its own before any terminate)", o, `${a.cell} completed on its own, now reported terminated (#${a.req})`)];
+  }
   if (o === "terminated" && c.terminatesReached === 0 && !state.shutdown) {
     return [v("one-terminal-outcome", a.cell, "terminated only after a terminate or shutdown", o, `${a.cell} reported terminated but nothing terminated it`)];
   }

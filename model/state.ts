@@ -64,6 +64,12 @@ export interface CellModel {
    * not count: the outcome must still reach someone.
    */
   readonly consumed: boolean;
+  /**
+   * The cell ended on its own, before any terminate or shutdown reached the Host: its
+   * JavaScript finished and then `cell_closed` was sent, or nothing was in flight any more. Its
+   * completion is committed, so `terminated` can no longer have happened.
+   */
+  readonly endedNaturally: boolean;
 }
 
 export type RequestKind = "create" | "observe" | "terminate";
@@ -130,6 +136,7 @@ export function newCell(cell: Cell): CellModel {
     goneAfterClose: false,
     idKnown: false,
     consumed: false,
+    endedNaturally: false,
   };
 }
 

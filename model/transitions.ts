@@ -141,10 +141,12 @@ export function next(state: ModelState, action: Action): ModelState {
       return terminal(o) ? withCell(s, action.cell, (c) => ({ outcome: c.outcome ?? o, consumed: true })) : s;
     }
     case "hostSendsCellClosed":
-      // closedEmitted + 1; remember who was attached at that moment.
+      // closedEmitted + 1; remember who was attached at that moment; a close after the
+      // JavaScript finished, before any termination, is a natural end.
       return withCell(state, action.cell, (c) => ({
         closedEmitted: c.closedEmitted + 1,
         attachedAtClose: c.closedEmitted === 0 ? attachedObservers(state, c.cell) : c.attachedAtClose,
+        endedNaturally: c.endedNaturally || (c.jsDone && c.terminatesReached === 0 && !state.shutdown),
       }));
     case "hostSchedulesHop":
       return state;
@@ -197,6 +199,12 @@ export function next(state: ModelState, action: Action): ModelState {
           r.stage === "atHost" &&
           (action.observers === undefined ? !r.dropAtHost : action.observers.some((o) => o.cell === r.cell && o.req === r.req));
         if (attached !== r.attached) s = withRequest(s, r.key, () => ({ attached }));
+      }
+      // endedNaturally: the JavaScript finished, nothing is in flight, and nothing terminated it.
+      if (action.quiescent && !state.shutdown) {
+        for (const c of state.cells.values()) {
+          if (c.jsDone && !c.endedNaturally && c.terminatesReached === 0 && c.hostAnswer === "created") s = withCell(s, c.cell, () => ({ endedNaturally: true }));
+        }
       }
       for (const c of state.cells.values()) {
         if (c.goneAfterClose || !c.closedDelivered || !c.ready) continue;

@@ -15,6 +15,19 @@ import { forgetOnYield } from "./variants/forget-on-yield.ts";
 import { lostBufferedCompletion } from "./variants/lost-buffered-completion.ts";
 import { terminateOverridesCompletion } from "./variants/terminate-overrides-completion.ts";
 import { closeOnlyAtExit } from "./variants/close-only-at-exit.ts";
+// The rule audit: one variant per checked rule (test/rule-audit.test.ts).
+import { missingToAttachedObserver } from "./variants/missing-to-attached-observer.ts";
+import { completionIntoDroppedObserver } from "./variants/completion-into-dropped-observer.ts";
+import { closeOnIdleYield } from "./variants/close-on-idle-yield.ts";
+import { noCloseOnExit } from "./variants/no-close-on-exit.ts";
+import { reopenOnWait } from "./variants/reopen-on-wait.ts";
+import { terminateAnsweredTwice } from "./variants/terminate-answered-twice.ts";
+import { waitWithoutGate } from "./variants/wait-without-gate.ts";
+import { guardOnAnyCancel } from "./variants/guard-on-any-cancel.ts";
+import { closeOnAbandonedWait } from "./variants/close-on-abandoned-wait.ts";
+import { terminateIgnoresBuffer } from "./variants/terminate-ignores-buffer.ts";
+import { busyOnPreservedYield } from "./variants/busy-on-preserved-yield.ts";
+import { terminateDiscardsCompletion } from "./variants/terminate-discards-completion.ts";
 
 export const BUNDLED: readonly Implementation[] = [
   reference,
@@ -28,6 +41,18 @@ export const BUNDLED: readonly Implementation[] = [
   lostBufferedCompletion,
   terminateOverridesCompletion,
   closeOnlyAtExit,
+  missingToAttachedObserver,
+  completionIntoDroppedObserver,
+  closeOnIdleYield,
+  noCloseOnExit,
+  reopenOnWait,
+  terminateAnsweredTwice,
+  waitWithoutGate,
+  guardOnAnyCancel,
+  closeOnAbandonedWait,
+  terminateIgnoresBuffer,
+  busyOnPreservedYield,
+  terminateDiscardsCompletion,
 ];
 
 /** The bundled implementations that are known to be wrong (every one must fail the gate). */
