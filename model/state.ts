@@ -59,9 +59,10 @@ export interface CellModel {
   readonly idKnown: boolean;
   /**
    * The terminal outcome reached a consumer: a terminal reply went to a terminate request, or to
-   * an observation the Host had not been told is dropped. A terminal reply into a dropped
-   * observation is allowed (it may sit in that observation's task or replay record) but does
-   * not count: the outcome must still reach someone.
+   * an observation the Host did not let go (see `RequestModel.letGo`: one it still holds, attached
+   * or queued, is a send that succeeds, as a oneshot send does before its receiver goes). A
+   * terminal reply into an observation the Host let go is allowed but does not count: the
+   * outcome must still reach someone.
    */
   readonly consumed: boolean;
   /**
@@ -94,6 +95,12 @@ export interface RequestModel {
    * the Host in an earlier step, is unanswered and was not dropped.
    */
   readonly attached: boolean;
+  /**
+   * The Host let the observation go because of its drop: it was attached, the drop reached the
+   * Host, and it was no longer attached after a step while still unanswered. A terminal reply
+   * into it afterwards is a send into a receiver the Host knew was gone.
+   */
+  readonly letGo: boolean;
 }
 
 export interface ModelState {

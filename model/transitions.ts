@@ -17,9 +17,9 @@ function withRequest(state: ModelState, key: string, change: (r: RequestModel) =
   return { ...state, requests: state.requests.set(key, { ...r, ...change(r) }) };
 }
 
-function addRequest(state: ModelState, r: Omit<RequestModel, "key" | "dropAtHost" | "attached" | "cancelled">): ModelState {
+function addRequest(state: ModelState, r: Omit<RequestModel, "key" | "dropAtHost" | "attached" | "letGo" | "cancelled">): ModelState {
   const key = requestKey(r.kind, r.cell, r.req);
-  const request: RequestModel = { key, cell: r.cell, kind: r.kind, req: r.req, origin: r.origin, stage: r.stage, initial: r.initial, cancelled: false, dropAtHost: false, attached: false };
+  const request: RequestModel = { key, cell: r.cell, kind: r.kind, req: r.req, origin: r.origin, stage: r.stage, initial: r.initial, cancelled: false, dropAtHost: false, attached: false, letGo: false };
   return { ...state, requests: state.requests.set(key, request) };
 }
 
@@ -126,12 +126,13 @@ export function next(state: ModelState, action: Action): ModelState {
     }
     case "hostAnswersObserve": {
       // stage → replied, detached; a terminal outcome fixes the cell's outcome, and reaches a
-      // consumer unless the Host had been told the observation is dropped.
+      // consumer unless the Host let the observation go after its drop (one it still holds is a
+      // send that succeeds: the outcome is delivered).
       const key = requestKey("observe", action.cell, action.req);
       const r = state.requests.get(key);
       const s = withRequest(state, key, () => ({ stage: "replied", attached: false }));
       const o = action.outcome;
-      const reaches = r === undefined || !r.dropAtHost;
+      const reaches = r === undefined || !r.letGo;
       return terminal(o) ? withCell(s, action.cell, (c) => ({ outcome: c.outcome ?? o, consumed: c.consumed || reaches })) : s;
     }
     case "hostAnswersTerminate": {
@@ -198,7 +199,8 @@ export function next(state: ModelState, action: Action): ModelState {
         const attached =
           r.stage === "atHost" &&
           (action.observers === undefined ? !r.dropAtHost : action.observers.some((o) => o.cell === r.cell && o.req === r.req));
-        if (attached !== r.attached) s = withRequest(s, r.key, () => ({ attached }));
+        const letGo = r.letGo || (r.attached && !attached && r.dropAtHost && r.stage === "atHost");
+        if (attached !== r.attached || letGo !== r.letGo) s = withRequest(s, r.key, () => ({ attached, letGo }));
       }
       // endedNaturally: the JavaScript finished, nothing is in flight, and nothing terminated it.
       if (action.quiescent && !state.shutdown) {

@@ -79,7 +79,7 @@ export function abstractKey(run: HarnessRun, options: KeyOptions): string {
   for (const r of s.requests.values()) {
     if (r.stage === "done") continue;
     const id = r.kind === "create" ? r.cell : rename(r.req);
-    requests.push(`${r.kind}:${id}:${r.cell}:${r.origin}:${r.stage}:${+r.initial}${+r.cancelled}${+r.dropAtHost}${+r.attached}`);
+    requests.push(`${r.kind}:${id}:${r.cell}:${r.origin}:${r.stage}:${+r.initial}${+r.cancelled}${+r.dropAtHost}${+r.attached}${+r.letGo}`);
   }
   key += `|${requests.sort().join(";")}`;
   for (const { channel, messages } of chans) {

@@ -1,7 +1,8 @@
 /**
  * The bundled implementations, selectable by name (`--impl NAME`) and listed by `cellgate list`.
  * The reference comes first, then alternative correct designs (`alt-*`), then the variants
- * (`bug-*`), each the reference with one documented fault.
+ * (`bug-*`), each the reference with one documented fault, then the ports of the real openai/codex
+ * code (`codex-*`, reference/codex/), each judged as it is (docs/codex-ports.md).
  */
 import type { Implementation } from "../protocol/index.ts";
 import { reference } from "./reference.ts";
@@ -28,6 +29,12 @@ import { closeOnAbandonedWait } from "./variants/close-on-abandoned-wait.ts";
 import { terminateIgnoresBuffer } from "./variants/terminate-ignores-buffer.ts";
 import { busyOnPreservedYield } from "./variants/busy-on-preserved-yield.ts";
 import { terminateDiscardsCompletion } from "./variants/terminate-discards-completion.ts";
+import { codexPr29310 } from "./codex/pr-29310/index.ts";
+import { codexPr29310Fixed } from "./codex/pr-29310-fixed/index.ts";
+import { codexPreMarker } from "./codex/pre-marker/index.ts";
+
+/** The ports of openai/codex, in history order; see docs/codex-ports.md for each one's verdict. */
+export const PORTS: readonly Implementation[] = [codexPreMarker, codexPr29310, codexPr29310Fixed];
 
 export const BUNDLED: readonly Implementation[] = [
   reference,
@@ -53,13 +60,14 @@ export const BUNDLED: readonly Implementation[] = [
   terminateIgnoresBuffer,
   busyOnPreservedYield,
   terminateDiscardsCompletion,
+  ...PORTS,
 ];
 
 /** The bundled implementations that are known to be wrong (every one must fail the gate). */
 export const VARIANTS: readonly Implementation[] = BUNDLED.filter((i) => i.name.startsWith("bug-"));
 
 /** The bundled implementations that are correct (each must pass the gate): the reference and alternative designs. */
-export const CORRECT: readonly Implementation[] = BUNDLED.filter((i) => !i.name.startsWith("bug-"));
+export const CORRECT: readonly Implementation[] = BUNDLED.filter((i) => !i.name.startsWith("bug-") && !PORTS.includes(i));
 
 export function bundled(name: string): Implementation | undefined {
   return BUNDLED.find((i) => i.name === name);
