@@ -34,6 +34,8 @@ export interface ExhaustiveOptions {
   readonly dedupe?: Dedupe;
   /** Stop (with an incomplete level) after this long. */
   readonly timeLimitMs?: number;
+  /** Stop (with an incomplete level) after this many transitions: a bound that gives the same result on any machine. */
+  readonly maxTransitions?: number;
   /** Called after every completed level. */
   readonly onLevel?: (level: LevelStats) => void;
   /**
@@ -214,7 +216,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         const moves = distinctMoves(here).filter((m) => withinBudget(here, m));
         if (moves.length === 0) here.close();
         for (const [i, move] of moves.entries()) {
-          if (options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs) {
+          const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
+          if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
             if (i === 0) here.close();
             stoppedByTime = true;
             break outer;

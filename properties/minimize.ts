@@ -93,15 +93,28 @@ export function minimize(impl: Implementation, start: ReplayResult, cells: numbe
   return shortest(impl, best, start.failure, cells);
 }
 
-/** Breadth-first search for a shorter run with the same failure, over as many cells as `best` uses. */
+/**
+ * How many transitions the breadth-first pass may take for an implementation that must replay
+ * prefixes (no snapshot): a count, not a time, so that the same seed gives the same result on a
+ * busy machine.
+ */
+const REPLAY_SEARCH_TRANSITIONS = 20_000;
+
+/**
+ * Breadth-first search for a shorter run with the same failure, over as many cells as `best`
+ * uses. With snapshots it restores states; without (a module in a worker, a process over stdio)
+ * it replays prefixes, within a transition bound: whatever it finds is replayed and confirmed.
+ */
 function shortest(impl: Implementation, best: ReplayResult, failure: Failure | undefined, cells: number): ReplayResult {
   const used = new Set(best.labels.flatMap((l) => /\bc\d+\b/.exec(l)?.[0] ?? [])).size;
-  if (best.commands.length <= 1 || used === 0 || best.run.instance.snapshot === undefined) return best;
+  if (best.commands.length <= 1 || used === 0) return best;
+  const restores = best.run.instance.snapshot !== undefined;
   const found = exhaustive(impl, {
     cells: used,
     depth: best.commands.length - 1,
     requests: Number.POSITIVE_INFINITY,
     accept: (f) => sameFailure(f, failure),
+    ...(restores ? {} : { maxTransitions: REPLAY_SEARCH_TRANSITIONS }),
   }).counterexample;
   if (found === undefined) return best;
   const cmds = resolveLabels(impl, found.labels, cells);

@@ -32,9 +32,10 @@ import { terminateDiscardsCompletion } from "./variants/terminate-discards-compl
 import { codexPr29310 } from "./codex/pr-29310/index.ts";
 import { codexPr29310Fixed } from "./codex/pr-29310-fixed/index.ts";
 import { codexPreMarker } from "./codex/pre-marker/index.ts";
+import { codexPr29310Fix2, codexPr29310Fix3 } from "./codex/pr-29310-fixed/one-fix.ts";
 
 /** The ports of openai/codex, in history order; see docs/codex-ports.md for each one's verdict. */
-export const PORTS: readonly Implementation[] = [codexPreMarker, codexPr29310, codexPr29310Fixed];
+export const PORTS: readonly Implementation[] = [codexPreMarker, codexPr29310, codexPr29310Fix2, codexPr29310Fix3, codexPr29310Fixed];
 
 export const BUNDLED: readonly Implementation[] = [
   reference,
