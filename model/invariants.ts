@@ -86,7 +86,7 @@ export function outcomeNeverLost(state: ModelState, a: EmitAction): Violation[] 
   if (c === undefined) return [];
   const kind = a.type === "hostAnswersObserve" ? "observe" : "terminate";
   const r = state.requests.get(requestKey(kind, a.cell, a.req));
-  if (kind === "observe" && r?.attached === true && r.stage === "atHost") {
+  if (kind === "observe" && r?.attached === true && r.stage === "atHost" && !r.dropAtHost) {
     return [v("outcome-never-lost", a.cell, "the cell's outcome for its attached observer", "missing", `${a.cell}'s attached observer #${a.req} was answered missing instead of the cell's outcome`)];
   }
   const otherTerminates = c.terminatesReached - (kind === "terminate" ? 1 : 0);

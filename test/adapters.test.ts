@@ -37,7 +37,7 @@ describe("the package root (import { ... } from \"cellgate\")", () => {
     const mine: cellgate.Implementation = { name: "mine", summary: "the reference behind the public types", start: () => cellgate.reference.start() };
     expect(cellgate.check(mine, { runs: 100 }).counterexample).toBeUndefined();
     expect(() => cellgate.assertConforms(cellgate.bundled("bug-close-before-ready") as cellgate.Implementation, { runs: 300 })).toThrow(
-      /expected the cellgate check to end with "conforms", got violation after \d+ runs \(seed 1\)\nshrunk counterexample \(3 commands\):\n  1\. create c1/,
+      /expected the cellgate check to end with "conforms", got violation after \d+ runs \(seed 1\)\nshrunk counterexample \(4 commands\):\n  1\. create c1/,
     );
   });
 });
@@ -76,7 +76,7 @@ describe("examples/python: a second implementation in another language", () => {
       const a = cellgate.check(python, { runs: 500, seed: 1 }).counterexample;
       const b = cellgate.check(cellgate.bundled("bug-close-before-ready") as cellgate.Implementation, { runs: 500, seed: 1 }).counterexample;
       expect(a?.failure).toMatchObject({ verdict: "violation", violations: [{ invariant: "no-gate-leak" }] });
-      expect(a?.commands).toHaveLength(3);
+      expect(a?.commands).toHaveLength(4);
       expect(a?.labels).toEqual(b?.labels);
     } finally {
       python.dispose();
@@ -161,15 +161,15 @@ describe("CI reports (--report json|junit|md:FILE)", () => {
       runs: expect.any(Number),
       steps: expect.any(Number),
       durationMs: expect.any(Number),
-      counterexample: { length: 3, commands: ["create c1", "deliver core→host create_cell(c1)", "shutdown"], invariant: "no-gate-leak", replayPath: expect.any(String) },
+      counterexample: { length: 4, commands: ["create c1", "deliver core→host create_cell(c1)", "yield c1", "complete c1"], invariant: "no-gate-leak", replayPath: expect.any(String) },
     });
     expect(r.junit).toContain('<testsuites name="cellgate" tests="1" failures="1" errors="0"');
-    expect(r.junit).toMatch(/<failure type="violation" message="violated no-gate-leak: [^"]*">violation after \d+ runs\nshrunk counterexample \(3 commands\):\n  1\. create c1/);
+    expect(r.junit).toMatch(/<failure type="violation" message="violated no-gate-leak: [^"]*">violation after \d+ runs\nshrunk counterexample \(4 commands\):\n  1\. create c1/);
     expect(r.junit.match(/<testcase /g)).toHaveLength(1);
     expect(r.md).toContain("## cellgate check: `bug-close-before-ready` does not conform (violation)");
     expect(r.md).toContain("| verdict | **violation** |");
-    expect(r.md).toContain("**violated `no-gate-leak`** at step 7");
-    expect(r.md).toMatch(/```mermaid\nsequenceDiagram\n[\s\S]*✗ step 7 violates no-gate-leak[\s\S]*```/);
+    expect(r.md).toContain("**violated `no-gate-leak`** at step 12");
+    expect(r.md).toMatch(/```mermaid\nsequenceDiagram\n[\s\S]*✗ step 12 violates no-gate-leak[\s\S]*```/);
     expect(r.md).toContain(`npx cellgate replay ${join(scratch, "repro")}/repro.json`);
   });
 

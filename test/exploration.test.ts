@@ -40,7 +40,7 @@ import {
 import { runExploration } from "../cli/explore-runner.ts";
 import { ProgressLine } from "../cli/progress.ts";
 import { cli } from "./support/cli.ts";
-import { MINIMUM } from "./support/minimum.ts";
+import { BRUTE_FORCE, MINIMUM } from "./support/minimum.ts";
 import { named } from "./support/play.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-explore-test-"));
@@ -64,7 +64,7 @@ describe("exhaustive search", () => {
     const r = exhaustive(reference, { cells: 1, requests: 1, depth: 40 });
     expect(r.counterexample).toBeUndefined();
     expect(r.exhausted).toBe(true);
-    expect({ states: r.states, depth: r.depth }).toEqual({ states: 774, depth: 17 });
+    expect({ states: r.states, depth: r.depth }).toEqual({ states: 726, depth: 17 });
     expect(r.levels.at(-1)?.states).toBe(0);
   });
 
@@ -83,25 +83,35 @@ describe("exhaustive search", () => {
     expect(Object.keys(MINIMUM).sort()).toEqual(VARIANTS.map((v) => v.name).sort());
   });
 
+  // With 2 cells and exact (snapshot) dedupe, no request bound: a second cell gives no shorter one.
   it.each(VARIANTS.map((v) => [v.name, v] as const))("finds %s at its minimal depth, as a replayable counterexample", (name, variant) => {
-    const r = exhaustive(variant, { cells: 2, depth: 12 });
+    const r = exhaustive(variant, { cells: 2, depth: 14, requests: Infinity });
     const ce = r.counterexample;
     expect(ce?.depth).toBe(MINIMUM[name]);
     expect(ce?.failure.verdict).toBe("violation");
     expect(replay(variant, ce?.commands ?? [], { cells: 2 }).failure).toEqual(ce?.failure);
   });
 
-  it("agrees with brute force (no dedupe, no request bound) on a minimum", () => {
-    const v = impl("bug-close-before-rejected-delivery");
-    const exact = exhaustive(v, { cells: 1, dedupe: "off", requests: Infinity });
-    expect(exact.counterexample?.depth).toBe(MINIMUM["bug-close-before-rejected-delivery"]);
+  // The settings minimum.ts documents: no dedupe, no request bound (1 cell).
+  it.each(BRUTE_FORCE.map((name) => [name] as const))("agrees with brute force (no dedupe, no request bound) on the minimum of %s", (name) => {
+    const exact = exhaustive(impl(name), { cells: 1, depth: 14, dedupe: "off", requests: Infinity });
+    expect(exact.counterexample?.depth).toBe(MINIMUM[name]);
+  });
+
+  it("a request bound can hide a counterexample: the default bound of 2 misses bug-busy-displaces-observer", () => {
+    // bug-busy-displaces-observer needs three observations of one cell: the initial one, whose
+    // reply gives the turn the id, and two overlapping waits.
+    const bounded = exhaustive(impl("bug-busy-displaces-observer"), { cells: 1, depth: 14, requests: 2 });
+    expect(bounded).toMatchObject({ counterexample: undefined, depth: 14, requests: 2 });
+    expect(exhaustive(impl("bug-busy-displaces-observer"), { cells: 1, depth: 14, requests: 3 }).counterexample?.depth).toBe(MINIMUM["bug-busy-displaces-observer"]);
   });
 
   it("replays prefixes for an implementation without snapshot, with the same result as restoring", () => {
     const v = impl("bug-close-before-rejected-delivery");
     const wrapped: Implementation = { ...blackBox, start: () => ({ ...v.start(), snapshot: undefined, restore: undefined }) };
-    const viaReplay = exhaustive(wrapped, { cells: 1, depth: 10 });
-    const viaRestore = exhaustive(v, { cells: 1, depth: 10, dedupe: "table" });
+    const viaReplay = exhaustive(wrapped, { cells: 1, depth: 12, requests: 3 });
+    const viaRestore = exhaustive(v, { cells: 1, depth: 12, requests: 3, dedupe: "table" });
+    expect(viaRestore.counterexample?.depth).toBe(MINIMUM["bug-close-before-rejected-delivery"]);
     expect(viaReplay.branching).toBe("replay");
     expect(viaReplay.dedupe).toBe("table");
     expect(viaRestore.branching).toBe("restore");
@@ -340,7 +350,8 @@ describe("the explore, exhaustive and merge commands", () => {
     const checked = check(impl("bug-lost-buffered-completion"), { runs: 100, seed: 1 }).counterexample;
     if (checked === undefined) throw new Error("check found nothing");
     const printed = [...formatCommandList(checked.labels, checked.replay.trace, checked.failure), ...formatFailure(checked.failure)];
-    expect(r.stdout).toContain(["counterexample 1: seed 1 (also seeds 2), 4 commands:", ...printed].join("\n"));
+    expect(checked.commands).toHaveLength(MINIMUM["bug-lost-buffered-completion"] ?? -1);
+    expect(r.stdout).toContain([`counterexample 1: seed 1 (also seeds 2), ${MINIMUM["bug-lost-buffered-completion"]} commands:`, ...printed].join("\n"));
     expect(readFileSync(join(scratch, "ex", "bug-lost-buffered-completion-1", "repro.json"), "utf8")).toContain('"seed": 1');
     expect(r.stdout).toMatch(/verdict: does not pass: 2 of 2 seeds found a failing run/);
   });
@@ -368,9 +379,9 @@ describe("the explore, exhaustive and merge commands", () => {
     const out = join(scratch, "exh");
     const r = await cli("exhaustive", "--impl", "bug-lost-buffered-completion", "--cells", "1", "--out", out);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/verdict: violation; shortest counterexample \(4 commands/);
-    expect(r.stdout).toContain("  1. create c1");
-    expect(JSON.parse(readFileSync(join(out, "repro.json"), "utf8")).commands).toHaveLength(4);
+    expect(r.stdout).toContain(`verdict: violation; shortest counterexample (${MINIMUM["bug-lost-buffered-completion"]} commands`);
+    expect(r.stdout).toContain(["  1. create c1", "  2. deliver core→host create_cell(c1)", "  3. yield c1", "     then the end-of-run drain:"].join("\n"));
+    expect(JSON.parse(readFileSync(join(out, "repro.json"), "utf8")).commands).toHaveLength(MINIMUM["bug-lost-buffered-completion"] ?? -1);
     const ok = await cli("exhaustive", "--cells", "1", "--requests", "1", "--depth", "40");
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/exhausted: every state reachable with 1 cell and at most 1 observe\/terminate requests per cell was visited/);

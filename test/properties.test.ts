@@ -2,7 +2,11 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import type { Implementation, Message } from "../protocol/index.ts";
 import { CORRECT, reference, VARIANTS } from "../reference/index.ts";
-import { check, commandsArbitrary, conformanceProperty, formatCommandList, HarnessRun, replay } from "../properties/index.ts";
+import { check, commandsArbitrary, commandsFromScript, conformanceProperty, formatCommandList, HarnessRun, replay } from "../properties/index.ts";
+
+const admitted = ["create c1", "deliver core→host create_cell(c1)", "deliver host→core created(c1)", "ready c1"];
+/** ... and the initial observation answered and read: the turn has c1's id. */
+const known = [...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "yield c1", "deliver host→core observe_outcome(c1, #1, yielded)"];
 
 describe("the conformance property", () => {
   test.prop([commandsArbitrary()], { numRuns: 300 })("holds for the reference with 3 cells", (cmds) => {
@@ -111,6 +115,116 @@ describe("verdicts other than violation", () => {
   it("a malformed gate table is a protocol error", () => {
     const impl = misbehaving("bad-table", (_i, out) => out, () => [{ cell: "c1", kind: "ajar" }]);
     expect(check(impl, { runs: 50, seed: 1 }).counterexample?.failure).toMatchObject({ verdict: "protocol-error" });
+  });
+});
+
+/** The reference (protocol 2) with its Core's output rewritten. */
+function coreRewritten(name: string, core: (input: { type: string; cell: string; req?: number; outcome?: string }, real: Message[]) => Message[]): Implementation {
+  return {
+    name,
+    summary: "test double",
+    protocol: 2,
+    start() {
+      const inner = reference.start();
+      return { ...inner, core: (input) => core(input as never, [...inner.core(input)]) };
+    },
+  };
+}
+
+describe("what Core may leave out or add, judged by what follows", () => {
+  it("the drop of a cancelled observation and the guard's terminate are optional: a Core that sends neither is not told it forgot them", () => {
+    const silent = coreRewritten("silent-cancel", (input, out) => (input.type === "cancel_observe" ? [] : out));
+    const r = replay(silent, commandsFromScript(silent, [...admitted, "observe c1 (#1)", "observe-cancel c1 (#1)"]));
+    expect(r.trace.find((s) => s.label === "observe-cancel c1 (#1)")?.emitted).toEqual([]);
+    expect(r.failure).toBeUndefined();
+    expect(check(silent, { runs: 1000, seed: 5 }).counterexample).toBeUndefined();
+  });
+
+  it("Core forgetting a cell after it read a terminal reply to a cancelled observation is no premature close", () => {
+    const eager = coreRewritten("forgets-on-any-terminal-reply", (input, out) =>
+      input.type === "observe_outcome" && (input.outcome === "completed" || input.outcome === "terminated") && !out.some((m) => m.type === "forget") ? [...out, { type: "forget", cell: input.cell } as Message] : out,
+    );
+    const script = [...known, "observe c1 (#2)", "deliver core→host observe(c1, #2)", "observe-cancel c1 (#2)", "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "deliver host→core observe_outcome(c1, #2, completed)", "deliver core:self forget(c1)"];
+    const r = replay(eager, commandsFromScript(eager, script), { drain: false });
+    expect(r.failure).toBeUndefined();
+    // the reference keeps the gate until cell_closed; this Core drops it on the reply
+    expect(r.trace.find((s) => s.label === "deliver host→core observe_outcome(c1, #2, completed)")?.emitted).toEqual(["forget(c1)"]);
+    expect(r.trace.at(-1)?.table).toEqual([]);
+    expect(check(eager, { runs: 1000, seed: 5 }).counterexample).toBeUndefined();
+  });
+});
+
+describe("the Host's report of attached observers (protocol 2)", () => {
+  /** The reference whose Host reports, besides its own observers, what `extra` says. */
+  function reporting(extra: (asked: readonly number[], answered: readonly number[]) => { cell: string; req: number }[], protocol: 1 | 2 = 2): Implementation {
+    return {
+      name: "lying-observers",
+      summary: "test double",
+      protocol,
+      start() {
+        const inner = reference.start();
+        const asked: number[] = [];
+        const answered: number[] = [];
+        return {
+          ...inner,
+          core: (input) => {
+            if (input.type === "wait_observe") asked.push(input.req);
+            return inner.core(input);
+          },
+          host: (input) => {
+            const out = inner.host(input);
+            for (const m of out) if (m.type === "observe_outcome") answered.push(m.req);
+            return out;
+          },
+          observers: () => [...(inner.observers?.() ?? []), ...(extra(asked, answered) as never[])],
+        };
+      },
+    };
+  }
+  const run = (impl: Implementation, script: string[]) => replay(impl, commandsFromScript(impl, script), { drain: false });
+
+  it("an observation reported attached before the Host received it is a protocol error", () => {
+    const early = reporting((asked) => asked.map((req) => ({ cell: "c1", req })));
+    const r = run(early, [...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)"]);
+    expect(r.failure).toEqual({ verdict: "protocol-error", step: 5, message: "the Host reports c1 #1 attached, but that observation is not yet received" });
+  });
+
+  it("an observation nobody asked for, one of another cell, one already answered, or one reported twice is a protocol error", () => {
+    const phantom = run(reporting(() => [{ cell: "c1", req: 9 }]), ["create c1"]);
+    expect(phantom.failure).toMatchObject({ verdict: "protocol-error", step: 1, message: expect.stringContaining("which is no observation of that cell") });
+    const otherCell = run(reporting((asked) => asked.map((req) => ({ cell: "c2", req }))), [...admitted, "observe c1 (#1)"]);
+    expect(otherCell.failure).toMatchObject({ verdict: "protocol-error", step: 5, message: expect.stringContaining("which is no observation of that cell") });
+    const stale = run(reporting((_asked, answered) => answered.map((req) => ({ cell: "c1", req }))), [...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "yield c1"]);
+    expect(stale.failure).toEqual({ verdict: "protocol-error", step: 7, message: "the Host reports c1 #1 attached, but that observation is already answered" });
+    const doubled = reporting(() => []);
+    const d = run({ ...doubled, start: () => { const i = doubled.start(); return { ...i, observers: () => [...(i.observers?.() ?? []), ...(i.observers?.() ?? [])] }; } }, [...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)"]);
+    expect(d.failure).toEqual({ verdict: "protocol-error", step: 6, message: "the Host reports c1 #1 attached twice" });
+  });
+
+  it("a version 1 implementation's observers() is not read: attached is derived", () => {
+    const r = run(reporting((asked) => asked.map((req) => ({ cell: "c1", req })), 1), [...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)"]);
+    expect(r.failure).toBeUndefined();
+    expect(r.run.state.requests.get("observe:1")?.attached).toBe(true);
+  });
+
+  it("a queued observation the Host reports unattached may be told missing once the cell is shut down; an attached one may not", () => {
+    // A Host that, after shutdown, answers a waiting observer missing instead of terminated.
+    const lazy = (report: boolean): Implementation => ({
+      name: "missing-after-shutdown",
+      summary: "test double",
+      protocol: report ? 2 : 1,
+      start() {
+        const inner = reference.start();
+        return {
+          ...inner,
+          observers: report ? () => [] : undefined,
+          host: (input) => inner.host(input).map((m) => (m.type === "observe_outcome" && m.outcome === "terminated" ? { ...m, outcome: "missing" as const } : m)),
+        };
+      },
+    });
+    const script = [...known, "observe c1 (#2)", "deliver core→host observe(c1, #2)", "shutdown", "deliver host:c1 actor_exit(c1)"];
+    expect(run(lazy(true), script).failure).toBeUndefined();
+    expect(run(lazy(false), script).failure).toMatchObject({ verdict: "violation", step: 12, violations: [{ invariant: "outcome-never-lost", message: "c1's attached observer #2 was answered missing instead of the cell's outcome" }] });
   });
 });
 

@@ -57,15 +57,22 @@ describe("every bundled variant fails the default gate", () => {
 
 describe("the printed minimal counterexample of each review bug (seed 1)", () => {
   it("bug-close-before-ready", () => {
+    // The fast cell of review comment 1: it yields and completes before readiness; the gate that
+    // readiness opens outlives the exec call's initial read, whose reply is the preserved yield.
     expect(printed(check(variant("bug-close-before-ready"), { seed: 1 }))).toEqual([
       "  1. create c1",
       "  2. deliver core→host create_cell(c1)",
-      "  3. shutdown",
+      "  3. yield c1",
+      "  4. complete c1",
       "     then the end-of-run drain:",
-      "       4. deliver host→core created(c1)",
-      "       5. deliver host:c1 actor_exit(c1)",
-      "       6. deliver host⇢core cell_closed(c1)",
-      "       7. ready c1   <-- fails here",
+      "       5. deliver host→core created(c1)",
+      "       6. deliver host:c1 commit(c1)",
+      "       7. deliver host:c1 deliver_completion(c1)",
+      "       8. deliver host⇢core cell_closed(c1)",
+      "       9. ready c1",
+      "      10. observe c1 (#1)",
+      "      11. deliver core→host observe(c1, #1)",
+      "      12. deliver host→core observe_outcome(c1, #1, yielded)   <-- fails here",
       "violated no-gate-leak: (a) every gate-table entry belongs to a cell that may still dispatch or whose removal is guaranteed to come",
       "  gate leak: c1 still has an open entry though it is closed, ready, and no consumer waits",
       "  expected: no entry for c1 (it is closed, ready, and no consumer waits)",
@@ -102,17 +109,21 @@ describe("the printed minimal counterexample of each review bug (seed 1)", () =>
       "  3. deliver host→core created(c1)",
       "  4. ready c1",
       "  5. observe c1 (#1)",
-      "  6. complete c1",
-      "  7. deliver host:c1 commit(c1)",
-      "  8. terminate c1 (#2)",
+      "  6. yield c1",
+      "  7. deliver core→host observe(c1, #1)",
+      "  8. deliver host→core observe_outcome(c1, #1, yielded)",
+      "  9. complete c1",
+      " 10. observe c1 (#2)",
+      " 11. terminate c1 (#3)",
+      " 12. deliver host:c1 commit(c1)",
       "     then the end-of-run drain:",
-      "       9. deliver core→host observe(c1, #1)",
-      "      10. deliver core→host terminate(c1, #2)",
-      "      11. deliver host→core terminate_outcome(c1, #2, completed)",
-      "      12. deliver host:c1 deliver_completion(c1)   <-- fails here",
+      "      13. deliver core→host observe(c1, #2)",
+      "      14. deliver core→host terminate(c1, #3)",
+      "      15. deliver host→core terminate_outcome(c1, #3, completed)",
+      "      16. deliver host:c1 deliver_completion(c1)   <-- fails here",
       "violated outcome-before-close: (f) an attached observer's terminal outcome is sent before cell_closed",
-      "  the attached observer #1 got its completed after cell_closed(c1)",
-      "  expected: observe_outcome(#1, completed) before cell_closed(c1)",
+      "  the attached observer #2 got its completed after cell_closed(c1)",
+      "  expected: observe_outcome(#2, completed) before cell_closed(c1)",
       "  actual:   cell_closed(c1) first",
     ]);
   });
@@ -125,13 +136,16 @@ describe("the repro directory and replay", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`repro written to ${dir}/`);
     const repro = parseRepro(readFileSync(join(dir, "repro.json"), "utf8"));
-    expect(repro.ok && repro.repro.failure).toMatchObject({ verdict: "violation", step: 7, invariants: ["no-gate-leak"] });
+    expect(repro.ok && repro.repro.failure).toMatchObject({ verdict: "violation", step: 12, invariants: ["no-gate-leak"] });
     for (const f of REPRO_FILES) expect(readFileSync(join(dir, f), "utf8").length).toBeGreaterThan(0);
     const mmd = readFileSync(join(dir, "trace.mmd"), "utf8");
     expect(mmd.startsWith("sequenceDiagram\n")).toBe(true);
-    expect(mmd).toContain("Note over Host,Core: ✗ step 7 violates no-gate-leak");
+    expect(mmd).toContain("Note over Host,Core: ✗ step 12 violates no-gate-leak");
     const report = readFileSync(join(dir, "report.md"), "utf8");
-    expect(report).toContain("| gate table | (empty) | c1: open |");
+    // the open gate outlives the read of the initial reply, the last consumer
+    expect(report).toContain("## The failing step: 12. `deliver host→core observe_outcome(c1, #1, yielded)`");
+    expect(report).toContain("| gate table | c1: open | c1: open |");
+    expect(report).toContain("| in flight | host→core: observe_outcome(c1, #1, yielded) | (nothing) |");
     expect(report).toContain("```mermaid");
   });
 
@@ -158,7 +172,7 @@ describe("the repro directory and replay", () => {
     await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dir);
     const r = await cli("replay", dir, "--impl", "bug-terminate-overrides-completion");
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("fails differently: now violation one-terminal-outcome at step 12; recorded violation outcome-before-close at step 12");
+    expect(r.stdout).toContain("fails differently: now violation one-terminal-outcome at step 16; recorded violation outcome-before-close at step 16");
   });
 
   it.each([

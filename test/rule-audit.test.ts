@@ -12,12 +12,13 @@
  *   `npx cellgate exhaustive --impl NAME` with 2 cells, no request bound and snapshot dedupe
  *   (depth 14, the setting of test/exploration.test.ts), confirmed by brute force: no dedupe and
  *   no request bound (`--dedupe off --requests unbounded`) with 1 cell for every variant and with
- *   2 cells for all but bug-terminate-ignores-buffer (depth 13 without dedupe is too big);
+ *   2 cells for all but bug-terminate-ignores-buffer (not searched that way);
  * - `check` with its defaults (10,000 runs) shrinks every one of seeds 1..20 to exactly `minimum`.
  *
- * bug-terminate-ignores-buffer needs three requests of one cell (the initial observation, whose
- * reply gives the turn the id, a terminate, and the wait that gets the second outcome), so the
- * CLI's default `--requests 2 --depth 12` does not reach it: use `--requests 3 --depth 13`.
+ * bug-terminate-ignores-buffer: since (c) knows a natural end, its shortest counterexample is the
+ * guard's terminate (a cancelled initial observation) reaching a completion that was buffered and
+ * closed: `terminated` for a cell that completed on its own, 10 commands with one request (no
+ * dedupe and no request bound with 1 cell; snapshot dedupe with 2 and 3 cells).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -52,7 +53,7 @@ const RULE_AUDIT: Readonly<Record<string, Audited>> = {
   // (b) a cancelled wait removes the gate of a cell that still runs
   "bug-close-on-abandoned-wait": { rule: "no-premature-close", minimum: 10 },
   // (c) terminate of a buffered completion answers terminated; the next wait gets completed
-  "bug-terminate-ignores-buffer": { rule: "one-terminal-outcome", minimum: 13 },
+  "bug-terminate-ignores-buffer": { rule: "one-terminal-outcome", minimum: 10 },
   // (h) busy for an observation that finds only a preserved initial yield
   "bug-busy-on-preserved-yield": { rule: "busy-second-observer", minimum: 3 },
 };

@@ -4,9 +4,15 @@ import { Core, Host } from "../reference/index.ts";
 import { cancelledObservationMarker } from "../reference/variants/cancelled-observation-marker.ts";
 import { closeBeforeReady } from "../reference/variants/close-before-ready.ts";
 import { closeBeforeRejectedDelivery } from "../reference/variants/close-before-rejected-delivery.ts";
+import { closeOnlyAtExit } from "../reference/variants/close-only-at-exit.ts";
 import { allEmitted, emittedAt, play, tableAfter } from "./support/play.ts";
 
 const admitted = ["create c1", "deliver core→host create_cell(c1)", "deliver host→core created(c1)", "ready c1"];
+/**
+ * Admitted, ready, and the exec call's initial observation answered (a yield) and read: from here
+ * on the turn has the cell's id, so it can wait on the cell again or terminate it (#2 onwards).
+ */
+const known = [...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "yield c1", "deliver host→core observe_outcome(c1, #1, yielded)"];
 
 describe("the three review traces of PR #29310 (cell-lifecycle.md §4)", () => {
   // Bug 1: a fast cell yields, completes and closes before Core's readiness call.
@@ -36,7 +42,10 @@ describe("the three review traces of PR #29310 (cell-lifecycle.md §4)", () => {
 
   it("close before ready: bug-close-before-ready leaks the gate that readiness opens", () => {
     const r = play(bug1, closeBeforeReady, false);
-    expect(r.failure).toMatchObject({ verdict: "violation", step: 9, violations: [{ invariant: "no-gate-leak", cell: "c1" }] });
+    // Readiness opens a gate that nothing removes; the exec call's initial read is still to come
+    // at step 9, so the leak shows once that read is over (its reply, a yield, is read at step 12).
+    expect(tableAfter(r, "ready c1")).toEqual(["c1:open"]);
+    expect(r.failure).toMatchObject({ verdict: "violation", step: 12, violations: [{ invariant: "no-gate-leak", cell: "c1" }] });
   });
 
   // Bug 2: the initial observation is cancelled; the guard terminates; cell_closed arrives last.
@@ -65,27 +74,29 @@ describe("the three review traces of PR #29310 (cell-lifecycle.md §4)", () => {
   });
 
   // Bug 3: terminate claims a committed completion before its delivery to the attached observer.
+  // (The turn terminates by the id the initial reply gave it, so the attached observer is a wait, #2.)
   const bug3 = [
-    ...admitted,
-    "observe c1 (#1)",
-    "deliver core→host observe(c1, #1)",
+    ...known,
+    "observe c1 (#2)",
+    "deliver core→host observe(c1, #2)",
     "complete c1",
     "deliver host:c1 commit(c1)",
-    "terminate c1 (#2)",
-    "deliver core→host terminate(c1, #2)",
+    "terminate c1 (#3)",
+    "deliver core→host terminate(c1, #3)",
     "deliver host:c1 deliver_completion(c1)",
   ];
 
   it("terminate between commit and delivery: the reference sends the observer's outcome before cell_closed", () => {
     const r = play(bug3);
     expect(r.failure).toBeUndefined();
-    expect(emittedAt(r, "deliver core→host terminate(c1, #2)")).toEqual(["terminate_outcome(c1, #2, completed)"]);
-    expect(emittedAt(r, "deliver host:c1 deliver_completion(c1)")).toEqual(["observe_outcome(c1, #1, completed)", "cell_closed(c1)"]);
+    expect(r.run.orderings["terminate-between-commit-and-deliver"]).toBe(1);
+    expect(emittedAt(r, "deliver core→host terminate(c1, #3)")).toEqual(["terminate_outcome(c1, #3, completed)"]);
+    expect(emittedAt(r, "deliver host:c1 deliver_completion(c1)")).toEqual(["observe_outcome(c1, #2, completed)", "cell_closed(c1)"]);
   });
 
   it("terminate between commit and delivery: bug-close-before-rejected-delivery closes first", () => {
     const r = play(bug3, closeBeforeRejectedDelivery, false);
-    expect(r.failure).toMatchObject({ verdict: "violation", step: 11, violations: [{ invariant: "outcome-before-close" }] });
+    expect(r.failure).toMatchObject({ verdict: "violation", step: 15, violations: [{ invariant: "outcome-before-close" }] });
   });
 
   it("the mirror of bug 2: the runtime's close wins, then the guard fires (reference)", () => {
@@ -105,9 +116,12 @@ describe("the three review traces of PR #29310 (cell-lifecycle.md §4)", () => {
 
 describe("codex Rust test scenarios (cell-lifecycle.md §6), on the reference", () => {
   it("terminal_notification_removes_the_cell_dispatch_gate", () => {
-    const r = play([...admitted, "terminate c1 (#1)", "deliver core→host terminate(c1, #1)", "deliver host:c1 actor_exit(c1)", "deliver host⇢core cell_closed(c1)"], undefined, false);
+    const r = play([...known, "terminate c1 (#2)", "deliver core→host terminate(c1, #2)", "deliver host:c1 actor_exit(c1)", "deliver host⇢core cell_closed(c1)"], undefined, false);
     expect(r.failure).toBeUndefined();
     expect(tableAfter(r, "ready c1")).toEqual(["c1:open"]);
+    expect(tableAfter(r, "deliver host:c1 actor_exit(c1)")).toEqual(["c1:open"]);
+    // The terminate's reply is still in flight: the notification alone removes the gate.
+    expect(r.trace.at(-1)?.inFlight).toEqual(["host→core: terminate_outcome(c1, #2, terminated)"]);
     expect(tableAfter(r)).toEqual([]);
   });
 
@@ -118,11 +132,24 @@ describe("codex Rust test scenarios (cell-lifecycle.md §6), on the reference", 
     expect(tableAfter(r)).toEqual([]);
   });
 
+  const background = [...known, "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "deliver host⇢core cell_closed(c1)"];
+
   it("background_completion_removes_the_dispatch_gate_without_another_observation", () => {
-    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "yield c1", "deliver host→core observe_outcome(c1, #1, yielded)", "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "deliver host⇢core cell_closed(c1)"], undefined, false);
+    const r = play(background, undefined, false);
     expect(r.failure).toBeUndefined();
     expect(emittedAt(r, "deliver host:c1 deliver_completion(c1)")).toEqual(["cell_closed(c1)"]);
     expect(tableAfter(r)).toEqual([]);
+  });
+
+  it("background_completion_removes_the_dispatch_gate_without_another_observation: bug-close-only-at-exit keeps the gate until someone reads the completion", () => {
+    const r = play(background.slice(0, -1), closeOnlyAtExit, false);
+    // Nothing is in flight once the completion is buffered: the cell must have been closed by now.
+    expect(r.failure).toMatchObject({
+      verdict: "violation",
+      step: 11,
+      violations: [{ invariant: "closed-exactly-once", cell: "c1", actual: "0", message: "c1 ended (its JavaScript finished) and nothing is in flight, but cell_closed was sent 0 times" }],
+    });
+    expect(tableAfter(r)).toEqual(["c1:open"]);
   });
 
   it("dropping_initial_observation_guard_terminates_the_cell", () => {
@@ -138,9 +165,9 @@ describe("codex Rust test scenarios (cell-lifecycle.md §6), on the reference", 
   });
 
   it("termination_cancels_pending_callbacks_before_responding: Terminated, then cell_closed", () => {
-    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "terminate c1 (#2)", "deliver core→host terminate(c1, #2)", "deliver host:c1 actor_exit(c1)"]);
+    const r = play([...known, "observe c1 (#2)", "deliver core→host observe(c1, #2)", "terminate c1 (#3)", "deliver core→host terminate(c1, #3)", "deliver host:c1 actor_exit(c1)"]);
     expect(r.failure).toBeUndefined();
-    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #2, terminated)", "observe_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #3, terminated)", "observe_outcome(c1, #2, terminated)", "cell_closed(c1)"]);
   });
 
   it("shutdown_cancels_notifications_while_natural_completion_is_draining: cell_closed follows", () => {
@@ -152,10 +179,10 @@ describe("codex Rust test scenarios (cell-lifecycle.md §6), on the reference", 
   });
 
   it("repeated_termination_is_rejected_while_callback_cleanup_is_pending", () => {
-    const r = play([...admitted, "terminate c1 (#1)", "terminate c1 (#2)", "deliver core→host terminate(c1, #1)", "deliver core→host terminate(c1, #2)", "deliver host:c1 actor_exit(c1)"]);
+    const r = play([...known, "terminate c1 (#2)", "terminate c1 (#3)", "deliver core→host terminate(c1, #2)", "deliver core→host terminate(c1, #3)", "deliver host:c1 actor_exit(c1)"]);
     expect(r.failure).toBeUndefined();
-    expect(emittedAt(r, "deliver core→host terminate(c1, #2)")).toEqual(["terminate_outcome(c1, #2, already_terminating)"]);
-    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+    expect(emittedAt(r, "deliver core→host terminate(c1, #3)")).toEqual(["terminate_outcome(c1, #3, already_terminating)"]);
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #2, terminated)", "cell_closed(c1)"]);
   });
 
   it("create_cell_returns_before_natural_completion: cell_closed comes last", () => {
@@ -166,26 +193,38 @@ describe("codex Rust test scenarios (cell-lifecycle.md §6), on the reference", 
   });
 
   it("created_cell_can_be_terminated_before_observation", () => {
-    const r = play([...admitted, "terminate c1 (#1)", "deliver core→host terminate(c1, #1)", "deliver host:c1 actor_exit(c1)"]);
+    // The turn names a cell only by the id its initial reply gives, so nobody can terminate a cell
+    // before any observation of it was answered, except the initial-observation guard: the exec
+    // call's consumer goes away before a reply, Core drops the observation and terminates the
+    // cell. That is this scenario as the faithful environment has it: a created cell that never
+    // yielded, never completed and never got an observation answered is terminated.
+    const r = play([...admitted, "observe c1 (#1)", "observe-cancel c1 (#1)", "deliver core→host observe(c1, #1)", "deliver core→host drop_observation(c1, #1)", "deliver core→host terminate(c1, #1)", "deliver host:c1 actor_exit(c1)"]);
     expect(r.failure).toBeUndefined();
+    expect(emittedAt(r, "observe-cancel c1 (#1)")).toEqual(["drop_observation(c1, #1)", "terminate(c1, #1)"]);
+    expect(emittedAt(r, "deliver core→host terminate(c1, #1)")).toEqual(["actor_exit(c1)"]);
     expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+    // The dropped observation is never answered: no observation of the cell ever got a reply.
+    expect(allEmitted(r).filter((m) => m.startsWith("observe_outcome"))).toEqual([]);
+    expect(tableAfter(r)).toEqual([]);
   });
 
   it("second_observer_is_rejected_without_displacing_the_first", () => {
-    const r = play([...admitted, "observe c1 (#1)", "observe c1 (#2)", "deliver core→host observe(c1, #1)", "deliver core→host observe(c1, #2)", "terminate c1 (#3)", "deliver core→host terminate(c1, #3)", "deliver host:c1 actor_exit(c1)"]);
+    const r = play([...known, "observe c1 (#2)", "observe c1 (#3)", "deliver core→host observe(c1, #2)", "deliver core→host observe(c1, #3)", "terminate c1 (#4)", "deliver core→host terminate(c1, #4)", "deliver host:c1 actor_exit(c1)"]);
     expect(r.failure).toBeUndefined();
-    expect(emittedAt(r, "deliver core→host observe(c1, #2)")).toEqual(["observe_outcome(c1, #2, busy)"]);
-    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toContain("observe_outcome(c1, #1, terminated)");
+    expect(emittedAt(r, "deliver core→host observe(c1, #2)")).toEqual([]);
+    expect(emittedAt(r, "deliver core→host observe(c1, #3)")).toEqual(["observe_outcome(c1, #3, busy)"]);
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #4, terminated)", "observe_outcome(c1, #2, terminated)", "cell_closed(c1)"]);
   });
 
   it("observed_natural_completion_wins_over_termination", () => {
-    const r = play([...admitted, "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "terminate c1 (#1)", "deliver core→host terminate(c1, #1)"]);
+    const r = play([...known, "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "terminate c1 (#2)", "deliver core→host terminate(c1, #2)"]);
     expect(r.failure).toBeUndefined();
-    expect(emittedAt(r, "deliver core→host terminate(c1, #1)")).toEqual(["terminate_outcome(c1, #1, completed)"]);
+    expect(emittedAt(r, "deliver host:c1 deliver_completion(c1)")).toEqual(["cell_closed(c1)"]);
+    expect(emittedAt(r, "deliver core→host terminate(c1, #2)")).toEqual(["terminate_outcome(c1, #2, completed)"]);
   });
 
   it("yield_before_first_observation_preserves_its_output_boundary", () => {
-    const r = play(["create c1", "deliver core→host create_cell(c1)", "yield c1", "deliver host→core created(c1)", "ready c1", "observe c1 (#1)", "deliver core→host observe(c1, #1)", "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "observe c1 (#2)", "deliver core→host observe(c1, #2)"]);
+    const r = play(["create c1", "deliver core→host create_cell(c1)", "yield c1", "deliver host→core created(c1)", "ready c1", "observe c1 (#1)", "deliver core→host observe(c1, #1)", "complete c1", "deliver host:c1 commit(c1)", "deliver host:c1 deliver_completion(c1)", "deliver host→core observe_outcome(c1, #1, yielded)", "observe c1 (#2)", "deliver core→host observe(c1, #2)"]);
     expect(r.failure).toBeUndefined();
     expect(emittedAt(r, "deliver core→host observe(c1, #1)")).toEqual(["observe_outcome(c1, #1, yielded)"]);
     expect(emittedAt(r, "deliver core→host observe(c1, #2)")).toEqual(["observe_outcome(c1, #2, completed)"]);
@@ -205,14 +244,14 @@ describe("codex Rust test scenarios (cell-lifecycle.md §6), on the reference", 
   });
 
   it("queued_termination_preempts_unobserved_runtime_completion", () => {
-    const r = play([...admitted, "complete c1", "terminate c1 (#1)", "deliver core→host terminate(c1, #1)", "deliver host:c1 commit(c1)", "deliver host:c1 actor_exit(c1)"]);
+    const r = play([...known, "complete c1", "terminate c1 (#2)", "deliver core→host terminate(c1, #2)", "deliver host:c1 commit(c1)", "deliver host:c1 actor_exit(c1)"]);
     expect(r.failure).toBeUndefined();
     expect(emittedAt(r, "deliver host:c1 commit(c1)")).toEqual([]);
-    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #1, terminated)", "cell_closed(c1)"]);
+    expect(emittedAt(r, "deliver host:c1 actor_exit(c1)")).toEqual(["terminate_outcome(c1, #2, terminated)", "cell_closed(c1)"]);
   });
 
   it("unattached_yield_after_the_first_observation_is_a_no_op", () => {
-    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "yield c1", "yield c1", "observe c1 (#2)", "deliver core→host observe(c1, #2)"]);
+    const r = play([...admitted, "observe c1 (#1)", "deliver core→host observe(c1, #1)", "yield c1", "deliver host→core observe_outcome(c1, #1, yielded)", "yield c1", "observe c1 (#2)", "deliver core→host observe(c1, #2)"]);
     expect(r.failure).toBeUndefined();
     expect(emittedAt(r, "yield c1")).toEqual(["observe_outcome(c1, #1, yielded)"]);
     expect(r.trace.filter((s) => s.label === "yield c1")[1]?.emitted).toEqual([]);
@@ -246,46 +285,56 @@ describe("the reference's own choices where the protocol allows more than one", 
   });
 
   it("the initial-observation guard stays with the first observation after readiness, however many follow it", () => {
-    const first = play([...admitted, "observe c1 (#1)", "observe c1 (#2)", "observe-cancel c1 (#1)"], undefined, false);
+    const first = play([...admitted, "observe c1 (#1)", "observe-cancel c1 (#1)"], undefined, false);
     expect(first.failure).toBeUndefined();
     expect(emittedAt(first, "observe-cancel c1 (#1)")).toEqual(["drop_observation(c1, #1)", "terminate(c1, #1)"]);
-    const later = play([...admitted, "observe c1 (#1)", "observe c1 (#2)", "observe-cancel c1 (#2)"], undefined, false);
+    // A later wait (the turn has the id once the initial reply was read) is dropped, not guarded.
+    const later = play([...known, "observe c1 (#2)", "observe c1 (#3)", "observe-cancel c1 (#2)", "observe-cancel c1 (#3)"], undefined, false);
     expect(later.failure).toBeUndefined();
     expect(emittedAt(later, "observe-cancel c1 (#2)")).toEqual(["drop_observation(c1, #2)"]);
+    expect(emittedAt(later, "observe-cancel c1 (#3)")).toEqual(["drop_observation(c1, #3)"]);
+    // Observations that overlap the initial one cannot come from the turn (it has no id yet), but
+    // Core binds the guard to the first one after readiness all the same.
+    const core = new Core();
+    const c1 = "c1" as CellId;
+    for (const e of [{ type: "exec_create", cell: c1 }, { type: "created", cell: c1 }, { type: "mark_ready", cell: c1 }, { type: "wait_observe", cell: c1, req: 1 }, { type: "wait_observe", cell: c1, req: 2 }] as const) core.step(e);
+    expect(core.step({ type: "cancel_observe", cell: c1, req: 2 }).map(formatMessage)).toEqual(["drop_observation(c1, #2)"]);
+    expect(core.step({ type: "cancel_observe", cell: c1, req: 1 }).map(formatMessage)).toEqual(["drop_observation(c1, #1)", "terminate(c1, #1)"]);
   });
 
   it("Core forgets a cell once the user's terminate is answered, but not on already_terminating", () => {
     const r = play([
-      ...admitted,
-      "terminate c1 (#1)",
-      "deliver core→host terminate(c1, #1)",
+      ...known,
       "terminate c1 (#2)",
       "deliver core→host terminate(c1, #2)",
+      "terminate c1 (#3)",
+      "deliver core→host terminate(c1, #3)",
       "deliver host:c1 actor_exit(c1)",
-      "deliver host→core terminate_outcome(c1, #2, already_terminating)",
-      "deliver host→core terminate_outcome(c1, #1, terminated)",
+      "deliver host→core terminate_outcome(c1, #3, already_terminating)",
+      "deliver host→core terminate_outcome(c1, #2, terminated)",
       "deliver core:self forget(c1)",
     ], undefined, false);
     expect(r.failure).toBeUndefined();
-    expect(emittedAt(r, "deliver host→core terminate_outcome(c1, #2, already_terminating)")).toEqual([]);
-    expect(emittedAt(r, "deliver host→core terminate_outcome(c1, #1, terminated)")).toEqual(["forget(c1)"]);
+    expect(tableAfter(r, "deliver host→core terminate_outcome(c1, #3, already_terminating)")).toEqual(["c1:open"]);
+    expect(emittedAt(r, "deliver host→core terminate_outcome(c1, #3, already_terminating)")).toEqual([]);
+    expect(emittedAt(r, "deliver host→core terminate_outcome(c1, #2, terminated)")).toEqual(["forget(c1)"]);
     expect(tableAfter(r, "deliver core:self forget(c1)")).toEqual([]);
     expect(r.trace.at(-1)?.inFlight).toEqual(["host⇢core: cell_closed(c1)"]);
   });
 
   it("an observer that arrives after terminate claimed the committed completion is told missing: the outcome is the terminator's", () => {
     const r = play([
-      ...admitted,
+      ...known,
       "complete c1",
       "deliver host:c1 commit(c1)",
-      "terminate c1 (#1)",
-      "deliver core→host terminate(c1, #1)",
-      "observe c1 (#2)",
-      "deliver core→host observe(c1, #2)",
+      "terminate c1 (#2)",
+      "deliver core→host terminate(c1, #2)",
+      "observe c1 (#3)",
+      "deliver core→host observe(c1, #3)",
     ]);
     expect(r.failure).toBeUndefined();
-    expect(emittedAt(r, "deliver core→host terminate(c1, #1)")).toEqual(["terminate_outcome(c1, #1, completed)"]);
-    expect(emittedAt(r, "deliver core→host observe(c1, #2)")).toEqual(["observe_outcome(c1, #2, missing)"]);
+    expect(emittedAt(r, "deliver core→host terminate(c1, #2)")).toEqual(["terminate_outcome(c1, #2, completed)"]);
+    expect(emittedAt(r, "deliver core→host observe(c1, #3)")).toEqual(["observe_outcome(c1, #3, missing)"]);
   });
 
   it("the preserved initial yield is read once; the next observation gets the buffered completion", () => {
@@ -297,6 +346,7 @@ describe("the reference's own choices where the protocol allows more than one", 
       "deliver host:c1 deliver_completion(c1)",
       "observe c1 (#1)",
       "deliver core→host observe(c1, #1)",
+      "deliver host→core observe_outcome(c1, #1, yielded)",
       "observe c1 (#2)",
       "deliver core→host observe(c1, #2)",
     ]);

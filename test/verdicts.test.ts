@@ -128,7 +128,7 @@ describe("verdicts of an implementation over stdio (python fixtures)", () => {
   });
 
   it.each([
-    ["old-protocol", /speaks protocol version 2; this cellgate speaks version 1/],
+    ["unknown-protocol", /speaks protocol version 3; this cellgate speaks versions 1 and 2$/m],
     ["no-hello", /no handshake: the implementation exited with code 1 during hello \(stderr: missing configuration file\)/],
   ])("refuses an implementation that cannot start (%s) with one line and exit 2", async (mode, line) => {
     const r = await cli("check", "--impl-cmd", `${PY} ${FIXTURE} ${mode}`);
