@@ -7,7 +7,7 @@
  * - what a party received (the harness delivered a message).
  * Plus `stepEnds`, which carries Core's gate table after the step.
  */
-import type { Cell, GateKind, ObserveResult, Req, TerminateResult } from "./state.ts";
+import type { Cell, DispatchResult, GateKind, ObserveResult, Req, TerminateResult } from "./state.ts";
 
 export type HostHop = "commit" | "deliver_completion" | "actor_exit";
 
@@ -21,6 +21,8 @@ export type EnvAction =
   | { readonly type: "coreRequestsTerminate"; readonly cell: Cell; readonly req: Req }
   | { readonly type: "jsYields"; readonly cell: Cell }
   | { readonly type: "jsCompletes"; readonly cell: Cell }
+  /** The JavaScript makes a nested tool call (dispatch). */
+  | { readonly type: "jsCallsTool"; readonly cell: Cell; readonly req: Req }
   | { readonly type: "hostShutsDown" };
 
 export type EmitAction =
@@ -33,7 +35,10 @@ export type EmitAction =
   | { readonly type: "hostAnswersObserve"; readonly cell: Cell; readonly req: Req; readonly outcome: ObserveResult }
   | { readonly type: "hostAnswersTerminate"; readonly cell: Cell; readonly req: Req; readonly outcome: TerminateResult }
   | { readonly type: "hostSendsCellClosed"; readonly cell: Cell }
-  | { readonly type: "hostSchedulesHop"; readonly cell: Cell; readonly hop: HostHop };
+  | { readonly type: "hostSchedulesHop"; readonly cell: Cell; readonly hop: HostHop }
+  | { readonly type: "hostSendsToolCall"; readonly cell: Cell; readonly req: Req }
+  | { readonly type: "hostCancelsToolCall"; readonly cell: Cell; readonly req: Req }
+  | { readonly type: "coreDecidesDispatch"; readonly cell: Cell; readonly req: Req; readonly decision: DispatchResult };
 
 export type ReceiveAction =
   | { readonly type: "hostReceivesCreate"; readonly cell: Cell }
@@ -45,7 +50,10 @@ export type ReceiveAction =
   | { readonly type: "coreReceivesObserveOutcome"; readonly cell: Cell; readonly req: Req; readonly outcome: ObserveResult }
   | { readonly type: "coreReceivesTerminateOutcome"; readonly cell: Cell; readonly req: Req; readonly outcome: TerminateResult }
   | { readonly type: "coreReceivesCellClosed"; readonly cell: Cell }
-  | { readonly type: "coreReceivesForget"; readonly cell: Cell };
+  | { readonly type: "coreReceivesForget"; readonly cell: Cell }
+  | { readonly type: "coreReceivesToolCall"; readonly cell: Cell; readonly req: Req }
+  | { readonly type: "coreReceivesToolCancel"; readonly cell: Cell; readonly req: Req }
+  | { readonly type: "hostReceivesDispatch"; readonly cell: Cell; readonly req: Req };
 
 export interface GateRow {
   readonly cell: Cell;

@@ -26,7 +26,8 @@ export function enabled(state: ModelState, action: EnvAction): boolean {
   if (c === undefined) return false;
   switch (action.type) {
     case "coreMarksReady":
-      return c.admission === "admitted" && !c.ready;
+      // An exec call cancelled before its readiness call makes none.
+      return c.admission === "admitted" && !c.ready && !c.abandoned;
     case "coreStartsObserve":
       // The exec call's initial read comes after readiness; any later wait needs the cell's id,
       // which the turn learns only from the initial reply.
@@ -38,6 +39,7 @@ export function enabled(state: ModelState, action: EnvAction): boolean {
       return c.idKnown;
     case "jsYields":
     case "jsCompletes":
+    case "jsCallsTool":
       return jsRunning(state, c);
   }
 }

@@ -5,7 +5,7 @@
  * `checkFinal` the ones that judge the end of a run, after everything was drained.
  */
 import type { Action, EmitAction, GateRow } from "./actions.ts";
-import { attachedObservers, consumerActive, mayHold, mustBeOpen, observationsAtHost, requestKey, terminationBegan, type CellModel, type ModelState } from "./state.ts";
+import { attachedObservers, consumerActive, heldCalls, mayHold, mustBeOpen, observationsAtHost, requestKey, terminationBegan, type CellModel, type ModelState } from "./state.ts";
 
 export type InvariantName =
   | "no-gate-leak"
@@ -17,7 +17,8 @@ export type InvariantName =
   | "no-reopen"
   | "busy-second-observer"
   | "one-reply-per-request"
-  | "core-forwards-requests";
+  | "core-forwards-requests"
+  | "dispatch-follows-gate";
 
 /** Each invariant in words, for reports. */
 export const INVARIANTS: Readonly<Record<InvariantName, string>> = {
@@ -31,6 +32,7 @@ export const INVARIANTS: Readonly<Record<InvariantName, string>> = {
   "busy-second-observer": "(h) a second observer gets busy and does not displace the first; busy only then",
   "one-reply-per-request": "every request that reached the Host gets exactly one reply, and only requests get replies",
   "core-forwards-requests": "Core emits exactly the requests its inputs ask for (create, observe, drop, terminate)",
+  "dispatch-follows-gate": "a nested tool call is held only until readiness, let through only after readiness and before cell_closed, refused only once Core knows the cell ends, and never held forever",
 };
 
 export interface Violation {
@@ -167,7 +169,35 @@ export function coreForwardsRequests(state: ModelState, a: EmitAction): Violatio
   return [v("core-forwards-requests", a.cell, "no request nobody asked for", key, `Core sent ${key} without being asked`)];
 }
 
-const ACTION_INVARIANTS = [oneReplyPerRequest, oneTerminalOutcome, outcomeNeverLost, closedAtMostOnce, outcomeBeforeClose, busySecondObserver, coreForwardsRequests];
+/**
+ * The gate judged by its effect (dispatch): a nested tool call is held back only while the
+ * readiness call is still to come, let through only once the cell is ready and until Core has
+ * read `cell_closed`, refused only once Core knows the cell ends; each call is answered once.
+ */
+export function dispatchFollowsGate(state: ModelState, a: EmitAction): Violation[] {
+  if (a.type !== "coreDecidesDispatch") return [];
+  const r = state.requests.get(requestKey("tool", a.cell, a.req));
+  const c = state.cells.get(a.cell);
+  const inv = "dispatch-follows-gate";
+  if (r === undefined || c === undefined || r.stage !== "atHost" || (r.dispatch !== undefined && r.dispatch !== "held")) {
+    const what = r === undefined ? "never made" : r.stage !== "atHost" ? "not at Core" : `already ${r.dispatch ?? "answered"}`;
+    return [v(inv, a.cell, `a decision only for a call waiting at Core`, `${a.decision} for call #${a.req} (${what})`, `Core decided call #${a.req} of ${a.cell}, which is ${what}`)];
+  }
+  switch (a.decision) {
+    case "passed":
+      if (!c.ready) return [v(inv, a.cell, "held until readiness", "passed", `Core let ${a.cell}'s call #${a.req} through before its readiness call`)];
+      if (c.closedDelivered) return [v(inv, a.cell, "refused (the cell is closed)", "passed", `Core let ${a.cell}'s call #${a.req} through after reading cell_closed: dispatch into a finished cell`)];
+      return [];
+    case "held":
+      if (c.ready) return [v(inv, a.cell, "passed or refused (readiness already happened)", "held", `Core held ${a.cell}'s call #${a.req} after its readiness call: nothing will let it through`)];
+      return [];
+    case "refused":
+      if (c.closedDelivered || c.coreKnowsEnd || c.admission === "rejected") return [];
+      return [v(inv, a.cell, c.ready ? "passed" : "held until readiness", "refused", `Core refused call #${a.req} of ${a.cell}, which is ${c.ready ? "ready and not ending" : "not ready yet and not ending"}`)];
+  }
+}
+
+const ACTION_INVARIANTS = [oneReplyPerRequest, oneTerminalOutcome, outcomeNeverLost, closedAtMostOnce, outcomeBeforeClose, busySecondObserver, coreForwardsRequests, dispatchFollowsGate];
 
 /** Run every single-action invariant on an emitted action, against the state before it. */
 export function checkAction(state: ModelState, action: Action): Violation[] {
@@ -178,7 +208,7 @@ export function checkAction(state: ModelState, action: Action): Violation[] {
 }
 
 function isEmit(a: Action): a is EmitAction {
-  return a.type.startsWith("coreSends") || a.type.startsWith("hostAnswers") || a.type === "hostSendsCellClosed";
+  return a.type.startsWith("coreSends") || a.type.startsWith("hostAnswers") || a.type === "hostSendsCellClosed" || a.type === "coreDecidesDispatch";
 }
 
 // --- whole-step invariants ------------------------------------------------------------------
@@ -247,6 +277,18 @@ export function expectedEmitted(state: ModelState): Violation[] {
   return state.expected.map((key) => v("core-forwards-requests", undefined, key, "nothing", `Core was asked for ${key} but did not send it`));
 }
 
+/** No call stays held once its cell is ready: readiness is what lets held calls through. */
+export function noCallHeldAfterReady(state: ModelState): Violation[] {
+  const out: Violation[] = [];
+  for (const c of state.cells.values()) {
+    if (!c.ready) continue;
+    for (const req of heldCalls(state, c.cell)) {
+      out.push(v("dispatch-follows-gate", c.cell, `call #${req} let through or refused at readiness`, "still held", `${c.cell} is ready, but Core still holds its call #${req}`));
+    }
+  }
+  return out;
+}
+
 /** All whole-step invariants, after the step's actions were applied. */
 export function checkStep(state: ModelState, table: readonly GateRow[], quiescent: boolean): Violation[] {
   return [
@@ -255,6 +297,7 @@ export function checkStep(state: ModelState, table: readonly GateRow[], quiescen
     ...noPrematureClose(state, table),
     ...noReopen(state, table),
     ...closedWhenQuiescent(state, quiescent),
+    ...noCallHeldAfterReady(state),
   ];
 }
 
@@ -272,6 +315,10 @@ export function checkFinal(state: ModelState, table: readonly GateRow[]): Violat
     out.push(v("no-gate-leak", row.cell, "an empty gate table after the run drained", `${row.cell}: ${row.kind}`, `gate leak at the end of the run: ${row.cell} keeps ${article(row.kind)} entry`));
   }
   for (const r of state.requests.values()) {
+    if (r.kind === "tool") {
+      if (r.stage === "atHost") out.push(v("dispatch-follows-gate", r.cell, `an answer to call #${r.req}`, r.dispatch ?? "none", `${r.cell}'s call #${r.req} reached Core and was ${r.dispatch === "held" ? "held to the end of the run" : "never answered"}`));
+      continue;
+    }
     if (r.stage === "atHost" && !r.dropAtHost) {
       const cause = r.kind === "observe" ? "busy-second-observer" : "one-reply-per-request";
       out.push(v(cause, r.cell, `a reply to ${r.key}`, "none", `${r.key} of ${r.cell} reached the Host and was never answered${r.kind === "observe" ? " (displaced?)" : ""}`));

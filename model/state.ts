@@ -25,6 +25,7 @@ export type ObserveResult = "yielded" | "completed" | "terminated" | "missing" |
 export type TerminateResult = "completed" | "terminated" | "missing" | "already_terminating";
 export type TerminalOutcome = "completed" | "terminated";
 export type GateKind = "waiting" | "open" | "marker";
+export type DispatchResult = "passed" | "held" | "refused";
 
 export interface CellModel {
   readonly cell: Cell;
@@ -54,7 +55,8 @@ export interface CellModel {
   readonly goneAfterClose: boolean;
   /**
    * The turn has the cell's id: Core read the reply to the exec call's initial observation while
-   * its consumer still waited. Only then can the model wait on the cell again or terminate it.
+   * its consumer still waited, and the readiness call has happened (the exec handler reads the
+   * reply only after it). Only then can the model wait on the cell again or terminate it.
    */
   readonly idKnown: boolean;
   /**
@@ -71,9 +73,14 @@ export interface CellModel {
    * completion is committed, so `terminated` can no longer have happened.
    */
   readonly endedNaturally: boolean;
+  /**
+   * The exec call was cancelled before its readiness call (its initial observation, fused into
+   * the call, was cancelled first): the exec handler is gone, so no readiness call will come.
+   */
+  readonly abandoned: boolean;
 }
 
-export type RequestKind = "create" | "observe" | "terminate";
+export type RequestKind = "create" | "observe" | "terminate" | "tool";
 
 export interface RequestModel {
   readonly key: string;
@@ -101,6 +108,11 @@ export interface RequestModel {
    * into it afterwards is a send into a receiver the Host knew was gone.
    */
   readonly letGo: boolean;
+  /**
+   * A nested tool call (kind `tool`): what Core's dispatch worker did with it last — held back,
+   * let through or refused — or `cancelled` once the Host's cancel reached Core.
+   */
+  readonly dispatch?: DispatchResult | "cancelled";
 }
 
 export interface ModelState {
@@ -144,6 +156,7 @@ export function newCell(cell: Cell): CellModel {
     idKnown: false,
     consumed: false,
     endedNaturally: false,
+    abandoned: false,
   };
 }
 
@@ -156,10 +169,17 @@ export function consumerActive(state: ModelState, c: CellModel): boolean {
   if (c.forgetsInFlight > 0) return true;
   if (c.ready && !c.initialTaken && c.admission === "admitted") return true;
   for (const r of state.requests.values()) {
-    if (r.cell !== c.cell || r.kind === "create" || r.stage === "done") continue;
+    if (r.cell !== c.cell || r.kind === "create" || r.kind === "tool" || r.stage === "done") continue;
     if (r.kind === "terminate" || !r.cancelled) return true;
   }
   return false;
+}
+
+/** Nested tool calls of `cell` that Core holds back right now. */
+export function heldCalls(state: ModelState, cell: Cell): Req[] {
+  const out: Req[] = [];
+  for (const r of state.requests.values()) if (r.cell === cell && r.kind === "tool" && r.dispatch === "held") out.push(r.req);
+  return out;
 }
 
 /**
@@ -169,7 +189,8 @@ export function consumerActive(state: ModelState, c: CellModel): boolean {
  */
 export function mayHold(state: ModelState, c: CellModel): boolean {
   if (c.admission === "rejected") return false;
-  return !c.closedDelivered || !c.ready || consumerActive(state, c);
+  const readinessToCome = !c.ready && !c.abandoned;
+  return !c.closedDelivered || readinessToCome || consumerActive(state, c);
 }
 
 /** The cells that MAY hold a gate-table entry (see `mayHold`). */

@@ -76,8 +76,15 @@ export function next(state: ModelState, action: Action): ModelState {
       const s2 = expect(s, requestKey("create", action.cell, 0));
       return action.req === undefined ? s2 : allow(s2, requestKey("observe", action.cell, action.req));
     }
-    case "coreMarksReady":
-      return withCell(state, action.cell, () => ({ ready: true }));
+    case "coreMarksReady": {
+      // ready; an initial reply that already reached Core is read now (the exec handler reads
+      // it after readiness), and the turn learns the id.
+      let idKnown = false;
+      for (const r of state.requests.values()) {
+        if (r.cell === action.cell && r.kind === "observe" && r.initial && r.stage === "done" && !r.cancelled) idKnown = true;
+      }
+      return withCell(state, action.cell, (c) => ({ ready: true, idKnown: c.idKnown || idKnown }));
+    }
     case "coreStartsObserve": {
       // the first observation after readiness is the guarded, initial one.
       const c = state.cells.get(action.cell);
@@ -94,6 +101,9 @@ export function next(state: ModelState, action: Action): ModelState {
       let s = withRequest(state, key, () => ({ cancelled: true }));
       s = allow(s, `drop:${action.req}`);
       if (r?.initial === true) s = allow(s, requestKey("terminate", action.cell, action.req));
+      // An initial observation cancelled before readiness (fused into the exec call) abandons
+      // the exec handler: no readiness call will come.
+      if (r?.initial === true) s = withCell(s, action.cell, (c) => (c.ready ? {} : { abandoned: true }));
       return s;
     }
     case "coreRequestsTerminate": {
@@ -102,6 +112,9 @@ export function next(state: ModelState, action: Action): ModelState {
     }
     case "jsYields":
       return state;
+    case "jsCallsTool":
+      // requests: a nested tool call of the cell, on its way from the JavaScript to Core.
+      return addRequest(state, { cell: action.cell, kind: "tool", req: action.req, origin: "turn", stage: "asked", initial: false });
     case "jsCompletes":
       return withCell(state, action.cell, () => ({ jsDone: true }));
     case "hostShutsDown":
@@ -151,6 +164,15 @@ export function next(state: ModelState, action: Action): ModelState {
       }));
     case "hostSchedulesHop":
       return state;
+    case "hostSendsToolCall":
+      return withRequest(state, requestKey("tool", action.cell, action.req), () => ({ stage: "sent" }));
+    case "hostCancelsToolCall":
+      return state;
+    case "coreDecidesDispatch":
+      // dispatch: what the worker did; a held call stays at Core, any other is answered.
+      return withRequest(state, requestKey("tool", action.cell, action.req), () =>
+        action.decision === "held" ? { dispatch: "held" } : { dispatch: action.decision, stage: "replied" },
+      );
 
     // --- deliveries ---------------------------------------------------------------------------
     case "hostReceivesCreate":
@@ -178,7 +200,7 @@ export function next(state: ModelState, action: Action): ModelState {
       const s = withRequest(state, key, () => ({ stage: "done" }));
       const ends = terminal(action.outcome) || action.outcome === "missing";
       const s2 = ends ? withCell(s, action.cell, () => ({ coreKnowsEnd: true })) : s;
-      return r !== undefined && r.initial && !r.cancelled ? withCell(s2, action.cell, () => ({ idKnown: true })) : s2;
+      return r !== undefined && r.initial && !r.cancelled ? withCell(s2, action.cell, (c) => (c.ready ? { idKnown: true } : {})) : s2;
     }
     case "coreReceivesTerminateOutcome": {
       const s = withRequest(state, requestKey("terminate", action.cell, action.req), () => ({ stage: "done" }));
@@ -188,6 +210,16 @@ export function next(state: ModelState, action: Action): ModelState {
       return withCell(state, action.cell, () => ({ closedDelivered: true, coreKnowsEnd: true }));
     case "coreReceivesForget":
       return withCell(state, action.cell, (c) => ({ forgetsInFlight: Math.max(0, c.forgetsInFlight - 1) }));
+    case "coreReceivesToolCall":
+      // stage "atHost" names the receiving party, here Core's dispatch worker.
+      return withRequest(state, requestKey("tool", action.cell, action.req), () => ({ stage: "atHost" }));
+    case "coreReceivesToolCancel":
+      // a call Core still holds (or never answered) is cancelled; an answered one stays as it was.
+      return withRequest(state, requestKey("tool", action.cell, action.req), (r) =>
+        r.dispatch === undefined || r.dispatch === "held" ? { dispatch: "cancelled", stage: "done" } : {},
+      );
+    case "hostReceivesDispatch":
+      return withRequest(state, requestKey("tool", action.cell, action.req), (r) => (r.dispatch === "held" ? {} : { stage: "done" }));
 
     case "stepEnds": {
       // attached: from the Host's report, or derived (reached, unanswered, not dropped);

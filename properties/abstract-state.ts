@@ -72,7 +72,7 @@ export function abstractKey(run: HarnessRun, options: KeyOptions): string {
     }
     key +=
       `|${c.cell},${c.admission},${c.hostAnswer},${+c.ready}${+c.initialTaken}${+c.jsDone},${Math.min(c.terminatesReached, 2)},` +
-      `${c.outcome ?? ""},${c.closedEmitted},${+c.closedDelivered}${+c.coreKnowsEnd}${+c.goneAfterClose}${+cancelledInitial.has(c.cell)}${+c.idKnown}${+c.consumed}${+c.endedNaturally},` +
+      `${c.outcome ?? ""},${c.closedEmitted},${+c.closedDelivered}${+c.coreKnowsEnd}${+c.goneAfterClose}${+cancelledInitial.has(c.cell)}${+c.idKnown}${+c.consumed}${+c.endedNaturally}${+c.abandoned},` +
       `${attached},${c.forgetsInFlight},${options.issued === true ? (issued.get(c.cell) ?? 0) : ""}`;
   }
   const requests: string[] = [];

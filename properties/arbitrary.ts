@@ -48,7 +48,17 @@ export const DEFAULT_WEIGHTS: Weights = {
   terminate: 2,
   shutdown: 1,
   deliver: 20,
+  // Nested tool calls, for an implementation that offers dispatch (weightsFor drops them otherwise).
+  tool: 2,
 };
+
+/**
+ * The weights for `impl`: without dispatch no tool call can run, so none is generated and a seed
+ * gives the same runs it gave before tool calls existed.
+ */
+export function weightsFor(impl: { readonly dispatch?: boolean; readonly protocol?: number }, weights: Weights = DEFAULT_WEIGHTS): Weights {
+  return impl.dispatch === true && (impl.protocol ?? 1) >= 2 ? weights : { ...weights, tool: 0 };
+}
 
 export const DEFAULT_MAX_COMMANDS = 100;
 

@@ -11,7 +11,8 @@ export class Channels {
   private inFlight = 0;
 
   constructor(cells: readonly string[]) {
-    this.order = ["core→host", "host→core", "host⇢core", ...cells.map((c) => `host:${c}` as ChannelName), "core:self"];
+    // host⇢dispatch last: a run without nested tool calls names every channel as before.
+    this.order = ["core→host", "host→core", "host⇢core", ...cells.map((c) => `host:${c}` as ChannelName), "core:self", "host⇢dispatch"];
     for (const name of this.order) this.queues.set(name, []);
   }
 

@@ -4,8 +4,8 @@
  */
 import fc from "fast-check";
 import type { Diagnostics, Implementation, ProtocolVersion } from "../protocol/index.ts";
-import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, type Box, type Weights } from "./arbitrary.ts";
-import type { Command, CommandKind } from "./commands.ts";
+import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, weightsFor, type Box, type Weights } from "./arbitrary.ts";
+import { COMMAND_KINDS, type Command, type CommandKind } from "./commands.ts";
 import { confirm, type Confirmed } from "./confirm.ts";
 import { ORDERINGS, type Ordering } from "./orderings.ts";
 import { stateHash } from "./abstract-state.ts";
@@ -100,7 +100,7 @@ export function emptyStats(): CheckStats {
     checks: 0,
     orderings: zero(ORDERINGS),
     orderingRuns: zero(ORDERINGS),
-    executed: zero(["create", "yield", "complete", "terminate", "observe", "observe-cancel", "ready", "shutdown", "deliver"] as const),
+    executed: zero(COMMAND_KINDS),
     invariantChecks: zeroInvariantCounts(),
   };
 }
@@ -218,7 +218,7 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   };
   const arb = commandsArbitrary({
     maxCommands,
-    ...(options.weights !== undefined ? { weights: options.weights } : {}),
+    weights: weightsFor(impl, options.weights),
     ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
   });
   const params = {

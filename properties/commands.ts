@@ -15,6 +15,7 @@ export const COMMAND_KINDS = [
   "ready",
   "shutdown",
   "deliver",
+  "tool",
 ] as const;
 
 export type CommandKind = (typeof COMMAND_KINDS)[number];

@@ -6,8 +6,8 @@
  * failure found a shortest one: the ground truth a shrunk counterexample is judged against.
  *
  * Finiteness: a cell can be observed or terminated again and again, so the state space is
- * infinite unless the number of such requests is bounded; `requests` caps the observe and
- * terminate requests the search issues per cell. Within the bounds (cells, requests) the
+ * infinite unless the number of such requests is bounded; `requests` caps the observe,
+ * terminate and nested tool-call requests the search issues per cell. Within the bounds (cells, requests) the
  * reachable space is finite, and the search says so when its frontier empties.
  *
  * Branching: when the implementation can `snapshot`/`restore`, every state is saved and
@@ -149,7 +149,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     return true;
   };
   const withinBudget = (run: HarnessRun, move: Move): boolean => {
-    if (!Number.isFinite(budget) || (move.command.kind !== "observe" && move.command.kind !== "terminate")) return true;
+    const requesting = move.command.kind === "observe" || move.command.kind === "terminate" || move.command.kind === "tool";
+    if (!Number.isFinite(budget) || !requesting) return true;
     let issued = 0;
     for (const r of run.state.requests.values()) {
       if (r.cell === move.cell && r.kind !== "create" && r.origin !== "guard") issued++;

@@ -17,6 +17,7 @@
  * - no-gate-leak: every step whose gate table is not empty; and at the end of a run, once.
  * - no-premature-close: every step with a cell that must have an open gate.
  * - no-reopen: every step with a cell whose entry went after close and readiness.
+ * - dispatch-follows-gate: every dispatch decision Core emits; and at the end of a run, once.
  */
 import { mustBeOpen, type Action, type GateRow, type InvariantName, type ModelState } from "../model/index.ts";
 
@@ -31,6 +32,7 @@ export const INVARIANT_NAMES: readonly InvariantName[] = [
   "busy-second-observer",
   "one-reply-per-request",
   "core-forwards-requests",
+  "dispatch-follows-gate",
 ];
 
 export type InvariantCounts = Record<InvariantName, number>;
@@ -47,6 +49,7 @@ export function zeroInvariantCounts(): InvariantCounts {
     "busy-second-observer": 0,
     "one-reply-per-request": 0,
     "core-forwards-requests": 0,
+    "dispatch-follows-gate": 0,
   };
 }
 
@@ -81,6 +84,9 @@ export function countActionSubjects(state: ModelState, a: Action, counts: Invari
     case "hostSendsCellClosed":
       counts["closed-exactly-once"]++;
       return;
+    case "coreDecidesDispatch":
+      counts["dispatch-follows-gate"]++;
+      return;
     default:
       return;
   }
@@ -106,4 +112,5 @@ export function countFinalSubjects(counts: InvariantCounts): void {
   counts["one-reply-per-request"]++;
   counts["busy-second-observer"]++;
   counts["closed-exactly-once"]++;
+  counts["dispatch-follows-gate"]++;
 }

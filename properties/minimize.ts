@@ -35,7 +35,7 @@ export function resolveLabels(impl: Implementation, labels: readonly string[], c
   try {
     for (const label of labels) {
       if (run.failure !== undefined) break;
-      if (/^(observe|terminate) c\d+ \(#\d+\)$/.test(label)) {
+      if (/^(observe|terminate|tool) c\d+ \(#\d+\)$/.test(label)) {
         const old = Number(/#(\d+)/.exec(label)?.[1]);
         renumber.set(old, run.nextReq);
       }

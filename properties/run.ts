@@ -140,6 +140,8 @@ export class HarnessRun {
   private readonly known: Set<string>;
   /** The protocol version the implementation speaks (1: no observers report, no `req` on exec_create). */
   readonly protocol: number;
+  /** The implementation offers dispatch (nested tool calls; version 2). */
+  readonly dispatch: boolean;
   private readonly onStep: ((run: HarnessRun) => void) | undefined;
   private inDrain = false;
   /** The last resolution, and the step and model state it was made in: fast-check's `check` then `run` resolve the same command twice. */
@@ -152,7 +154,7 @@ export class HarnessRun {
     this.channels = new Channels(this.cellNames);
     this.state = initialState(n);
     this.orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
-    this.executed = { create: 0, yield: 0, complete: 0, terminate: 0, observe: 0, "observe-cancel": 0, ready: 0, shutdown: 0, deliver: 0 };
+    this.executed = { create: 0, yield: 0, complete: 0, terminate: 0, observe: 0, "observe-cancel": 0, ready: 0, shutdown: 0, deliver: 0, tool: 0 };
     this.invariantChecks = zeroInvariantCounts();
     this.trace = options.record === true ? [] : undefined;
     this.onStep = options.onStep;
@@ -164,6 +166,7 @@ export class HarnessRun {
     }
     // Read after start: an out-of-process implementation learns its version in the handshake.
     this.protocol = impl.protocol ?? 1;
+    this.dispatch = impl.dispatch === true && this.protocol >= 2;
   }
 
   /** This run's state (without counters), or undefined when the instance cannot snapshot. */
@@ -202,6 +205,11 @@ export class HarnessRun {
         for (const c of s.cells.values()) for (const req of pendingObservations(s, c.cell)) out.push({ cell: c.cell as CellId, req });
         return out;
       case "deliver":
+        return out;
+      case "tool":
+        // Only for an implementation that offers dispatch (protocol version 2).
+        if (!this.dispatch) return out;
+        for (const c of s.cells.values()) if (enabled(s, { type: "jsCallsTool", cell: c.cell, req: 0 })) out.push({ cell: c.cell as CellId });
         return out;
       default: {
         const type = ENV_OF[kind];
@@ -244,6 +252,8 @@ export class HarnessRun {
         return new Resolved(cmd.kind, "host", { type: "js_yield", cell });
       case "complete":
         return new Resolved(cmd.kind, "host", { type: "js_complete", cell });
+      case "tool":
+        return new Resolved(cmd.kind, "host", { type: "js_tool_call", cell, req });
       case "shutdown":
         return new Resolved(cmd.kind, "host", { type: "shutdown" });
     }
@@ -288,7 +298,7 @@ export class HarnessRun {
     } else {
       const e = r.event as CoreEvent | HostEvent;
       if (e.type === "shutdown" && shutdownMidDrain(this.cellNames, this.channels)) this.orderings["shutdown-mid-drain"]++;
-      if (e.type === "wait_observe" || e.type === "user_terminate") this.nextReq++;
+      if (e.type === "wait_observe" || e.type === "user_terminate" || e.type === "js_tool_call") this.nextReq++;
       this.model(envAction(e), violations);
       input = e;
       emitted = this.call(r.party, e, step);

@@ -22,7 +22,9 @@ export const STRATEGIES = ["uniform", "swarm", "pct"] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 /** Kinds swarm may switch off. */
-export const SWARM_KINDS: readonly CommandKind[] = COMMAND_KINDS.filter((k) => k !== "deliver" && k !== "create");
+// Nested tool calls are left to their weight (zero without dispatch), so that swarm draws the same
+// switches for every implementation, with dispatch or without.
+export const SWARM_KINDS: readonly CommandKind[] = COMMAND_KINDS.filter((k) => k !== "deliver" && k !== "create" && k !== "tool");
 
 export type StrategyParams =
   | { readonly strategy: "uniform" }

@@ -21,6 +21,8 @@ export function envAction(e: CoreEvent | HostEvent): EnvAction {
       return { type: "jsYields", cell: e.cell };
     case "js_complete":
       return { type: "jsCompletes", cell: e.cell };
+    case "js_tool_call":
+      return { type: "jsCallsTool", cell: e.cell, req: e.req };
     case "shutdown":
       return { type: "hostShutsDown" };
   }
@@ -38,6 +40,12 @@ export function emitAction(m: Message): EmitAction {
       return { type: "coreSendsTerminate", cell: m.cell, req: m.req };
     case "forget":
       return { type: "coreSendsForget", cell: m.cell };
+    case "dispatch":
+      return { type: "coreDecidesDispatch", cell: m.cell, req: m.req, decision: m.decision };
+    case "invoke_tool":
+      return { type: "hostSendsToolCall", cell: m.cell, req: m.req };
+    case "cancel_tool":
+      return { type: "hostCancelsToolCall", cell: m.cell, req: m.req };
     case "created":
       return { type: "hostAnswersCreate", cell: m.cell, admitted: true };
     case "rejected":
@@ -67,6 +75,12 @@ export function receiveAction(m: Message): ReceiveAction {
       return { type: "hostReceivesTerminate", cell: m.cell, req: m.req };
     case "forget":
       return { type: "coreReceivesForget", cell: m.cell };
+    case "dispatch":
+      return { type: "hostReceivesDispatch", cell: m.cell, req: m.req };
+    case "invoke_tool":
+      return { type: "coreReceivesToolCall", cell: m.cell, req: m.req };
+    case "cancel_tool":
+      return { type: "coreReceivesToolCancel", cell: m.cell, req: m.req };
     case "created":
       return { type: "coreReceivesAdmission", cell: m.cell, admitted: true };
     case "rejected":

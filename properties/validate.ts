@@ -20,7 +20,11 @@ const FIELDS: Record<string, readonly string[]> = {
   commit: ["cell"],
   deliver_completion: ["cell"],
   actor_exit: ["cell"],
+  invoke_tool: ["cell", "req"],
+  cancel_tool: ["cell", "req"],
+  dispatch: ["cell", "req", "decision"],
 };
+const DECISIONS = new Set(["passed", "held", "refused"]);
 
 /** Returns a one-line reason when `x` is not a message `party` may emit, else undefined. */
 export function invalidMessage(party: Party, x: unknown, knownCells: ReadonlySet<string>, maxReq: number): string | undefined {
@@ -39,5 +43,6 @@ export function invalidMessage(party: Party, x: unknown, knownCells: ReadonlySet
   }
   if (o.type === "observe_outcome" && !OBSERVE_OUTCOMES.has(o.outcome as string)) return `${party} emitted observe_outcome with outcome ${JSON.stringify(o.outcome)}`;
   if (o.type === "terminate_outcome" && !TERMINATE_OUTCOMES.has(o.outcome as string)) return `${party} emitted terminate_outcome with outcome ${JSON.stringify(o.outcome)}`;
+  if (o.type === "dispatch" && !DECISIONS.has(o.decision as string)) return `${party} emitted dispatch with decision ${JSON.stringify(o.decision)} (expected passed, held or refused)`;
   return undefined;
 }

@@ -66,6 +66,12 @@ export interface Implementation {
   readonly summary: string;
   /** The protocol version the implementation speaks (default 1: no `observers`, no `req` on `exec_create`). */
   readonly protocol?: ProtocolVersion;
+  /**
+   * Version 2, optional: the implementation models nested tool calls (`js_tool_call`,
+   * `invoke_tool`, `cancel_tool`, `dispatch`), so the harness can judge the gate by its effect on
+   * dispatch, not only by the reported table. Without it no tool call is ever generated.
+   */
+  readonly dispatch?: boolean;
   start(): Instance;
   /**
    * What an out-of-process implementation has to tell about the last run (its stderr); the

@@ -33,12 +33,31 @@ export type ReqId = number;
 export type ObserveOutcome = "yielded" | "completed" | "terminated" | "missing" | "busy";
 export type TerminateOutcome = "completed" | "terminated" | "missing" | "already_terminating";
 
-/** Requests Core sends to the Host (channel core→host, FIFO). */
+/** What Core's dispatch worker does with a nested tool call (protocol version 2, dispatch). */
+export type DispatchDecision = "passed" | "held" | "refused";
+
+/**
+ * Requests Core sends to the Host (channel core→host, FIFO). `dispatch` (version 2, for an
+ * implementation that offers dispatch) is Core's answer to a nested tool call: let through, held
+ * back until readiness, or refused; a held call gets a second `dispatch` when it is let through
+ * or refused. The Host takes it as the tool's result for the callback and changes nothing else.
+ */
 export type CoreToHost =
   | { readonly type: "create_cell"; readonly cell: CellId }
   | { readonly type: "observe"; readonly cell: CellId; readonly req: ReqId }
   | { readonly type: "drop_observation"; readonly cell: CellId; readonly req: ReqId }
-  | { readonly type: "terminate"; readonly cell: CellId; readonly req: ReqId };
+  | { readonly type: "terminate"; readonly cell: CellId; readonly req: ReqId }
+  | { readonly type: "dispatch"; readonly cell: CellId; readonly req: ReqId; readonly decision: DispatchDecision };
+
+/**
+ * The cell's callbacks into Core (channel host⇢dispatch, FIFO, independent of every other
+ * channel: each callback runs in a task of its own in the real Host). Version 2, dispatch:
+ * - invoke_tool: the JavaScript's nested tool call reaches Core's dispatch worker;
+ * - cancel_tool: the Host cancels a callback still waiting (the cell completed or is terminated).
+ */
+export type HostCallback =
+  | { readonly type: "invoke_tool"; readonly cell: CellId; readonly req: ReqId }
+  | { readonly type: "cancel_tool"; readonly cell: CellId; readonly req: ReqId };
 
 /** Replies the Host sends to Core (channel host→core, FIFO). */
 export type HostReply =
@@ -65,13 +84,15 @@ export type HostSelf =
 export type CoreSelf = { readonly type: "forget"; readonly cell: CellId };
 
 /** Every message a party can emit. */
-export type Message = CoreToHost | HostReply | HostNotice | HostSelf | CoreSelf;
+export type Message = CoreToHost | HostReply | HostNotice | HostCallback | HostSelf | CoreSelf;
 export type MessageType = Message["type"];
 
 /** Events the environment (the model-written JavaScript, the session) feeds to the Host. */
 export type HostEvent =
   | { readonly type: "js_yield"; readonly cell: CellId }
   | { readonly type: "js_complete"; readonly cell: CellId }
+  /** Version 2, dispatch: the JavaScript makes a nested tool call; `req` is the call's id. */
+  | { readonly type: "js_tool_call"; readonly cell: CellId; readonly req: ReqId }
   | { readonly type: "shutdown" };
 
 /** Events the environment (the turn: exec and wait handlers, the user) feeds to Core. */
@@ -90,12 +111,12 @@ export type CoreEvent =
 /** Everything the Host accepts in one step. */
 export type HostInput = HostEvent | CoreToHost | HostSelf;
 /** Everything Core accepts in one step. */
-export type CoreInput = CoreEvent | HostReply | HostNotice | CoreSelf;
+export type CoreInput = CoreEvent | HostReply | HostNotice | HostCallback | CoreSelf;
 
 export type Party = "host" | "core";
 
 /** A channel name. Host lanes are per cell: "host:c1". */
-export type ChannelName = "core→host" | "host→core" | "host⇢core" | "core:self" | `host:${string}`;
+export type ChannelName = "core→host" | "host→core" | "host⇢core" | "host⇢dispatch" | "core:self" | `host:${string}`;
 
 /** Which channel a message travels on, and which party receives it. */
 export function route(message: Message): { readonly channel: ChannelName; readonly to: Party } {
@@ -104,7 +125,11 @@ export function route(message: Message): { readonly channel: ChannelName; readon
     case "observe":
     case "drop_observation":
     case "terminate":
+    case "dispatch":
       return { channel: "core→host", to: "host" };
+    case "invoke_tool":
+    case "cancel_tool":
+      return { channel: "host⇢dispatch", to: "core" };
     case "created":
     case "rejected":
     case "observe_outcome":
@@ -131,6 +156,7 @@ export function emitter(type: MessageType): Party {
     case "drop_observation":
     case "terminate":
     case "forget":
+    case "dispatch":
       return "core";
     default:
       return "host";
@@ -145,6 +171,11 @@ export function formatMessage(m: Message | HostEvent | CoreEvent): string {
     case "observe_outcome":
     case "terminate_outcome":
       return `${m.type}(${m.cell}, #${m.req}, ${m.outcome})`;
+    case "dispatch":
+      return `dispatch(${m.cell}, #${m.req}, ${m.decision})`;
+    case "js_tool_call":
+    case "invoke_tool":
+    case "cancel_tool":
     case "observe":
     case "drop_observation":
     case "terminate":

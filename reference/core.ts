@@ -12,7 +12,7 @@
  * - A cancelled initial observation does not touch the table: it drops the observation and
  *   terminates the cell; the `cell_closed` that follows removes the entry.
  */
-import type { CellId, CoreInput, GateEntry, GateKind, Message, ReqId } from "../protocol/index.ts";
+import type { CellId, CoreInput, DispatchDecision, GateEntry, GateKind, Message, ReqId } from "../protocol/index.ts";
 import { assertNever } from "../protocol/index.ts";
 import { decodeFields, encodeFields, type PartyState } from "./snapshot.ts";
 
@@ -26,6 +26,10 @@ interface CoreCell {
   waiting: Set<ReqId>;
   /** Terminate requests made by the user (their terminal reply leads to a forget). */
   userTerminates: Set<ReqId>;
+  /** `cell_closed` has reached Core. */
+  closed: boolean;
+  /** Nested tool calls the dispatch worker holds back until readiness. */
+  held: ReqId[];
 }
 
 export class Core {
@@ -42,6 +46,8 @@ export class Core {
           initialDone: false,
           waiting: new Set(),
           userTerminates: new Set(),
+          closed: false,
+          held: [],
         });
         this.admit(input.cell);
         out.push({ type: "create_cell", cell: input.cell });
@@ -54,6 +60,7 @@ export class Core {
       case "mark_ready":
         this.markReady(input.cell);
         this.cell(input.cell).ready = true;
+        this.settleHeld(input.cell, out);
         break;
       case "wait_observe": {
         const c = this.cell(input.cell);
@@ -97,7 +104,20 @@ export class Core {
         break;
       case "cell_closed":
         this.closeGate(input.cell);
+        this.cell(input.cell).closed = true;
+        this.settleHeld(input.cell, out);
         break;
+      case "invoke_tool": {
+        const decision = this.decisionFor(input.cell);
+        if (decision === "held") this.cell(input.cell).held.push(input.req);
+        out.push({ type: "dispatch", cell: input.cell, req: input.req, decision });
+        break;
+      }
+      case "cancel_tool": {
+        const c = this.cell(input.cell);
+        c.held = c.held.filter((r) => r !== input.req);
+        break;
+      }
       default:
         assertNever(input);
     }
@@ -145,6 +165,32 @@ export class Core {
 
   protected forget(cell: CellId): void {
     if (this.gates.get(cell) === "open") this.gates.delete(cell);
+  }
+
+  /**
+   * What the dispatch worker does with a nested tool call now: an open gate lets it through, a
+   * waiting one holds it back; with no entry, a cell whose readiness and close are both still to
+   * come is held too (a design that creates the gate at readiness); anything else is refused.
+   */
+  protected decisionFor(cell: CellId): DispatchDecision {
+    const g = this.gates.get(cell);
+    if (g === "open") return "passed";
+    if (g === "waiting") return "held";
+    if (g === undefined) {
+      const c = this.cell(cell);
+      if (!c.ready && !c.closed) return "held";
+    }
+    return "refused";
+  }
+
+  /** Let the held calls through, or refuse them, once the gate says which (readiness, close). */
+  protected settleHeld(cell: CellId, out: Message[]): void {
+    const c = this.cell(cell);
+    if (c.held.length === 0) return;
+    const decision = this.decisionFor(cell);
+    if (decision === "held") return;
+    for (const req of c.held) out.push({ type: "dispatch", cell, req, decision });
+    c.held = [];
   }
 
   /** The initial-observation guard: terminate the abandoned cell (the spawned terminate). */

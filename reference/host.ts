@@ -30,6 +30,8 @@ export interface HostCell {
   initialYield: boolean;
   terminators: ReqId[];
   closedSent: boolean;
+  /** Nested tool calls whose callback still waits for Core (not let through, not refused). */
+  calls: ReqId[];
 }
 
 export class Host {
@@ -68,6 +70,12 @@ export class Host {
         break;
       case "actor_exit":
         this.onActorExit(input.cell, out);
+        break;
+      case "js_tool_call":
+        this.onToolCall(input.cell, input.req, out);
+        break;
+      case "dispatch":
+        this.onDispatch(input.cell, input.req, input.decision);
         break;
       default:
         assertNever(input);
@@ -112,6 +120,7 @@ export class Host {
       initialYield: false,
       terminators: [],
       closedSent: false,
+      calls: [],
     });
     out.push({ type: "created", cell });
   }
@@ -206,8 +215,31 @@ export class Host {
   protected onComplete(cell: CellId, out: Message[]): void {
     const c = this.live(cell);
     if (c === undefined || c.phase !== "running" || c.committing) return;
+    // Natural completion cancels the callbacks still waiting, then commits.
+    this.cancelCalls(cell, c, out);
     c.committing = true;
     out.push({ type: "commit", cell });
+  }
+
+  /** The JavaScript's nested tool call: a callback into Core, while the cell runs. */
+  protected onToolCall(cell: CellId, req: ReqId, out: Message[]): void {
+    const c = this.live(cell);
+    if (c === undefined || c.phase !== "running" || c.committing) return;
+    c.calls.push(req);
+    out.push({ type: "invoke_tool", cell, req });
+  }
+
+  /** Core's answer to a callback: a held call keeps waiting, any other is done. */
+  protected onDispatch(cell: CellId, req: ReqId, decision: string): void {
+    const c = this.cells.get(cell);
+    if (c === undefined || decision === "held") return;
+    c.calls = c.calls.filter((r) => r !== req);
+  }
+
+  /** Cancel every callback still waiting (before the terminal outcome and cell_closed). */
+  protected cancelCalls(cell: CellId, c: HostCell, out: Message[]): void {
+    for (const req of c.calls) out.push({ type: "cancel_tool", cell, req });
+    c.calls = [];
   }
 
   protected onShutdown(out: Message[]): void {
@@ -256,6 +288,8 @@ export class Host {
     const c = this.cells.get(cell);
     if (c === undefined || !c.exiting) return;
     c.exiting = false;
+    // The termination path cancels the callbacks and waits for them before answering.
+    this.cancelCalls(cell, c, out);
     for (const req of c.terminators) out.push({ type: "terminate_outcome", cell, req, outcome: "terminated" });
     c.terminators = [];
     if (c.observer !== undefined) {

@@ -3,17 +3,24 @@ import { Core } from "./core.ts";
 import { Host } from "./host.ts";
 import type { PartyState } from "./snapshot.ts";
 
-/** Build an in-process implementation from a Host and a Core class (the reference or a variant). */
+/**
+ * Build an in-process implementation from a Host and a Core class (the reference or a variant).
+ * `dispatch`: offer nested tool calls (protocol version 2). The reference and the alternative
+ * designs offer it; a variant offers it only when its fault is about dispatch, so that every
+ * other variant is judged on the same runs as before dispatch existed.
+ */
 export function implementation(
   name: string,
   summary: string,
   makeHost: () => Host = () => new Host(),
   makeCore: () => Core = () => new Core(),
+  dispatch = false,
 ): Implementation {
   return {
     name,
     summary,
     protocol: 2,
+    dispatch,
     start(): Instance {
       const host = makeHost();
       const core = makeCore();
@@ -37,4 +44,7 @@ export function implementation(
 export const reference: Implementation = implementation(
   "reference",
   "the reference Host + Core: entry at admission, marker consumed by readiness, outcome before cell_closed",
+  undefined,
+  undefined,
+  true,
 );

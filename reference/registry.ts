@@ -29,13 +29,17 @@ import { closeOnAbandonedWait } from "./variants/close-on-abandoned-wait.ts";
 import { terminateIgnoresBuffer } from "./variants/terminate-ignores-buffer.ts";
 import { busyOnPreservedYield } from "./variants/busy-on-preserved-yield.ts";
 import { terminateDiscardsCompletion } from "./variants/terminate-discards-completion.ts";
+import { dispatchRecreatesGate } from "./variants/dispatch-recreates-gate.ts";
+import { dispatchIgnoresReadiness } from "./variants/dispatch-ignores-readiness.ts";
+import { dispatchShadowTable } from "./variants/dispatch-shadow-table.ts";
 import { codexPr29310 } from "./codex/pr-29310/index.ts";
 import { codexPr29310Fixed } from "./codex/pr-29310-fixed/index.ts";
 import { codexPreMarker } from "./codex/pre-marker/index.ts";
 import { codexPr29310Fix2, codexPr29310Fix3 } from "./codex/pr-29310-fixed/one-fix.ts";
+import { codexUpstream } from "./codex/upstream/index.ts";
 
 /** The ports of openai/codex, in history order; see docs/codex-ports.md for each one's verdict. */
-export const PORTS: readonly Implementation[] = [codexPreMarker, codexPr29310, codexPr29310Fix2, codexPr29310Fix3, codexPr29310Fixed];
+export const PORTS: readonly Implementation[] = [codexPreMarker, codexPr29310, codexPr29310Fix2, codexPr29310Fix3, codexPr29310Fixed, codexUpstream];
 
 export const BUNDLED: readonly Implementation[] = [
   reference,
@@ -61,6 +65,9 @@ export const BUNDLED: readonly Implementation[] = [
   terminateIgnoresBuffer,
   busyOnPreservedYield,
   terminateDiscardsCompletion,
+  dispatchRecreatesGate,
+  dispatchIgnoresReadiness,
+  dispatchShadowTable,
   ...PORTS,
 ];
 

@@ -22,6 +22,8 @@ interface Race {
 const RACE_1: Race = { rule: "no-gate-leak", minimum: 4 }; // close before ready: readiness opens a fresh gate
 const RACE_2: Race = { rule: "no-gate-leak", minimum: 6 }; // the guard removes the gate; cell_closed leaves a marker
 const RACE_3: Race = { rule: "outcome-before-close", minimum: 9 }; // terminate claims the completion between commit and delivery
+const BACKGROUND: Race = { rule: "closed-exactly-once", minimum: 3 }; // upstream: a buffered completion keeps its gate until someone reads it
+const SHUTDOWN_BEFORE_READY: Race = { rule: "no-gate-leak", minimum: 4 }; // upstream: shutdown's cell_closed before readiness, readiness opens a gate
 
 /** Each failing port, the races it carries (a check reports whichever it finds), the shortest first. */
 const FAILING: Readonly<Record<string, readonly Race[]>> = {
@@ -29,6 +31,7 @@ const FAILING: Readonly<Record<string, readonly Race[]>> = {
   "codex-pr-29310": [RACE_2, RACE_3],
   "codex-pr-29310-fix3": [RACE_2],
   "codex-pr-29310-fix2": [RACE_3],
+  "codex-upstream": [BACKGROUND, SHUTDOWN_BEFORE_READY],
 };
 
 describe("the ports of openai/codex", () => {
@@ -51,6 +54,12 @@ describe("the ports of openai/codex", () => {
     const r = exhaustive(named(name), { cells: 2, depth: first.minimum });
     expect(r.counterexample?.depth).toBe(first.minimum);
     expect(r.counterexample?.failure).toMatchObject({ verdict: "violation", violations: [{ invariant: first.rule }] });
+  });
+
+  it("codex-upstream's second fault, once the first is set aside: shutdown's cell_closed before readiness leaks the gate readiness opens", () => {
+    const r = exhaustive(named("codex-upstream"), { cells: 1, depth: SHUTDOWN_BEFORE_READY.minimum, accept: (f) => f.verdict === "violation" && f.violations[0]?.invariant === SHUTDOWN_BEFORE_READY.rule });
+    expect(r.counterexample?.depth).toBe(SHUTDOWN_BEFORE_READY.minimum);
+    expect(r.counterexample?.labels).toContain("shutdown");
   });
 
   it("race 3 is in the PR's Host, and at the same minimum wherever that Host runs", () => {

@@ -56,6 +56,10 @@ const RULE_AUDIT: Readonly<Record<string, Audited>> = {
   "bug-terminate-ignores-buffer": { rule: "one-terminal-outcome", minimum: 10 },
   // (h) busy for an observation that finds only a preserved initial yield
   "bug-busy-on-preserved-yield": { rule: "busy-second-observer", minimum: 3 },
+  // dispatch: readiness opens the gate without waking the tool calls held on it
+  "bug-dispatch-ignores-readiness": { rule: "dispatch-follows-gate", minimum: 3 },
+  // dispatch: the worker drops the gate on a yielded reply while the reported table says open
+  "bug-dispatch-shadow-table": { rule: "dispatch-follows-gate", minimum: 7 },
 };
 
 describe("the rule audit: one variant per rule, caught by that rule alone", () => {

@@ -16,7 +16,7 @@ function arrow(label: string, party: "host" | "core"): { from: string; to: strin
     const [, channel = "", message = ""] = deliver;
     if (channel === "core→host") return { from: "Core", to: "Host", kind: "->>", text: message };
     if (channel === "host→core") return { from: "Host", to: "Core", kind: "->>", text: message };
-    if (channel === "host⇢core") return { from: "Host", to: "Core", kind: "--)", text: message };
+    if (channel === "host⇢core" || channel === "host⇢dispatch") return { from: "Host", to: "Core", kind: "--)", text: message };
     if (channel === "core:self") return { from: "Core", to: "Core", kind: "->>", text: message };
     return { from: "Host", to: "Host", kind: "->>", text: message };
   }

@@ -33,4 +33,5 @@ export const upstream = implementation(
   "a second correct Core design: gate created at readiness, early close remembered outside the table",
   undefined,
   () => new UpstreamCore(),
+  true,
 );

@@ -38,6 +38,10 @@ export const MINIMUM: Readonly<Record<string, number>> = {
   "bug-terminate-ignores-buffer": 10,
   "bug-busy-on-preserved-yield": 3,
   "bug-terminate-discards-completion": 10,
+  // The gate judged by its effect on nested tool calls (dispatch-follows-gate).
+  "bug-dispatch-recreates-gate": 6,
+  "bug-dispatch-ignores-readiness": 3,
+  "bug-dispatch-shadow-table": 7,
 };
 
 /** The variants whose minimum the suite re-derives with no dedupe and no request bound (1 cell). */

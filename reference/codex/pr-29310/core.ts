@@ -99,6 +99,11 @@ export class CodexCore {
         // `impl CodeModeSessionDelegate for CodeModeDispatchBroker { fn cell_closed }` → `close_cell`.
         this.closeCell(input.cell);
         break;
+      case "invoke_tool":
+      case "cancel_tool":
+        // Nested tool calls are not ported (the implementation does not offer dispatch, so the
+        // harness never sends them); see the file header.
+        break;
       default:
         assertNever(input);
     }

@@ -67,6 +67,10 @@ export class CodexHost extends CellActors {
       case "actor_exit":
         this.withCell(input.cell, (c) => this.onCancelled(input.cell, c, out));
         break;
+      case "js_tool_call":
+      case "dispatch":
+        // Callbacks are not ported (no dispatch offered; the harness never sends these).
+        break;
       default:
         assertNever(input);
     }
