@@ -310,7 +310,7 @@ export class HarnessRun {
       if (emitted.some((x) => isObserveOf(x, cell, req))) this.nextReq++;
     }
     for (const x of emitted) {
-      const bad = invalidMessage(r.party, x, this.known, this.nextReq - 1);
+      const bad = invalidMessage(r.party, x, this.known, this.nextReq - 1) ?? this.undeclaredDispatch(r.party, x);
       if (bad !== undefined) {
         this.failure = { verdict: "protocol-error", step, message: bad };
         this.record(step, r, input, texts);
@@ -350,6 +350,14 @@ export class HarnessRun {
       return undefined;
     }
     return table as readonly GateEntry[];
+  }
+
+  /** A dispatch message from an implementation that did not offer dispatch is a protocol error. */
+  private undeclaredDispatch(party: Party, x: unknown): string | undefined {
+    if (this.dispatch) return undefined;
+    const type = (x as { type?: unknown }).type;
+    if (type !== "invoke_tool" && type !== "cancel_tool" && type !== "dispatch") return undefined;
+    return `${party} emitted ${String(type)}, but the implementation does not offer dispatch (nested tool calls)`;
   }
 
   /**

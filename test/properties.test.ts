@@ -226,6 +226,20 @@ describe("the Host's report of attached observers (protocol 2)", () => {
     expect(run(lazy(true), script).failure).toBeUndefined();
     expect(run(lazy(false), script).failure).toMatchObject({ verdict: "violation", step: 12, violations: [{ invariant: "outcome-never-lost", message: "c1's attached observer #2 was answered missing instead of the cell's outcome" }] });
   });
+
+  it("a dispatch message from an implementation that does not offer dispatch is a protocol error", () => {
+    const chatty: Implementation = {
+      name: "undeclared-dispatch",
+      summary: "test double: its Host sends a tool call on a yield without offering dispatch",
+      protocol: 2,
+      start() {
+        const inner = reference.start();
+        return { ...inner, host: (input) => (input.type === "js_yield" ? [{ type: "invoke_tool", cell: input.cell, req: 1 }] : inner.host(input)) };
+      },
+    };
+    const r = run(chatty, ["create c1", "deliver core→host create_cell(c1)", "deliver host→core created(c1)", "ready c1", "observe c1 (#1)", "yield c1"]);
+    expect(r.failure).toMatchObject({ verdict: "protocol-error", message: "host emitted invoke_tool, but the implementation does not offer dispatch (nested tool calls)" });
+  });
 });
 
 export { fc };

@@ -10,6 +10,11 @@
  * version 1 session is the version 1 exchange exactly (no `observers` request, no `req` on
  * `exec_create`, no `observers()` on the Instance); a version 2 session also reads the Host's
  * attached observers after every step.
+ *
+ * Capabilities: a version 2 implementation may declare `"dispatch": true` in its hello answer
+ * (nested tool calls: `js_tool_call`, `invoke_tool`, `cancel_tool`, `dispatch`); it becomes
+ * `dispatch`, and the harness generates tool calls only then. Like the version, it is fixed by the
+ * first hello: a restart must declare the same.
  */
 import {
   PROTOCOL_VERSION,
@@ -52,6 +57,11 @@ export class WireImplementation implements Implementation {
    * before. Every restart must answer hello with the same version.
    */
   protocol: ProtocolVersion | undefined;
+  /**
+   * The implementation offers dispatch (version 2 only): the `dispatch` of the first successful
+   * hello answer (absent: false); undefined before. Every restart must answer the same.
+   */
+  dispatch: boolean | undefined;
   private readonly stepTimeoutMs: number;
   private readonly startTimeoutMs: number;
   private running = false;
@@ -136,7 +146,13 @@ export class WireImplementation implements Implementation {
       this.halt();
       throw new ProtocolError(`restarted, the implementation answered hello with protocol version ${spoken}; it spoke version ${this.protocol} before`);
     }
+    const dispatch = a.dispatch === true;
+    if (this.dispatch !== undefined && dispatch !== this.dispatch) {
+      this.halt();
+      throw new ProtocolError(`restarted, the implementation answered hello ${dispatch ? "with" : "without"} "dispatch": true; it answered ${this.dispatch ? "with" : "without"} it before`);
+    }
     this.protocol = spoken;
+    this.dispatch = dispatch;
     if (this.starts === 1) {
       if (this.options.name === undefined && a.name !== undefined && a.name !== "") this.name = a.name;
       if (a.summary !== undefined && a.summary !== "") this.summary = a.summary;

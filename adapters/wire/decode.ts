@@ -45,6 +45,11 @@ export function decodeAnswer(line: string, request: Request, what: string): Answ
       for (const key of ["name", "summary"]) {
         if (o[key] !== undefined && typeof o[key] !== "string") throw new ProtocolError(`the hello answer's "${key}" is not a string`);
       }
+      // "dispatch" (a version 2 capability): a boolean, and only in a version 2 answer.
+      if (Object.hasOwn(o, "dispatch")) {
+        if (o.protocol === 1) throw new ProtocolError(`the hello answer of a version 1 implementation has the field "dispatch" (dispatch is a protocol version 2 capability)`);
+        if (typeof o.dispatch !== "boolean") throw new ProtocolError(`the hello answer's "dispatch" is not a boolean: ${brief(o.dispatch)}`);
+      }
       break;
     case "step":
       // The messages themselves are judged by the harness (properties/validate.ts).

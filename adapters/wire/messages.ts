@@ -4,7 +4,9 @@
  * `kind`; the implementation answers each request with exactly one line carrying the same `id`
  * and `kind` (or kind `error`). docs/protocol.md ("Driving an implementation over stdio") is the
  * prose and JSON Schema version of this file. `observers` is a version 2 request: it is never
- * sent to an implementation that answered hello with version 1.
+ * sent to an implementation that answered hello with version 1. `dispatch` in the hello answer is
+ * a version 2 field: a version 2 implementation that models nested tool calls declares it (true);
+ * a version 1 answer with it is a protocol error.
  */
 import type { AttachedObserver, CoreInput, GateEntry, HostInput, Message, Party } from "../../protocol/index.ts";
 
@@ -21,7 +23,7 @@ export type RequestKind = Request["kind"];
 
 /** Answers the implementation writes, one per line, each to the request with the same id. */
 export type Answer =
-  | { readonly id: number; readonly kind: "hello"; readonly protocol: number; readonly name?: string; readonly summary?: string }
+  | { readonly id: number; readonly kind: "hello"; readonly protocol: number; readonly name?: string; readonly summary?: string; readonly dispatch?: boolean }
   | { readonly id: number; readonly kind: "reset" }
   | { readonly id: number; readonly kind: "step"; readonly messages: readonly Message[] }
   | { readonly id: number; readonly kind: "gate_table"; readonly entries: readonly GateEntry[] }
@@ -30,7 +32,7 @@ export type Answer =
 
 /** The fields each answer kind has (besides id and kind): required, then optional. */
 export const ANSWER_FIELDS: Readonly<Record<Answer["kind"], { readonly required: readonly string[]; readonly optional: readonly string[] }>> = {
-  hello: { required: ["protocol"], optional: ["name", "summary"] },
+  hello: { required: ["protocol"], optional: ["name", "summary", "dispatch"] },
   reset: { required: [], optional: [] },
   step: { required: ["messages"], optional: [] },
   gate_table: { required: ["entries"], optional: [] },

@@ -4,8 +4,9 @@
  * same protocol as a child process, and it is the protocol in executable form for anyone writing
  * an adapter in another language (compare examples/python/cellgate_impl.py).
  *
- * It answers hello with the version the Implementation declares (`protocol`, default 1), and the
- * version 2 request `observers` from the Instance's `observers()`.
+ * It answers hello with the version the Implementation declares (`protocol`, default 1), with
+ * `"dispatch": true` when a version 2 Implementation offers dispatch (never for version 1), and
+ * the version 2 request `observers` from the Instance's `observers()`.
  */
 import type { Implementation, Instance, ProtocolVersion } from "../../protocol/index.ts";
 import type { Answer, Request } from "./messages.ts";
@@ -14,9 +15,12 @@ export class WireServer {
   private instance: Instance | undefined;
 
   private readonly protocol: ProtocolVersion;
+  /** The Implementation offers dispatch and speaks version 2 (version 1 has no such field). */
+  private readonly dispatch: boolean;
 
   constructor(private readonly impl: Implementation) {
     this.protocol = impl.protocol ?? 1;
+    this.dispatch = impl.dispatch === true && this.protocol >= 2;
   }
 
   /** Answer one request line. Whatever the implementation returns is passed on as is. */
@@ -38,7 +42,7 @@ export class WireServer {
   private handle(r: Request): Answer {
     switch (r.kind) {
       case "hello":
-        return { id: r.id, kind: "hello", protocol: this.protocol, name: this.impl.name, summary: this.impl.summary };
+        return { id: r.id, kind: "hello", protocol: this.protocol, name: this.impl.name, summary: this.impl.summary, ...(this.dispatch ? { dispatch: true } : {}) };
       case "reset":
         this.instance?.close?.();
         this.instance = this.impl.start();
