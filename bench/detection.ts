@@ -1,10 +1,10 @@
 /**
  * Detection power and shrinking, from one set of runs: every bundled bug variant, every
- * scheduling strategy (uniform, swarm, pct: properties/strategy.ts), the same seeds, the default
+ * scheduling strategy (uniform, swarm, pct: properties/generate/strategy.ts), the same seeds, the default
  * budget of `cellgate check` (`DEFAULT_RUNS`). Each seed gives
  * the runs up to and including the first failing one, the CPU time until that failure, the
  * length of the shrunk counterexample (and of fast-check's own shrunk case, before the deletion
- * pass of properties/minimize.ts) and the CPU time spent shrinking it.
+ * pass of properties/shrink/minimize.ts) and the CPU time spent shrinking it.
  *
  * The time of the first failure is read without touching the check: the implementation is
  * wrapped so that every `start()` (one per run) is stamped; the run after the first failing one

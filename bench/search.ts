@@ -1,5 +1,5 @@
 /**
- * What the benchmark asks of the exhaustive search (properties/exhaustive.ts): the shortest
+ * What the benchmark asks of the exhaustive search (properties/search/exhaustive.ts): the shortest
  * counterexample of a variant (the yardstick of shrink quality) and the speed of the search on
  * the reference (states per second, the time to exhaust 2 cells, the depth reached in 60 s with 3).
  */

@@ -1,6 +1,6 @@
 /** Argument parsing shared by the cellgate commands: strict, with one-line errors. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { isStrategy, STRATEGIES, type StrategyName } from "../properties/strategy.ts";
+import { isStrategy, STRATEGIES, type StrategyName } from "../properties/generate/strategy.ts";
 import { UsageError } from "./errors.ts";
 import type { ImplementationSpec } from "./impl.ts";
 

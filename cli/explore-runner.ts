@@ -5,9 +5,9 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Implementation } from "../protocol/index.ts";
-import { addStats, emptyCoverage, type Coverage } from "../properties/coverage.ts";
-import { runSeed, seedPlan, type ExploreSettings, type SeedResult, type SeedTask, type Shard } from "../properties/explore.ts";
-import { reportOf, type ExploreReport } from "../properties/explore-report.ts";
+import { addStats, emptyCoverage, type Coverage } from "../properties/coverage/coverage.ts";
+import { runSeed, seedPlan, type ExploreSettings, type SeedResult, type SeedTask, type Shard } from "../properties/coverage/explore.ts";
+import { reportOf, type ExploreReport } from "../properties/coverage/explore-report.ts";
 import type { ImplementationSpec } from "./impl.ts";
 
 export interface RunnerOptions {

@@ -1,7 +1,7 @@
 /** An exploration worker: runs the seeds it is sent and posts each result back. */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Implementation } from "../protocol/index.ts";
-import { runSeed } from "../properties/explore.ts";
+import { runSeed } from "../properties/coverage/explore.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./explore-runner.ts";
 import { openImplementation } from "./impl.ts";
 

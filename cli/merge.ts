@@ -4,9 +4,9 @@
  * `explore` does.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { judgeCoverage } from "../properties/coverage.ts";
-import { formatCoverage, formatRequirements, exploreMarkdown } from "../properties/coverage-format.ts";
-import { mergeReports, reportFromJson, reportToJson, type ExploreReport } from "../properties/explore-report.ts";
+import { judgeCoverage } from "../properties/coverage/coverage.ts";
+import { formatCoverage, formatRequirements, exploreMarkdown } from "../properties/coverage/coverage-format.ts";
+import { mergeReports, reportFromJson, reportToJson, type ExploreReport } from "../properties/coverage/explore-report.ts";
 import { parse, reportTargets } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { exploreSummary, exploreVerdict, formatCounterexamples, requirementsOption } from "./explore.ts";

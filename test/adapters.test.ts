@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as cellgate from "../index.ts";
-import { describeConformance } from "../properties/vitest.ts";
+import { describeConformance } from "../properties/check/vitest.ts";
 import { cli } from "./support/cli.ts";
 import { PYTHON } from "./support/processes.ts";
 import { wireSchemaOf, wireSchemas } from "./support/schema.ts";
@@ -29,7 +29,7 @@ describe("the package root (import { ... } from \"cellgate\")", () => {
     expect(cellgate.PROTOCOL_VERSIONS).toEqual([1, 2]);
     expect(cellgate.VARIANTS.length).toBeGreaterThan(0);
     const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { exports: Record<string, string> };
-    expect(pkg.exports).toEqual({ ".": "./index.ts", "./vitest": "./properties/vitest.ts" });
+    expect(pkg.exports).toEqual({ ".": "./index.ts", "./vitest": "./properties/check/vitest.ts" });
     for (const file of Object.values(pkg.exports)) expect(existsSync(file), file).toBe(true);
   });
 

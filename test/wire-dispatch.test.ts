@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as cellgate from "../index.ts";
 import type { CoreInput, HostInput, Instance, Message, Party } from "../index.ts";
 import { decodeAnswer } from "../adapters/index.ts";
-import { ProtocolError } from "../properties/run.ts";
+import { ProtocolError } from "../properties/run/run.ts";
 import { cli } from "./support/cli.ts";
 import { PYTHON } from "./support/processes.ts";
 import { wireSchemaOf, wireSchemas } from "./support/schema.ts";

@@ -31,7 +31,7 @@ import {
   type Party,
   type ProtocolVersion,
 } from "../../protocol/index.ts";
-import { ImplementationCrash, ProtocolError, StepTimeout } from "../../properties/run.ts";
+import { ImplementationCrash, ProtocolError, StepTimeout } from "../../properties/run/run.ts";
 import { SetupError } from "../errors.ts";
 import { exitText, type Transport } from "../transport/transport.ts";
 import { decodeAnswer, excerpt } from "./decode.ts";

@@ -3,7 +3,7 @@
  * protocol error (malformed JSON, unknown kind, wrong or missing field, another request's id);
  * an `error` answer is the implementation saying it failed, which is a crash.
  */
-import { ImplementationCrash, ProtocolError } from "../../properties/run.ts";
+import { ImplementationCrash, ProtocolError } from "../../properties/run/run.ts";
 import { ANSWER_FIELDS, type Answer, type Request } from "./messages.ts";
 
 /** Decode `line` as the answer to `request`; throws ProtocolError or ImplementationCrash. */
@@ -52,11 +52,11 @@ export function decodeAnswer(line: string, request: Request, what: string): Answ
       }
       break;
     case "step":
-      // The messages themselves are judged by the harness (properties/validate.ts).
+      // The messages themselves are judged by the harness (properties/run/validate.ts).
       if (!Array.isArray(o.messages)) throw new ProtocolError(`the answer to ${what} has "messages" ${excerpt(JSON.stringify(o.messages))}, not a list`);
       break;
     case "gate_table":
-      // The rows are judged by the harness (properties/run.ts).
+      // The rows are judged by the harness (properties/run/run.ts).
       if (!Array.isArray(o.entries)) throw new ProtocolError(`the answer to ${what} has "entries" ${excerpt(JSON.stringify(o.entries))}, not a list`);
       break;
     case "observers": {

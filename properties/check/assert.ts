@@ -2,11 +2,11 @@
  * The check as an assertion, for any test framework: run it, and throw a readable error (the
  * shrunk counterexample, what failed, how to replay) unless it ends with the expected verdict.
  */
-import type { Implementation } from "../protocol/index.ts";
+import type { Implementation } from "../../protocol/index.ts";
 import { check, type CheckOptions, type CheckResult } from "./check.ts";
-import { formatCommandList, formatFailure } from "./format.ts";
-import { headline, verdictOf } from "./report/verdict.ts";
-import type { Verdict } from "./run.ts";
+import { formatCommandList, formatFailure } from "../report/format.ts";
+import { headline, verdictOf } from "../report/verdict.ts";
+import type { Verdict } from "../run/run.ts";
 
 export interface ConformanceOptions extends CheckOptions {
   /** The verdict the check must end with (default "conforms"); "violation" proves a known-bad variant is caught. */

@@ -3,17 +3,17 @@
  * shrinks the first failure, and the result carries the counts a report needs.
  */
 import fc from "fast-check";
-import type { Diagnostics, Implementation, ProtocolVersion } from "../protocol/index.ts";
-import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, weightsFor, type Box, type Weights } from "./arbitrary.ts";
-import { COMMAND_KINDS, type Command, type CommandKind } from "./commands.ts";
+import type { Diagnostics, Implementation, ProtocolVersion } from "../../protocol/index.ts";
+import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, weightsFor, type Box, type Weights } from "../generate/arbitrary.ts";
+import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { confirm, type Confirmed } from "./confirm.ts";
-import { ORDERINGS, type Ordering } from "./orderings.ts";
-import { stateHash } from "./abstract-state.ts";
-import { zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
-import { minimize } from "./minimize.ts";
-import type { ReplayResult } from "./replay.ts";
-import { HarnessRun, type Failure, type RunOptions } from "./run.ts";
-import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "./strategy.ts";
+import { ORDERINGS, type Ordering } from "../run/orderings.ts";
+import { stateHash } from "../search/abstract-state.ts";
+import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import { minimize } from "../shrink/minimize.ts";
+import type { ReplayResult } from "../run/replay.ts";
+import { HarnessRun, type Failure, type RunOptions } from "../run/run.ts";
+import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "../generate/strategy.ts";
 
 /** Runs of a default check: cheap in process (a few seconds), and enough to catch every bundled variant. */
 export const DEFAULT_RUNS = 10_000;

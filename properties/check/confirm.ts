@@ -6,10 +6,10 @@
  * Timeouts are judged by the clock, not compared: a step that timed out in the search or in
  * either replay is reported as a timeout.
  */
-import type { Implementation } from "../protocol/index.ts";
-import type { Command } from "./commands.ts";
-import { replay, type ReplayResult } from "./replay.ts";
-import type { Failure, StepRecord } from "./run.ts";
+import type { Implementation } from "../../protocol/index.ts";
+import type { Command } from "../run/commands.ts";
+import { replay, type ReplayResult } from "../run/replay.ts";
+import type { Failure, StepRecord } from "../run/run.ts";
 
 export interface Confirmed {
   /** The verdict to report (the replayed failure, or nondeterminism). */

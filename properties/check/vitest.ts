@@ -14,7 +14,7 @@
  * the test runs; whatever it starts is disposed after the suite.
  */
 import { afterAll, describe, it } from "vitest";
-import type { Implementation } from "../protocol/index.ts";
+import type { Implementation } from "../../protocol/index.ts";
 import { assertConforms, type ConformanceOptions } from "./assert.ts";
 
 export interface DescribeOptions extends ConformanceOptions {

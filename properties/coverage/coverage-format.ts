@@ -2,12 +2,12 @@
  * Coverage as text for a CI log and as Markdown for a report file. Both list every command kind,
  * every invariant and every named ordering, zero or not: a zero is the finding.
  */
-import { INVARIANTS } from "../model/index.ts";
-import { COMMAND_KINDS } from "./commands.ts";
+import { INVARIANTS } from "../../model/index.ts";
+import { COMMAND_KINDS } from "../run/commands.ts";
 import type { Coverage, RequirementResult } from "./coverage.ts";
 import type { ExploreReport } from "./explore-report.ts";
 import { INVARIANT_NAMES } from "./invariant-coverage.ts";
-import { ORDERINGS, ORDERING_TEXT } from "./orderings.ts";
+import { ORDERINGS, ORDERING_TEXT } from "../run/orderings.ts";
 
 const pad = (n: number, w = 9): string => String(n).padStart(w);
 
@@ -62,7 +62,7 @@ export function exploreMarkdown(r: ExploreReport, requirements: readonly Require
     "",
     "## Invariants checked",
     "",
-    "Times each invariant had something to judge (see `properties/invariant-coverage.ts`).",
+    "Times each invariant had something to judge (see `properties/coverage/invariant-coverage.ts`).",
     "",
     "| invariant | times | what |",
     "|---|---:|---|",

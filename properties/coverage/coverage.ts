@@ -4,11 +4,11 @@
  * workers and shards; distinct states are a set of hashes, so they merge by union. Coverage
  * requirements (`--min-coverage NAME=N`) turn it into a gate.
  */
-import type { InvariantName } from "../model/index.ts";
-import { COMMAND_KINDS, type CommandKind } from "./commands.ts";
-import type { CheckStats } from "./check.ts";
+import type { InvariantName } from "../../model/index.ts";
+import { COMMAND_KINDS, type CommandKind } from "../run/commands.ts";
+import type { CheckStats } from "../check/check.ts";
 import { INVARIANT_NAMES, zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
-import { ORDERINGS, type Ordering } from "./orderings.ts";
+import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 
 export interface Coverage {
   runs: number;

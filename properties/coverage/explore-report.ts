@@ -3,13 +3,13 @@
  * JSON it is what `explore --report json:FILE` writes and `merge` reads; reports of shards (or of
  * any disjoint seed sets with the same settings) merge into the report of their union.
  */
-import { PROTOCOL_VERSION, PROTOCOL_VERSIONS, type ProtocolVersion } from "../protocol/index.ts";
-import { COMMAND_KINDS } from "./commands.ts";
+import { PROTOCOL_VERSION, PROTOCOL_VERSIONS, type ProtocolVersion } from "../../protocol/index.ts";
+import { COMMAND_KINDS } from "../run/commands.ts";
 import { emptyCoverage, mergeCoverage, type Coverage } from "./coverage.ts";
 import type { ExploreSettings, FoundCounterexample, SeedResult, SeedTask } from "./explore.ts";
 import { INVARIANT_NAMES } from "./invariant-coverage.ts";
-import { ORDERINGS } from "./orderings.ts";
-import { isStrategy } from "./strategy.ts";
+import { ORDERINGS } from "../run/orderings.ts";
+import { isStrategy } from "../generate/strategy.ts";
 
 export const REPORT_FORMAT = "cellgate-explore-report";
 export const REPORT_VERSION = 1;

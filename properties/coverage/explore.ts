@@ -5,11 +5,11 @@
  * that together are the unsharded exploration, so their merged counts equal its counts. Each
  * seed's result is plain data, so it can come from a worker thread.
  */
-import type { Implementation } from "../protocol/index.ts";
-import { check, type CheckStats } from "./check.ts";
-import type { Command } from "./commands.ts";
-import { formatCommandList, formatFailure } from "./format.ts";
-import type { StrategyName } from "./strategy.ts";
+import type { Implementation } from "../../protocol/index.ts";
+import { check, type CheckStats } from "../check/check.ts";
+import type { Command } from "../run/commands.ts";
+import { formatCommandList, formatFailure } from "../report/format.ts";
+import type { StrategyName } from "../generate/strategy.ts";
 
 /** Everything that decides what a seed generates (a report carries it; merge requires equality). */
 export interface ExploreSettings {

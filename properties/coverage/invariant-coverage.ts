@@ -19,7 +19,7 @@
  * - no-reopen: every step with a cell whose entry went after close and readiness.
  * - dispatch-follows-gate: every dispatch decision Core emits; and at the end of a run, once.
  */
-import { mustBeOpen, type Action, type GateRow, type InvariantName, type ModelState } from "../model/index.ts";
+import { mustBeOpen, type Action, type GateRow, type InvariantName, type ModelState } from "../../model/index.ts";
 
 export const INVARIANT_NAMES: readonly InvariantName[] = [
   "no-gate-leak",

@@ -4,9 +4,9 @@
  * and whose `run` executes it, so fast-check's own shrinker keeps only commands that ran.
  */
 import fc from "fast-check";
-import type { Command, CommandKind } from "./commands.ts";
-import { formatRawCommand } from "./commands.ts";
-import type { HarnessRun } from "./run.ts";
+import type { Command, CommandKind } from "../run/commands.ts";
+import { formatRawCommand } from "../run/commands.ts";
+import type { HarnessRun } from "../run/run.ts";
 import type { Scheduler } from "./strategy.ts";
 
 /**

@@ -15,8 +15,8 @@
  *   channels, is found with probability at least 1/(n·k^(d−1)) per run.
  */
 import fc from "fast-check";
-import { COMMAND_KINDS, type Command, type CommandKind } from "./commands.ts";
-import type { HarnessRun } from "./run.ts";
+import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
+import type { HarnessRun } from "../run/run.ts";
 
 export const STRATEGIES = ["uniform", "swarm", "pct"] as const;
 export type StrategyName = (typeof STRATEGIES)[number];

@@ -2,10 +2,10 @@
  * Plain-text rendering of results for a CI log: the counterexample as numbered commands, the
  * violated invariants in words with expected vs actual.
  */
-import { INVARIANTS } from "../model/index.ts";
-import type { Failure, StepRecord } from "./run.ts";
-import type { CheckResult } from "./check.ts";
-import { ORDERINGS } from "./orderings.ts";
+import { INVARIANTS } from "../../model/index.ts";
+import type { Failure, StepRecord } from "../run/run.ts";
+import type { CheckResult } from "../check/check.ts";
+import { ORDERINGS } from "../run/orderings.ts";
 
 export function formatFailure(f: Failure): string[] {
   switch (f.verdict) {

@@ -1,7 +1,7 @@
 /** The JSON report (`--report json:FILE`): stable field names, one object, for CI tooling. */
 import { PROTOCOL_VERSION } from "../../protocol/index.ts";
-import type { CheckResult } from "../check.ts";
-import { formatFailure } from "../format.ts";
+import type { CheckResult } from "../check/check.ts";
+import { formatFailure } from "./format.ts";
 import { verdictOf } from "./verdict.ts";
 
 /** Bumped when a field changes meaning or goes away (new fields do not bump it). */

@@ -2,8 +2,8 @@
  * The JUnit XML report (`--report junit:FILE`): one test case, "<implementation> conforms to the
  * cellgate protocol", failed with the verdict as its type and the counterexample as its text.
  */
-import type { CheckResult } from "../check.ts";
-import { formatCommandList, formatFailure } from "../format.ts";
+import type { CheckResult } from "../check/check.ts";
+import { formatCommandList, formatFailure } from "./format.ts";
 import { headline, verdictOf } from "./verdict.ts";
 import { xml } from "./xml.ts";
 

@@ -4,9 +4,9 @@
  * what failed, its Mermaid sequence diagram, and the implementation's stderr.
  */
 import { INVARIANTS } from "../../model/index.ts";
-import type { CheckResult } from "../check.ts";
-import { formatCommandList, formatFailure } from "../format.ts";
-import { ORDERINGS, ORDERING_TEXT } from "../orderings.ts";
+import type { CheckResult } from "../check/check.ts";
+import { formatCommandList, formatFailure } from "./format.ts";
+import { ORDERINGS, ORDERING_TEXT } from "../run/orderings.ts";
 import { buildRepro } from "../repro/build.ts";
 import { mermaid } from "../repro/mermaid.ts";
 import { runsText, verdictOf } from "./verdict.ts";

@@ -1,6 +1,6 @@
 /** The one-line outcome of a check, shared by every report. */
-import type { CheckResult } from "../check.ts";
-import type { Verdict } from "../run.ts";
+import type { CheckResult } from "../check/check.ts";
+import type { Verdict } from "../run/run.ts";
 
 export function verdictOf(r: CheckResult): Verdict {
   return r.counterexample?.failure.verdict ?? "conforms";

@@ -1,7 +1,7 @@
 /** Turn a replayed counterexample into a repro file. */
 import { PROTOCOL_VERSION, type ProtocolVersion } from "../../protocol/index.ts";
-import type { ReplayResult } from "../replay.ts";
-import type { Failure } from "../run.ts";
+import type { ReplayResult } from "../run/replay.ts";
+import type { Failure } from "../run/run.ts";
 import { REPRO_FORMAT, REPRO_FORMAT_VERSION, type ImplementationSource, type ReproFailure, type ReproFile } from "./format.ts";
 
 export interface ReproInput {

@@ -4,8 +4,8 @@
  */
 import { PROTOCOL_VERSIONS, type ProtocolVersion } from "../../protocol/index.ts";
 import type { Violation } from "../../model/index.ts";
-import { isCommand, type Command } from "../commands.ts";
-import type { StepRecord } from "../run.ts";
+import { isCommand, type Command } from "../run/commands.ts";
+import type { StepRecord } from "../run/run.ts";
 
 export const REPRO_FORMAT = "cellgate-repro";
 export const REPRO_FORMAT_VERSION = 1;

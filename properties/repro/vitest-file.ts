@@ -4,7 +4,7 @@
  * while the bug is there and passes once it is fixed. It is meant to live in the project's `test/`
  * folder (imports are relative to it); `CELLGATE_IMPL` overrides the bundled implementation it runs.
  */
-import { formatRawCommand } from "../commands.ts";
+import { formatRawCommand } from "../run/commands.ts";
 import type { ReproFile } from "./format.ts";
 
 export interface TestFileOptions {

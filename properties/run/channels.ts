@@ -3,7 +3,7 @@
  * a canonical order so that "deliver[i]" (the i-th non-empty channel) means the same thing in
  * every run of the same command list.
  */
-import { route, type ChannelName, type Message } from "../protocol/index.ts";
+import { route, type ChannelName, type Message } from "../../protocol/index.ts";
 
 export class Channels {
   private readonly queues = new Map<ChannelName, Message[]>();

@@ -2,8 +2,8 @@
  * The rare orderings the harness counts. Each is a race the review of PR #29310 (or the codex
  * tests) names; a run that never reaches one has not tested it.
  */
-import type { Message } from "../protocol/index.ts";
-import type { ModelState } from "../model/index.ts";
+import type { Message } from "../../protocol/index.ts";
+import type { ModelState } from "../../model/index.ts";
 import type { Channels } from "./channels.ts";
 
 export const ORDERINGS = [

@@ -2,7 +2,7 @@
  * Run an explicit command list against an implementation, with every step recorded. This is
  * what repro files, pinned regressions and the named scenario tests use.
  */
-import type { Implementation } from "../protocol/index.ts";
+import type { Implementation } from "../../protocol/index.ts";
 import type { Command } from "./commands.ts";
 import { HarnessRun, type Failure, type StepRecord } from "./run.ts";
 

@@ -17,7 +17,7 @@ import {
   type Instance,
   type Message,
   type Party,
-} from "../protocol/index.ts";
+} from "../../protocol/index.ts";
 import {
   checkAction,
   checkFinal,
@@ -31,12 +31,12 @@ import {
   type EnvAction,
   type ModelState,
   type Violation,
-} from "../model/index.ts";
+} from "../../model/index.ts";
 import { Channels } from "./channels.ts";
 import type { Command, CommandKind } from "./commands.ts";
 import { orderingsOfDelivery, shutdownMidDrain, ORDERINGS, type Ordering } from "./orderings.ts";
 import { emitAction, envAction, receiveAction } from "./translate.ts";
-import { countActionSubjects, countFinalSubjects, countStepSubjects, zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
+import { countActionSubjects, countFinalSubjects, countStepSubjects, zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { invalidMessage } from "./validate.ts";
 
 /**

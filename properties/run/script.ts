@@ -3,7 +3,7 @@
  * harness commands that perform it. Used by the named scenario tests and pinned regressions, so
  * they read like the sequence diagrams of the review.
  */
-import type { Implementation } from "../protocol/index.ts";
+import type { Implementation } from "../../protocol/index.ts";
 import { COMMAND_KINDS, type Command } from "./commands.ts";
 import { HarnessRun } from "./run.ts";
 

@@ -2,8 +2,8 @@
  * The bridge between the protocol (what implementations speak) and the model (what the
  * invariants judge): each protocol message or event becomes one model action.
  */
-import type { CoreEvent, HostEvent, Message } from "../protocol/index.ts";
-import type { EmitAction, EnvAction, ReceiveAction } from "../model/index.ts";
+import type { CoreEvent, HostEvent, Message } from "../../protocol/index.ts";
+import type { EmitAction, EnvAction, ReceiveAction } from "../../model/index.ts";
 
 export function envAction(e: CoreEvent | HostEvent): EnvAction {
   switch (e.type) {

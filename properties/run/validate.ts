@@ -2,7 +2,7 @@
  * Checks that what an implementation emitted is a well-formed protocol message from the right
  * party, about a cell and request the harness knows. Anything else is a protocol error.
  */
-import { emitter, type Message, type Party } from "../protocol/index.ts";
+import { emitter, type Message, type Party } from "../../protocol/index.ts";
 
 const OBSERVE_OUTCOMES = new Set(["yielded", "completed", "terminated", "missing", "busy"]);
 const TERMINATE_OUTCOMES = new Set(["completed", "terminated", "missing", "already_terminating"]);

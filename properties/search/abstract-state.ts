@@ -24,8 +24,8 @@
  * - "none": model and channels only (coverage counting, where no implementation state is needed).
  */
 import { createHash } from "node:crypto";
-import type { Message } from "../protocol/index.ts";
-import type { HarnessRun } from "./run.ts";
+import type { Message } from "../../protocol/index.ts";
+import type { HarnessRun } from "../run/run.ts";
 
 export type ImplView = "snapshot" | "table" | "none";
 

@@ -13,14 +13,14 @@
  * Branching: when the implementation can `snapshot`/`restore`, every state is saved and
  * restored; otherwise each branch replays its command prefix from a fresh `start()`.
  */
-import type { Implementation } from "../protocol/index.ts";
-import { ORDERINGS, type Ordering } from "./orderings.ts";
+import type { Implementation } from "../../protocol/index.ts";
+import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { abstractKey, hashKey } from "./abstract-state.ts";
-import { COMMAND_KINDS, type Command, type CommandKind } from "./commands.ts";
-import { zeroInvariantCounts, type InvariantCounts } from "./invariant-coverage.ts";
+import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
+import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { distinctMoves, type Move } from "./moves.ts";
-import { replay, type ReplayResult } from "./replay.ts";
-import { HarnessRun, type Failure, type RunSnapshot } from "./run.ts";
+import { replay, type ReplayResult } from "../run/replay.ts";
+import { HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
 
 /** What two states must share to count as one: see abstract-state.ts. "off" keeps every path. */
 export type Dedupe = "snapshot" | "table" | "off";

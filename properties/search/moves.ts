@@ -3,8 +3,8 @@
  * candidate `index mod n` of its kind, so the indices 0..n-1 name every distinct move once;
  * enumerating them (rather than every index) is what keeps exhaustive search finite.
  */
-import { COMMAND_KINDS, type Command } from "./commands.ts";
-import type { HarnessRun } from "./run.ts";
+import { COMMAND_KINDS, type Command } from "../run/commands.ts";
+import type { HarnessRun } from "../run/run.ts";
 
 /** A move: the command that performs it here, and what it does, as a script label. */
 export interface Move {

@@ -9,12 +9,12 @@
  * same invariant in fewer steps than the one fast-check happened to find); it is cheap at these
  * depths and makes the result the shortest there is.
  */
-import type { Implementation } from "../protocol/index.ts";
-import type { Command } from "./commands.ts";
-import { exhaustive } from "./exhaustive.ts";
-import { replay, type ReplayResult } from "./replay.ts";
-import { HarnessRun, type Failure } from "./run.ts";
-import { findCommand } from "./script.ts";
+import type { Implementation } from "../../protocol/index.ts";
+import type { Command } from "../run/commands.ts";
+import { exhaustive } from "../search/exhaustive.ts";
+import { replay, type ReplayResult } from "../run/replay.ts";
+import { HarnessRun, type Failure } from "../run/run.ts";
+import { findCommand } from "../run/script.ts";
 
 /** Same verdict, and for violations the same first invariant (the failure the user is shown). */
 export function sameFailure(a: Failure | undefined, b: Failure | undefined): boolean {
