@@ -48,7 +48,8 @@ export function exhaustiveCommand(args: readonly string[]): number {
 function search(v: Record<string, unknown>, impl: Implementation, spec: ImplementationSpec): number {
   const cells = cellsOption(v, 2);
   const depth = intOption(v, "depth", 12, 1);
-  const requests = v.requests === "unbounded" ? Infinity : intOption(v, "requests", 2);
+  // 3: the initial read (whose reply gives the turn the id), then two more waits or terminates.
+  const requests = v.requests === "unbounded" ? Infinity : intOption(v, "requests", 3);
   const dedupe = v.dedupe as Dedupe | undefined;
   if (dedupe !== undefined && !DEDUPES.includes(dedupe)) throw new UsageError(`--dedupe expects ${DEDUPES.join(", ")}, got ${JSON.stringify(dedupe)}`);
   const timeMs = secondsOption(v, "time", undefined);
@@ -87,7 +88,7 @@ function offersSnapshot(impl: Implementation): boolean {
 }
 
 function budgetText(r: ExhaustiveResult): string {
-  return Number.isFinite(r.requests) ? `at most ${r.requests} observe/terminate requests per cell` : "no bound on requests";
+  return Number.isFinite(r.requests) ? `at most ${r.requests} observe/terminate/tool requests per cell` : "no bound on requests";
 }
 
 const DEDUPE_TEXT: Readonly<Record<Dedupe, string>> = {

@@ -28,7 +28,7 @@ export type Dedupe = "snapshot" | "table" | "off";
 export interface ExhaustiveOptions {
   readonly cells?: number;
   readonly depth?: number;
-  /** Observe + terminate requests the search may issue per cell (default 2; Infinity: no bound). */
+  /** Observe, terminate and tool-call requests the search may issue per cell (default 2; the CLI uses 3; Infinity: no bound). */
   readonly requests?: number;
   /** Default: "snapshot" when the implementation offers it, else "table". */
   readonly dedupe?: Dedupe;
