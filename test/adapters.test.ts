@@ -15,7 +15,8 @@ import { PYTHON } from "./support/processes.ts";
 import { wireSchemaOf, wireSchemas } from "./support/schema.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-adapters-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// A killed implementation group may still be writing into scratch for a moment: retry the removal.
+afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 const EXAMPLE = `${PYTHON} examples/python/cellgate_impl.py`;
 const BROKEN = `${PYTHON} examples/python/cellgate_impl_broken.py`;

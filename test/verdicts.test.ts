@@ -19,7 +19,8 @@ import { cli } from "./support/cli.ts";
 import { alive, pidsIn, PYTHON, readIfThere, until } from "./support/processes.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-verdicts-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// A killed implementation group may still be writing into scratch for a moment: retry the removal.
+afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 const FIXTURE = "test/fixtures/stdio/misbehave.py";
 /** Python without site packages: starts in half the time, and the fixtures are restarted often. */

@@ -19,7 +19,8 @@ import { PYTHON } from "./support/processes.ts";
 import { wireSchemaOf, wireSchemas } from "./support/schema.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-wire-v2-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// A killed implementation group may still be writing into scratch for a moment: retry the removal.
+afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 const EXAMPLE = `${PYTHON} examples/python/cellgate_impl.py`;
 const V2 = `${PYTHON} test/fixtures/stdio/v2.py`;
