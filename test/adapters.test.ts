@@ -4,7 +4,7 @@
  * implementation of examples/python/, and the CI reports.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,10 +13,10 @@ import { describeConformance } from "../properties/check/vitest.ts";
 import { cli } from "./support/cli.ts";
 import { PYTHON } from "./support/processes.ts";
 import { wireSchemaOf, wireSchemas } from "./support/schema.ts";
+import { removeScratch } from "./support/scratch.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-adapters-"));
-// A killed implementation group may still be writing into scratch for a moment: retry the removal.
-afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+afterAll(() => removeScratch(scratch));
 
 const EXAMPLE = `${PYTHON} examples/python/cellgate_impl.py`;
 const BROKEN = `${PYTHON} examples/python/cellgate_impl_broken.py`;

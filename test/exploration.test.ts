@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -43,10 +43,10 @@ import { ProgressLine } from "../cli/progress.ts";
 import { cli } from "./support/cli.ts";
 import { BRUTE_FORCE, MINIMUM } from "./support/minimum.ts";
 import { named } from "./support/play.ts";
+import { removeScratch } from "./support/scratch.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-explore-test-"));
-// A killed implementation group may still be writing into scratch for a moment: retry the removal.
-afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+afterAll(() => removeScratch(scratch));
 
 const impl = named;
 
@@ -386,7 +386,7 @@ describe("the explore, exhaustive and merge commands", () => {
     expect(JSON.parse(readFileSync(join(out, "repro.json"), "utf8")).commands).toHaveLength(MINIMUM["bug-lost-buffered-completion"] ?? -1);
     const ok = await cli("exhaustive", "--cells", "1", "--requests", "1", "--depth", "40");
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/exhausted: every state reachable with 1 cell and at most 1 observe\/terminate requests per cell was visited/);
+    expect(ok.stdout).toMatch(/exhausted: every state reachable with 1 cell and at most 1 observe\/terminate\/tool requests per cell was visited/);
   });
 
   it("shards merged by `cellgate merge` equal one run, and workers work from the installed bin", async () => {

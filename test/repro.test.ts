@@ -21,10 +21,10 @@ import type { Implementation } from "../protocol/index.ts";
 import { cli } from "./support/cli.ts";
 import { MINIMUM } from "./support/minimum.ts";
 import { named } from "./support/play.ts";
+import { removeScratch } from "./support/scratch.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-repro-test-"));
-// A killed implementation group may still be writing into scratch for a moment: retry the removal.
-afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+afterAll(() => removeScratch(scratch));
 
 const variant = named;
 

@@ -5,7 +5,7 @@
  * behind, also when the gate is interrupted.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,10 +17,10 @@ import tsUnknown from "./fixtures/ts/unknown-message.ts";
 import tsNondeterministic from "./fixtures/ts/nondeterministic.ts";
 import { cli } from "./support/cli.ts";
 import { alive, pidsIn, PYTHON, readIfThere, until } from "./support/processes.ts";
+import { removeScratch } from "./support/scratch.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-verdicts-"));
-// A killed implementation group may still be writing into scratch for a moment: retry the removal.
-afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+afterAll(() => removeScratch(scratch));
 
 const FIXTURE = "test/fixtures/stdio/misbehave.py";
 /** Python without site packages: starts in half the time, and the fixtures are restarted often. */

@@ -6,7 +6,7 @@
  * is driven without a single one; a version 1 hello answer with `dispatch` is refused. The module
  * adapter (a worker thread behind WireServer) carries the capability through.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,10 +18,10 @@ import { ProtocolError } from "../properties/run/run.ts";
 import { cli } from "./support/cli.ts";
 import { PYTHON } from "./support/processes.ts";
 import { wireSchemaOf, wireSchemas } from "./support/schema.ts";
+import { removeScratch } from "./support/scratch.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-wire-dispatch-"));
-// A killed implementation group may still be writing into scratch for a moment: retry the removal.
-afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+afterAll(() => removeScratch(scratch));
 
 const EXAMPLE = `${PYTHON} examples/python/cellgate_impl.py`;
 const V2 = `${PYTHON} test/fixtures/stdio/v2.py`;

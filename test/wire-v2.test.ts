@@ -5,7 +5,7 @@
  * protocol error. Also: the module adapter and WireServer carry the version through, and repro
  * files and reports record it.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,10 +17,10 @@ import { mergeReports, reportFromJson, reportToJson, type ExploreReport } from "
 import { reproJson } from "../properties/repro/write.ts";
 import { PYTHON } from "./support/processes.ts";
 import { wireSchemaOf, wireSchemas } from "./support/schema.ts";
+import { removeScratch } from "./support/scratch.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-wire-v2-"));
-// A killed implementation group may still be writing into scratch for a moment: retry the removal.
-afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+afterAll(() => removeScratch(scratch));
 
 const EXAMPLE = `${PYTHON} examples/python/cellgate_impl.py`;
 const V2 = `${PYTHON} test/fixtures/stdio/v2.py`;
