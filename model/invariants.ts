@@ -190,9 +190,10 @@ export function dispatchFollowsGate(state: ModelState, a: EmitAction): Violation
       return [];
     case "held":
       if (c.ready) return [v(inv, a.cell, "passed or refused (readiness already happened)", "held", `Core held ${a.cell}'s call #${a.req} after its readiness call: nothing will let it through`)];
+      if (c.abandoned) return [v(inv, a.cell, "refused (the exec call is gone: no readiness call will come)", "held", `Core held ${a.cell}'s call #${a.req}, but its exec call was cancelled before readiness: nothing will let it through`)];
       return [];
     case "refused":
-      if (c.closedDelivered || c.coreKnowsEnd || c.admission === "rejected") return [];
+      if (c.closedDelivered || c.coreKnowsEnd || c.abandoned || c.admission === "rejected") return [];
       return [v(inv, a.cell, c.ready ? "passed" : "held until readiness", "refused", `Core refused call #${a.req} of ${a.cell}, which is ${c.ready ? "ready and not ending" : "not ready yet and not ending"}`)];
   }
 }
@@ -277,13 +278,17 @@ export function expectedEmitted(state: ModelState): Violation[] {
   return state.expected.map((key) => v("core-forwards-requests", undefined, key, "nothing", `Core was asked for ${key} but did not send it`));
 }
 
-/** No call stays held once its cell is ready: readiness is what lets held calls through. */
+/**
+ * No call stays held once its cell is ready (readiness is what lets held calls through), nor once
+ * its exec call was cancelled before readiness (no readiness call will come).
+ */
 export function noCallHeldAfterReady(state: ModelState): Violation[] {
   const out: Violation[] = [];
   for (const c of state.cells.values()) {
-    if (!c.ready) continue;
+    if (!c.ready && !c.abandoned) continue;
     for (const req of heldCalls(state, c.cell)) {
-      out.push(v("dispatch-follows-gate", c.cell, `call #${req} let through or refused at readiness`, "still held", `${c.cell} is ready, but Core still holds its call #${req}`));
+      const why = c.ready ? `${c.cell} is ready, but Core still holds its call #${req}` : `${c.cell}'s exec call was cancelled before readiness, but Core still holds its call #${req}: nothing will let it through`;
+      out.push(v("dispatch-follows-gate", c.cell, `call #${req} let through or refused`, "still held", why));
     }
   }
   return out;

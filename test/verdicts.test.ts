@@ -187,7 +187,8 @@ describe("the budget", () => {
   });
 
   it("a budget that ends before the first run is done checked nothing: exit 2", async () => {
-    const r = await cli("check", "--impl-cmd", `${PY} ${FIXTURE} hang`, "--budget", "0.001");
+    // Every step takes 50 ms, so no run can be done within the 1 ms budget, however idle the machine.
+    const r = await cli("check", "--impl-cmd", `${PY} ${FIXTURE} slow`, "--budget", "0.001");
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("cellgate check: the budget ran out before the first run was done; nothing was checked (raise --budget)");
   });

@@ -13,7 +13,7 @@ export function makeScratch(prefix: string): string {
 
 export function removeScratch(dir: string): void {
   try {
-    rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 6, retryDelay: 100 });
   } catch {
     // best effort: see above
   }
