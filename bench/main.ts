@@ -25,7 +25,7 @@ import { markdownTable, ms, plainTable, rate, type Row } from "./table.ts";
 import { measureOutOfProcess, measureThroughput, type OutOfProcessResult, type ThroughputResult } from "./throughput.ts";
 
 const BUDGET = DEFAULT_RUNS;
-/** Depth of the search for each variant's shortest counterexample (the longest minimum is 8). */
+/** Depth of the search for each variant's shortest counterexample (the longest minimum is 12). */
 const SEARCH_DEPTH = 12;
 /** Runs through the Python example over stdio (each step is a round trip to a child process). */
 const STDIO_RUNS = 300;
