@@ -52,6 +52,9 @@ function stamped(impl: Implementation, stamps: number[]): Implementation {
   return {
     name: impl.name,
     summary: impl.summary,
+    // The version and the capabilities decide what the harness generates and reads.
+    ...(impl.protocol !== undefined ? { protocol: impl.protocol } : {}),
+    ...(impl.dispatch !== undefined ? { dispatch: impl.dispatch } : {}),
     start() {
       stamps.push(cpuMs());
       return impl.start();
