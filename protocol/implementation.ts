@@ -91,3 +91,8 @@ export interface Diagnostics {
   /** How many times the implementation was started (more than 1 after crashes, hangs, protocol errors). */
   readonly starts: number;
 }
+
+/** Does `impl` offer nested tool calls? Only a version 2 implementation can (version 1 has no such capability). */
+export function offersDispatch(impl: Pick<Implementation, "dispatch" | "protocol">): boolean {
+  return impl.dispatch === true && (impl.protocol ?? 1) >= 2;
+}

@@ -1,7 +1,7 @@
-import type { Implementation, Instance } from "../protocol/index.ts";
+import type { Implementation } from "../protocol/index.ts";
 import { Core } from "./core.ts";
 import { Host } from "./host.ts";
-import type { PartyState } from "./snapshot.ts";
+import { fromParties } from "./parties.ts";
 
 /**
  * Build an in-process implementation from a Host and a Core class (the reference or a variant).
@@ -16,28 +16,7 @@ export function implementation(
   makeCore: () => Core = () => new Core(),
   dispatch = false,
 ): Implementation {
-  return {
-    name,
-    summary,
-    protocol: 2,
-    dispatch,
-    start(): Instance {
-      const host = makeHost();
-      const core = makeCore();
-      return {
-        host: (input) => host.step(input),
-        core: (input) => core.step(input),
-        gateTable: () => core.gateTable(),
-        observers: () => host.observers(),
-        snapshot: () => ({ host: host.snapshot(), core: core.snapshot() }),
-        restore: (s) => {
-          const snap = s as { host: PartyState; core: PartyState };
-          host.restore(snap.host);
-          core.restore(snap.core);
-        },
-      };
-    },
-  };
+  return fromParties(name, summary, makeHost, makeCore, dispatch);
 }
 
 /** The reference runtime: free of the three review races by design (see docs/design.md). */

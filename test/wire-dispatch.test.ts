@@ -12,13 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as cellgate from "../index.ts";
-import type { CoreInput, HostInput, Instance, Message, Party } from "../index.ts";
+import type { CoreInput, HostInput, Message, Party } from "../index.ts";
 import { decodeAnswer } from "../adapters/index.ts";
 import { ProtocolError } from "../properties/run/run.ts";
 import { cli } from "./support/cli.ts";
 import { PYTHON } from "./support/processes.ts";
-import { wireSchemaOf, wireSchemas } from "./support/schema.ts";
+import { wireSchemas } from "./support/schema.ts";
 import { removeScratch } from "./support/scratch.ts";
+import { invalidLines, play, recorded } from "./support/wire.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-wire-dispatch-"));
 afterAll(() => removeScratch(scratch));
@@ -61,26 +62,6 @@ const EMITTED: readonly (readonly Message[])[] = [
   [],
 ];
 
-function play(instance: Instance, party: Party, input: HostInput | CoreInput): readonly Message[] {
-  return party === "host" ? instance.host(input as HostInput) : instance.core(input as CoreInput);
-}
-
-/** A command line that records the requests it is sent (and the answers) in files. */
-function recorded(name: string, command: string) {
-  const requests = join(scratch, `${name}.requests.ndjson`);
-  const answers = join(scratch, `${name}.answers.ndjson`);
-  const lines = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n");
-  return { command: `tee -a ${requests} | ${command} | tee -a ${answers}`, requests: () => lines(requests), answers: () => lines(answers) };
-}
-
-/** Schema problems of recorded traffic in a session of `version`. */
-function invalidLines(sent: readonly string[], answered: readonly string[], version: 1 | 2): string[] {
-  return [
-    ...sent.flatMap((l) => schemas.check(JSON.parse(l), wireSchemaOf(schemas, l, "request", version)).map((e) => `${l}: ${e}`)),
-    ...answered.flatMap((l) => schemas.check(JSON.parse(l), wireSchemaOf(schemas, l, "answer", version)).map((e) => `${l}: ${e}`)),
-  ];
-}
-
 /** How many times each tool-call type crosses the wire: as a step's input, and in a step's messages. */
 function toolTraffic(sent: readonly string[], answered: readonly string[]): { inputs: Record<string, number>; messages: Record<string, number> } {
   const inputs: Record<string, number> = Object.fromEntries(TOOL_TYPES.map((t) => [t, 0]));
@@ -119,7 +100,7 @@ describe("a version 2 implementation over stdio that declares dispatch", () => {
   });
 
   it("conforms, gets tool calls, and every line both ways is valid against the version 2 schemas", () => {
-    const rec = recorded("dispatch-check", DISPATCH);
+    const rec = recorded(scratch, "dispatch-check", DISPATCH);
     const impl = cellgate.stdioImplementation(rec.command);
     let result: cellgate.CheckResult;
     try {
@@ -141,7 +122,7 @@ describe("a version 2 implementation over stdio that declares dispatch", () => {
     for (const t of ["invoke_tool", "cancel_tool", "dispatch"]) expect(traffic.messages[t], `${t} emitted`).toBeGreaterThan(0);
     const decisions = new Set(sent.flatMap((l) => /"decision":"(\w+)"/.exec(l)?.[1] ?? []));
     expect([...decisions].sort()).toEqual(["held", "passed", "refused"]);
-    expect(invalidLines(sent, answered, 2).slice(0, 5)).toEqual([]);
+    expect(invalidLines(schemas, sent, answered, 2).slice(0, 5)).toEqual([]);
   });
 
   it("the dispatch transcript of docs/protocol.md is valid line by line, and is what the fixture answers", () => {
@@ -152,7 +133,7 @@ describe("a version 2 implementation over stdio that declares dispatch", () => {
     expect(sent.length).toBeGreaterThan(2);
     expect(sent).toHaveLength(answered.length);
     expect(sent.some((l) => l.includes('"type":"js_tool_call"'))).toBe(true);
-    expect(invalidLines(sent, answered, 2)).toEqual([]);
+    expect(invalidLines(schemas, sent, answered, 2)).toEqual([]);
     const out = spawnSync(PYTHON, ["test/fixtures/stdio/v2.py", "dispatch"], { input: sent.join("\n") + "\n", encoding: "utf8" });
     expect(out.stdout.trimEnd().split("\n")).toEqual(answered);
   });
@@ -243,7 +224,7 @@ describe("a version 2 implementation over stdio that declares dispatch", () => {
 
 describe("an implementation without dispatch never receives a tool call", () => {
   it("a version 2 implementation whose hello has no dispatch: conforms, and no tool call crosses the wire", () => {
-    const rec = recorded("v2-no-dispatch", V2);
+    const rec = recorded(scratch, "v2-no-dispatch", V2);
     const impl = cellgate.stdioImplementation(rec.command);
     let result: cellgate.CheckResult;
     try {
@@ -257,11 +238,11 @@ describe("an implementation without dispatch never receives a tool call", () => 
     expect(result.stats.executed.tool).toBe(0);
     expect(Object.keys(JSON.parse(rec.answers()[0] ?? "{}") as object)).not.toContain("dispatch");
     expect(toolTraffic(rec.requests(), rec.answers())).toEqual(NONE);
-    expect(invalidLines(rec.requests(), rec.answers(), 2).slice(0, 5)).toEqual([]);
+    expect(invalidLines(schemas, rec.requests(), rec.answers(), 2).slice(0, 5)).toEqual([]);
   });
 
   it("the Python example (version 1): conforms, and no tool call crosses the wire", () => {
-    const rec = recorded("v1", EXAMPLE);
+    const rec = recorded(scratch, "v1", EXAMPLE);
     const impl = cellgate.stdioImplementation(rec.command);
     let result: cellgate.CheckResult;
     try {
@@ -274,7 +255,7 @@ describe("an implementation without dispatch never receives a tool call", () => 
     expect(result.counterexample).toBeUndefined();
     expect(result.stats.executed.tool).toBe(0);
     expect(toolTraffic(rec.requests(), rec.answers())).toEqual(NONE);
-    expect(invalidLines(rec.requests(), rec.answers(), 1).slice(0, 5)).toEqual([]);
+    expect(invalidLines(schemas, rec.requests(), rec.answers(), 1).slice(0, 5)).toEqual([]);
   });
 });
 

@@ -11,13 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as cellgate from "../index.ts";
-import type { CoreInput, HostInput, Instance, Message, Party } from "../index.ts";
+import type { CoreInput, HostInput, Instance, Party } from "../index.ts";
 import { emptyCoverage } from "../properties/coverage/coverage.ts";
 import { mergeReports, reportFromJson, reportToJson, type ExploreReport } from "../properties/coverage/explore-report.ts";
 import { reproJson } from "../properties/repro/write.ts";
 import { PYTHON } from "./support/processes.ts";
-import { wireSchemaOf, wireSchemas } from "./support/schema.ts";
+import { wireSchemas } from "./support/schema.ts";
 import { removeScratch } from "./support/scratch.ts";
+import { invalidLines, play, recorded } from "./support/wire.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "cellgate-wire-v2-"));
 afterAll(() => removeScratch(scratch));
@@ -41,29 +42,9 @@ const SCRIPT: readonly (readonly [Party, HostInput | CoreInput])[] = [
 /** What the Host has attached after each step of SCRIPT. */
 const ATTACHED = [[], [], [], [], [], [{ cell: "c1", req: 1 }], []];
 
-function play(instance: Instance, party: Party, input: HostInput | CoreInput): readonly Message[] {
-  return party === "host" ? instance.host(input as HostInput) : instance.core(input as CoreInput);
-}
-
-/** A command line that records the requests it is sent (and the answers) in files. */
-function recorded(name: string, command: string) {
-  const requests = join(scratch, `${name}.requests.ndjson`);
-  const answers = join(scratch, `${name}.answers.ndjson`);
-  const lines = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n");
-  return { command: `tee -a ${requests} | ${command} | tee -a ${answers}`, requests: () => lines(requests), answers: () => lines(answers) };
-}
-
-/** Schema problems of recorded traffic in a session of `version`. */
-function invalidLines(sent: readonly string[], answered: readonly string[], version: 1 | 2): string[] {
-  return [
-    ...sent.flatMap((l) => schemas.check(JSON.parse(l), wireSchemaOf(schemas, l, "request", version)).map((e) => `${l}: ${e}`)),
-    ...answered.flatMap((l) => schemas.check(JSON.parse(l), wireSchemaOf(schemas, l, "answer", version)).map((e) => `${l}: ${e}`)),
-  ];
-}
-
 describe("a version 1 implementation over stdio is driven unchanged", () => {
   it("hello offers version 2 and it answers 1: no observers(), no observers request, exec_create without req; it conforms", () => {
-    const rec = recorded("v1", EXAMPLE);
+    const rec = recorded(scratch, "v1", EXAMPLE);
     const impl = cellgate.stdioImplementation(rec.command);
     try {
       expect(impl.protocol).toBe(1);
@@ -86,13 +67,13 @@ describe("a version 1 implementation over stdio is driven unchanged", () => {
     const creates = sent.map((l) => JSON.parse(l) as { input?: { type: string } }).filter((r) => r.input?.type === "exec_create");
     expect(creates.length).toBeGreaterThan(40);
     for (const r of creates) expect(Object.keys(r.input ?? {}).sort()).toEqual(["cell", "type"]);
-    expect(invalidLines(sent, rec.answers(), 1).slice(0, 5)).toEqual([]);
+    expect(invalidLines(schemas, sent, rec.answers(), 1).slice(0, 5)).toEqual([]);
   });
 });
 
 describe("a version 2 implementation over stdio", () => {
   it("is asked for its observers with every step, in the same write, and its answers reach Instance.observers()", () => {
-    const rec = recorded("v2-script", V2);
+    const rec = recorded(scratch, "v2-script", V2);
     const impl = cellgate.stdioImplementation(rec.command);
     try {
       expect(impl.protocol).toBe(2);
@@ -123,7 +104,7 @@ describe("a version 2 implementation over stdio", () => {
   });
 
   it("conforms; every line both ways is valid against the version 2 schemas; reports say version 2", () => {
-    const rec = recorded("v2-check", V2);
+    const rec = recorded(scratch, "v2-check", V2);
     const impl = cellgate.stdioImplementation(rec.command);
     try {
       const result = cellgate.check(impl, { runs: 40, seed: 3 });
@@ -136,7 +117,7 @@ describe("a version 2 implementation over stdio", () => {
     const sent = rec.requests();
     expect(sent.filter((l) => l.includes('"kind":"observers"')).length).toBeGreaterThan(500);
     expect(sent.some((l) => /"type":"exec_create","cell":"c\d","req":\d+/.test(l))).toBe(true);
-    expect(invalidLines(sent, rec.answers(), 2).slice(0, 5)).toEqual([]);
+    expect(invalidLines(schemas, sent, rec.answers(), 2).slice(0, 5)).toEqual([]);
   });
 
   it("the version 2 transcript of docs/protocol.md is valid line by line, and is what the fixture answers", () => {
@@ -145,7 +126,7 @@ describe("a version 2 implementation over stdio", () => {
     const sent = transcript.split("\n").filter((l) => l.startsWith("→ ")).map((l) => l.slice(2));
     const answered = transcript.split("\n").filter((l) => l.startsWith("← ")).map((l) => l.slice(2));
     expect(sent).toHaveLength(2 + 3 * SCRIPT.length);
-    expect(invalidLines(sent, answered, 2)).toEqual([]);
+    expect(invalidLines(schemas, sent, answered, 2)).toEqual([]);
     const out = spawnSync(PYTHON, ["test/fixtures/stdio/v2.py"], { input: sent.join("\n") + "\n", encoding: "utf8" });
     expect(out.stdout.trimEnd().split("\n")).toEqual(answered);
     // The schemas tell the versions apart.

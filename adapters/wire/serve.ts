@@ -8,7 +8,7 @@
  * `"dispatch": true` when a version 2 Implementation offers dispatch (never for version 1), and
  * the version 2 request `observers` from the Instance's `observers()`.
  */
-import type { Implementation, Instance, ProtocolVersion } from "../../protocol/index.ts";
+import { offersDispatch, type Implementation, type Instance, type ProtocolVersion } from "../../protocol/index.ts";
 import type { Answer, Request } from "./messages.ts";
 
 export class WireServer {
@@ -20,7 +20,7 @@ export class WireServer {
 
   constructor(private readonly impl: Implementation) {
     this.protocol = impl.protocol ?? 1;
-    this.dispatch = impl.dispatch === true && this.protocol >= 2;
+    this.dispatch = offersDispatch(impl);
   }
 
   /** Answer one request line. Whatever the implementation returns is passed on as is. */

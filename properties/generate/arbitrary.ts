@@ -8,6 +8,7 @@ import type { Command, CommandKind } from "../run/commands.ts";
 import { formatRawCommand } from "../run/commands.ts";
 import type { HarnessRun } from "../run/run.ts";
 import type { Scheduler } from "./strategy.ts";
+import { offersDispatch, type Implementation } from "../../protocol/index.ts";
 
 /**
  * What fast-check's model runner passes around: the one live run (model and real at once), and
@@ -56,8 +57,8 @@ export const DEFAULT_WEIGHTS: Weights = {
  * The weights for `impl`: without dispatch no tool call can run, so none is generated and a seed
  * gives the same runs it gave before tool calls existed.
  */
-export function weightsFor(impl: { readonly dispatch?: boolean; readonly protocol?: number }, weights: Weights = DEFAULT_WEIGHTS): Weights {
-  return impl.dispatch === true && (impl.protocol ?? 1) >= 2 ? weights : { ...weights, tool: 0 };
+export function weightsFor(impl: Pick<Implementation, "dispatch" | "protocol">, weights: Weights = DEFAULT_WEIGHTS): Weights {
+  return offersDispatch(impl) ? weights : { ...weights, tool: 0 };
 }
 
 export const DEFAULT_MAX_COMMANDS = 100;

@@ -7,6 +7,7 @@
 import {
   cellId,
   formatMessage,
+  offersDispatch,
   type AttachedObserver,
   type CellId,
   type ChannelName,
@@ -166,7 +167,7 @@ export class HarnessRun {
     }
     // Read after start: an out-of-process implementation learns its version in the handshake.
     this.protocol = impl.protocol ?? 1;
-    this.dispatch = impl.dispatch === true && this.protocol >= 2;
+    this.dispatch = offersDispatch(impl);
   }
 
   /** This run's state (without counters), or undefined when the instance cannot snapshot. */

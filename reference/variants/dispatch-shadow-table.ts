@@ -4,7 +4,7 @@
  * `open`. Judged by the table alone it conforms; a nested tool call of the still-running cell
  * is refused — the gate judged by its effect.
  */
-import type { CellId, CoreInput, DispatchDecision, GateEntry, Message } from "../../protocol/index.ts";
+import type { CellId, CoreInput, DispatchDecision, Message } from "../../protocol/index.ts";
 import { Core } from "../core.ts";
 import { implementation } from "../reference.ts";
 
@@ -19,10 +19,6 @@ export class ShadowTableCore extends Core {
 
   protected override decisionFor(cell: CellId): DispatchDecision {
     return this.dropped.has(cell) ? "refused" : super.decisionFor(cell);
-  }
-
-  override gateTable(): GateEntry[] {
-    return super.gateTable();
   }
 }
 

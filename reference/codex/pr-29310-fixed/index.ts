@@ -8,11 +8,11 @@
  * Everything else is the PR port unchanged.
  */
 import type { Implementation } from "../../../protocol/index.ts";
-import { portedImplementation } from "../implementation.ts";
+import { fromParties } from "../../parties.ts";
 import { ReadinessAwareCore } from "./core.ts";
 import { NotifyAfterDeliveryHost } from "./host.ts";
 
-export const codexPr29310Fixed: Implementation = portedImplementation(
+export const codexPr29310Fixed: Implementation = fromParties(
   "codex-pr-29310-fixed",
   "port of openai/codex PR #29310 @28536e0b with review races 2 (marker only before readiness) and 3 (terminal() after the delivery) fixed",
   () => new NotifyAfterDeliveryHost(),

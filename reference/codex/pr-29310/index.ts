@@ -11,11 +11,11 @@
  * call) and 3 (cell_closed on commit success before a Rejected delivery's outcome).
  */
 import type { Implementation } from "../../../protocol/index.ts";
-import { portedImplementation } from "../implementation.ts";
+import { fromParties } from "../../parties.ts";
 import { CodexCore } from "./core.ts";
 import { CodexHost } from "./host.ts";
 
-export const codexPr29310: Implementation = portedImplementation(
+export const codexPr29310: Implementation = fromParties(
   "codex-pr-29310",
   "port of openai/codex PR #29310 @28536e0b: ClosedBeforeReady marker, terminal() on commit success (review races 2 and 3)",
   () => new CodexHost(),

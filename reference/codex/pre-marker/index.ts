@@ -6,11 +6,11 @@
  * nothing, and readiness then opens a gate no later `cell_closed` will remove.
  */
 import type { Implementation } from "../../../protocol/index.ts";
-import { portedImplementation } from "../implementation.ts";
+import { fromParties } from "../../parties.ts";
 import { CodexHost } from "../pr-29310/host.ts";
 import { PlainRemovalCore } from "./core.ts";
 
-export const codexPreMarker: Implementation = portedImplementation(
+export const codexPreMarker: Implementation = fromParties(
   "codex-pre-marker",
   "port of openai/codex PR #29310 before the ClosedBeforeReady marker (delegate.rs gate functions @b0cf57bd): review race 1",
   () => new CodexHost(),

@@ -9,33 +9,17 @@
  *
  * Run: `npx cellgate check --impl ./reference/codex/upstream/index.ts`.
  */
-import type { Implementation, Instance } from "../../../protocol/index.ts";
-import type { PartyState } from "../../snapshot.ts";
+import type { Implementation } from "../../../protocol/index.ts";
+import { fromParties } from "../../parties.ts";
 import { CodexUpstreamCore } from "./core.ts";
 import { CodexUpstreamHost } from "./host.ts";
 
-export const codexUpstream: Implementation = {
-  name: "codex-upstream",
-  summary:
-    "port of openai/codex main @13ba8058f: execute attaches the initial observer, cell_closed only at actor exit, gate opened by readiness and removed by close or finish_cell_dispatch",
-  protocol: 2,
-  start(): Instance {
-    const host = new CodexUpstreamHost();
-    const core = new CodexUpstreamCore();
-    return {
-      host: (input) => host.step(input),
-      core: (input) => core.step(input),
-      gateTable: () => core.gateTable(),
-      observers: () => host.observers(),
-      snapshot: () => ({ host: host.snapshot(), core: core.snapshot() }),
-      restore: (s) => {
-        const snap = s as { host: PartyState; core: PartyState };
-        host.restore(snap.host);
-        core.restore(snap.core);
-      },
-    };
-  },
-};
+export const codexUpstream: Implementation = fromParties(
+  "codex-upstream",
+  "port of openai/codex main @13ba8058f: execute attaches the initial observer, cell_closed only at actor exit, gate opened by readiness and removed by close or finish_cell_dispatch",
+  () => new CodexUpstreamHost(),
+  () => new CodexUpstreamCore(),
+);
 
 export const implementation = codexUpstream;
 export default codexUpstream;

@@ -1,36 +1,33 @@
 /**
- * Builds a cellgate `Implementation` (protocol version 2) from a ported Host and Core: one fresh
- * pair per run, the Host's attached observers, and snapshot/restore of both parties' fields (see
- * reference/snapshot.ts; the ports keep no counters, so every number in a snapshot is a request id).
- * Shared by the ports of openai/codex in this folder; it ports no Rust code itself.
+ * An `Implementation` from a pair of deterministic state machines, a Host and a Core: one fresh
+ * pair per run, the Host's attached observers (protocol version 2), and snapshot/restore of both
+ * parties' fields (reference/snapshot.ts). The reference, its variants and the ports of
+ * openai/codex (reference/codex/) are all built this way.
  */
-import type { AttachedObserver, CoreInput, GateEntry, HostInput, Implementation, Instance, Message } from "../../protocol/index.ts";
-import type { PartyState } from "../snapshot.ts";
+import type { AttachedObserver, CoreInput, GateEntry, HostInput, Implementation, Instance, Message } from "../protocol/index.ts";
+import type { PartyState } from "./snapshot.ts";
 
-export interface PortedHost {
+export interface HostParty {
   step(input: HostInput): Message[];
   observers(): AttachedObserver[];
   snapshot(): PartyState;
   restore(s: PartyState): void;
 }
 
-export interface PortedCore {
+export interface CoreParty {
   step(input: CoreInput): Message[];
   gateTable(): GateEntry[];
   snapshot(): PartyState;
   restore(s: PartyState): void;
 }
 
-export function portedImplementation(
-  name: string,
-  summary: string,
-  makeHost: () => PortedHost,
-  makeCore: () => PortedCore,
-): Implementation {
+/** `dispatch`: the pair models nested tool calls (see `Implementation.dispatch`). */
+export function fromParties(name: string, summary: string, makeHost: () => HostParty, makeCore: () => CoreParty, dispatch = false): Implementation {
   return {
     name,
     summary,
     protocol: 2,
+    dispatch,
     start(): Instance {
       const host = makeHost();
       const core = makeCore();
