@@ -4,10 +4,12 @@ import type { Implementation } from "../protocol/index.ts";
 import { runSeed } from "../properties/coverage/explore.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./explore-runner.ts";
 import { openImplementation } from "./impl.ts";
+import { adoptProcessRegistry } from "../adapters/index.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("explore-worker.ts runs only as a worker thread");
-const { settings, implSpec } = workerData as WorkerSetup;
+const { settings, implSpec, registry } = workerData as WorkerSetup;
+adoptProcessRegistry(registry);
 const seen = new Set<string>();
 let impl: Implementation | undefined;
 
