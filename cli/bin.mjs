@@ -5,19 +5,25 @@
 // kills every implementation process the command started (they are recorded in shared memory,
 // explore workers' too) and waits, briefly, until they are reaped; then it ends the command.
 import { Worker } from "node:worker_threads";
+import { createProgressRecord, formatPartialSummary } from "./progress-record.mjs";
 
 /** Exit status per signal: 128 + its number, as a shell reports a process the signal ended. */
 const SIGNALS = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 };
 /** Longest wait for the killed process groups to be reaped after a signal. */
 const REAP_MS = 600;
-/** Longest wait for the command thread to stop after a signal, or to end after its verdict. */
+/** Longest wait for the command thread to stop after a signal. */
 const STOP_MS = 300;
+/** Longest wait for the command thread to end after it posted its exit code. */
 const STUCK_MS = 3000;
 
 // The process registry (adapters/transport/registry.ts): 64 pid slots, then the "closed" flag.
 const registry = new SharedArrayBuffer(65 * 4);
 const slots = new Int32Array(registry, 0, 64);
 const closed = new Int32Array(registry, 64 * 4, 1);
+// What the command has done so far (progress-record.mjs), printed as a partial summary on a signal.
+const progress = createProgressRecord();
+// A worker thread's process.stderr is no terminal; the command learns the facts from here.
+const terminal = { stdoutIsTTY: process.stdout.isTTY === true, stderrIsTTY: process.stderr.isTTY === true, columns: process.stderr.columns || 80 };
 const live = () => [...slots].filter((pid) => pid !== 0);
 const killAll = () => {
   const pids = live();
@@ -33,7 +39,7 @@ const killAll = () => {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const worker = new Worker(new URL("../adapters/transport/boot.mjs", import.meta.url), {
-  workerData: { entry: new URL("./worker.ts", import.meta.url).href, argv: process.argv.slice(2), registry },
+  workerData: { entry: new URL("./worker.ts", import.meta.url).href, argv: process.argv.slice(2), registry, progress, terminal },
 });
 let exited = false;
 worker.on("message", (m) => {
@@ -58,6 +64,15 @@ worker.on("exit", () => {
   if (process.exitCode === undefined) process.exitCode = 2;
 });
 
+/** The partial summary; never lets a broken record stop the command from ending. */
+const partialSummary = () => {
+  try {
+    return formatPartialSummary(progress);
+  } catch {
+    return [];
+  }
+};
+
 let interrupted = false;
 const onSignal = async (signal) => {
   if (interrupted) return;
@@ -71,6 +86,7 @@ const onSignal = async (signal) => {
     killAll();
   }
   const which = pids.length === 0 ? "" : `; stopped the implementation (pid ${pids.join(", ")})`;
+  for (const line of partialSummary()) process.stderr.write(`${line}\n`);
   process.stderr.write(`cellgate: interrupted by ${signal}${which}\n`);
   // Stop the command thread. One stuck in native code (reading a FIFO) cannot be stopped, and
   // then process.exit would wait for it forever: end the process by the signal itself instead
