@@ -29,6 +29,22 @@ export function describeThrown(value: unknown): string {
   }
 }
 
+/**
+ * The first line of an Error's message (what a reader wants from an ordinary error), else the
+ * safe description of whatever it is. Never throws.
+ */
+export function errorMessage(value: unknown): string {
+  try {
+    if (!types.isProxy(value) && value instanceof Error) {
+      const m: unknown = value.message;
+      if (typeof m === "string" && m !== "") return oneLine(m);
+    }
+  } catch {
+    // a throwing message getter: described below
+  }
+  return describeThrown(value);
+}
+
 function describe(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
@@ -74,8 +90,9 @@ function field(o: object, key: string): string | undefined {
   let v: unknown;
   try {
     v = (o as Record<string, unknown>)[key];
-  } catch (e) {
-    return `(reading "${key}" threw ${types.isProxy(e) ? "a Proxy object" : typeof e === "string" ? e : typeof e})`;
+  } catch {
+    // What the getter threw is not looked at: it may be as hostile as the getter.
+    return `(reading "${key}" threw)`;
   }
   if (v === undefined) return undefined;
   return typeof v === "string" ? v : typeof v === "object" || typeof v === "function" ? `(a non-string ${key})` : String(v);

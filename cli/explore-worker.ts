@@ -5,6 +5,7 @@ import { runSeed } from "../properties/coverage/explore.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./explore-runner.ts";
 import { openImplementation } from "./impl.ts";
 import { adoptProcessRegistry } from "../adapters/index.ts";
+import { errorMessage } from "../adapters/errors.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("explore-worker.ts runs only as a worker thread");
@@ -24,7 +25,7 @@ port.on("message", (m: ToWorker) => {
     impl ??= openImplementation(implSpec);
     reply = { type: "result", result: runSeed(impl, settings, m.task, seen) };
   } catch (e) {
-    reply = { type: "error", message: e instanceof Error ? (e.message.split("\n")[0] ?? e.name) : String(e) };
+    reply = { type: "error", message: errorMessage(e) };
   }
   port.postMessage(reply);
 });
