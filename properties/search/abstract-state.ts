@@ -4,10 +4,13 @@
  * the implementation's own state, with three abstractions that keep the space finite without
  * changing any verdict:
  *
- * - Request ids are renamed in order of value to 1, 2, ... over the live ones (requests not yet
- *   read by Core, and every id in flight). The model and the reference compare ids only for
- *   equality, so states that differ by a renaming behave alike (data independence). The counter
- *   of the next id is left out: the next id is fresh in both.
+ * - Request ids are renamed cell by cell: the live ids of a cell (requests not yet read by Core,
+ *   and every id in flight) in order of value to `c1.1`, `c1.2`, ...; ids no longer live that the
+ *   implementation still keeps to `c1~1`, `c1~2`, ... in order of appearance. The model and the
+ *   reference compare ids only for equality, so states that differ by a renaming behave alike
+ *   (data independence); the order in which requests of *different* cells were issued is not
+ *   part of the state (renaming over the whole run kept it, 1.17× more states at 2 cells × 1
+ *   request, the same graph otherwise). The counter of the next id is left out: it is fresh in both.
  * - Requests whose reply Core has read are left out: the model never consults them again except
  *   to flag a second reply, which fails whatever their history was. The one fact about them that
  *   coverage needs (the initial observation was cancelled) is kept per cell.
@@ -23,7 +26,6 @@
  *   model does not record), so a search deduplicating this way can miss states.
  * - "none": model and channels only (coverage counting, where no implementation state is needed).
  */
-import { createHash } from "node:crypto";
 import type { Message } from "../../protocol/index.ts";
 import type { HarnessRun } from "../run/run.ts";
 
@@ -33,42 +35,61 @@ export interface KeyOptions {
   readonly view: ImplView;
   /** Include, per cell, how many observe/terminate requests the harness has issued (a search's budget). */
   readonly issued?: boolean;
+  /** With view "snapshot": the instance's snapshot, when the caller has taken it already. */
+  readonly snapshot?: unknown;
 }
 
 /** The canonical text of a run's abstract state. */
 export function abstractKey(run: HarnessRun, options: KeyOptions): string {
   const s = run.state;
   const chans = run.channels.queuesInOrder();
-  // Live request ids, renamed in order of value.
-  const live: number[] = [];
+  // Live request ids, per cell, renamed in order of value within the cell ("c1.1", "c1.2", ...).
+  const liveByCell = new Map<string, number[]>();
+  const cellOfReq = new Map<number, string>();
   const cancelledInitial = new Set<string>();
   const issued = new Map<string, number>();
+  const addLive = (cell: string, req: number): void => {
+    const xs = liveByCell.get(cell);
+    if (xs === undefined) liveByCell.set(cell, [req]);
+    else if (!xs.includes(req)) xs.push(req);
+  };
   for (const r of s.requests.values()) {
     if (r.kind === "create") continue;
-    if (r.stage !== "done") live.push(r.req);
+    cellOfReq.set(r.req, r.cell);
+    if (r.stage !== "done") addLive(r.cell, r.req);
     if (r.initial && r.cancelled) cancelledInitial.add(r.cell);
     if (r.origin !== "guard") issued.set(r.cell, (issued.get(r.cell) ?? 0) + 1);
   }
-  for (const { messages } of chans) for (const m of messages) if ("req" in m) live.push(m.req);
-  live.sort((a, b) => a - b);
-  const ids = new Map<number, number>();
-  for (const req of live) if (!ids.has(req)) ids.set(req, ids.size + 1);
-  const liveCount = ids.size;
-  const rename = (req: number): number => {
+  for (const { messages } of chans) for (const m of messages) if ("req" in m) addLive(m.cell, m.req);
+  const ids = new Map<number, string>();
+  for (const [cell, reqs] of liveByCell) {
+    reqs.sort((a, b) => a - b);
+    for (const [i, req] of reqs.entries()) ids.set(req, `${cell}.${i + 1}`);
+  }
+  // Ids no longer live (kept by the implementation), per cell in order of appearance.
+  const deadCount = new Map<string, number>();
+  const rename = (req: number): string => {
     let n = ids.get(req);
     if (n === undefined) {
-      n = ids.size + 1;
+      const cell = cellOfReq.get(req) ?? "?";
+      const k = (deadCount.get(cell) ?? 0) + 1;
+      deadCount.set(cell, k);
+      n = `${cell}~${k}`;
       ids.set(req, n);
     }
     return n;
+  };
+  const liveName = (req: number): string | undefined => {
+    const n = ids.get(req);
+    return n !== undefined && !n.includes("~") ? n : undefined;
   };
 
   let key = s.shutdown ? "S" : "-";
   for (const c of s.cells.values()) {
     let attached = "";
     for (const r of c.attachedAtClose) {
-      const n = ids.get(r);
-      if (n !== undefined && n <= liveCount) attached += `+${n}`;
+      const n = liveName(r);
+      if (n !== undefined) attached += `+${n}`;
     }
     key +=
       `|${c.cell},${c.admission},${c.hostAnswer},${+c.ready}${+c.initialTaken}${+c.jsDone},${Math.min(c.terminatesReached, 2)},` +
@@ -79,7 +100,7 @@ export function abstractKey(run: HarnessRun, options: KeyOptions): string {
   for (const r of s.requests.values()) {
     if (r.stage === "done") continue;
     const id = r.kind === "create" ? r.cell : rename(r.req);
-    requests.push(`${r.kind}:${id}:${r.cell}:${r.origin}:${r.stage}:${+r.initial}${+r.cancelled}${+r.dropAtHost}${+r.attached}${+r.letGo}`);
+    requests.push(`${r.kind}:${id}:${r.cell}:${r.origin}:${r.stage}:${+r.initial}${+r.cancelled}${+r.dropAtHost}${+r.attached}${+r.letGo}${r.dispatch ?? ""}`);
   }
   key += `|${requests.sort().join(";")}`;
   for (const { channel, messages } of chans) {
@@ -91,56 +112,64 @@ export function abstractKey(run: HarnessRun, options: KeyOptions): string {
     key += "|";
     for (const row of run.instance.gateTable()) key += `${row.cell}:${row.kind},`;
   } else if (options.view === "snapshot") {
-    const snap = run.instance.snapshot?.();
+    const snap = options.snapshot ?? run.instance.snapshot?.();
     if (snap === undefined) throw new Error("the implementation offers no snapshot()");
     key += `|${canonicalJson(snap, rename)}`;
   }
   return key;
 }
 
-/** JSON text with every number (outside strings) renamed as a request id. */
-function canonicalJson(x: unknown, rename: (req: number) => number): string {
-  const text = JSON.stringify(x) ?? "null";
-  let out = "";
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 34) {
-      // skip a string literal
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
-    } else if (ch === 45 || (ch >= 48 && ch <= 57)) {
-      let end = i + 1;
-      while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
-      out += text.slice(from, i) + String(rename(Number(text.slice(i, end))));
-      from = end;
-      i = end - 1;
+/**
+ * The JSON text of a snapshot (plain objects, arrays, strings, numbers, booleans, null, as
+ * `Instance.snapshot` promises) with every number renamed as a request id; built by walking the
+ * value, not by scanning its JSON text.
+ */
+function canonicalJson(x: unknown, rename: (req: number) => string): string {
+  switch (typeof x) {
+    case "number":
+      return rename(x);
+    case "string":
+      return JSON.stringify(x);
+    case "boolean":
+      return x ? "true" : "false";
+    case "object": {
+      if (x === null) return "null";
+      if (Array.isArray(x)) {
+        let out = "[";
+        for (let i = 0; i < x.length; i++) out += (i === 0 ? "" : ",") + (x[i] === undefined ? "null" : canonicalJson(x[i], rename));
+        return out + "]";
+      }
+      let out = "{";
+      let first = true;
+      for (const k in x) {
+        const v = (x as Record<string, unknown>)[k];
+        if (v === undefined || typeof v === "function") continue;
+        out += `${first ? "" : ","}${JSON.stringify(k)}:${canonicalJson(v, rename)}`;
+        first = false;
+      }
+      return out + "}";
     }
+    default:
+      return "null";
   }
-  return out + text.slice(from);
 }
 
-/** Digits, sign, decimal point, exponent: the rest of a JSON number. */
-function isNumberChar(ch: number): boolean {
-  return (ch >= 48 && ch <= 57) || ch === 46 || ch === 101 || ch === 69 || ch === 43 || ch === 45;
-}
-
-function messageKey(m: Message, rename: (req: number) => number): string {
+function messageKey(m: Message, rename: (req: number) => string): string {
   switch (m.type) {
     case "observe_outcome":
     case "terminate_outcome":
       return `${m.type}(${m.cell},${rename(m.req)},${m.outcome}),`;
+    case "dispatch":
+      return `${m.type}(${m.cell},${rename(m.req)},${m.decision}),`;
     case "observe":
     case "drop_observation":
     case "terminate":
+    case "invoke_tool":
+    case "cancel_tool":
       return `${m.type}(${m.cell},${rename(m.req)}),`;
     default:
       return `${m.type}(${m.cell}),`;
   }
-}
-
-/** A 132-bit hash of a key, 22 base64 characters (searches store these instead of the keys). */
-export function hashKey(key: string): string {
-  return createHash("sha1").update(key).digest("base64").slice(0, 22);
 }
 
 /** A 64-bit hash of a run's model state and in-flight messages, as hex (coverage's "distinct states"). */

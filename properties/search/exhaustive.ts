@@ -15,7 +15,8 @@
  */
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
-import { abstractKey, hashKey } from "./abstract-state.ts";
+import { abstractKey } from "./abstract-state.ts";
+import { fingerprint, VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { distinctMoves, type Move } from "./moves.ts";
@@ -117,7 +118,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
   const invariantChecks = zeroInvariantCounts();
   const levels: LevelStats[] = [];
-  const seen = new Set<string>();
+  const visited = new VisitedTable();
   let transitions = 0;
   let states = 1;
   let counterexample: ExhaustiveCounterexample | undefined;
@@ -157,7 +158,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     }
     return issued < budget;
   };
-  const keyOf = (run: HarnessRun): string => hashKey(abstractKey(run, { view, issued: Number.isFinite(budget) }));
+  const keyOf = (run: HarnessRun, snapshot?: unknown): Fingerprint =>
+    fingerprint(abstractKey(run, { view, issued: Number.isFinite(budget), ...(snapshot !== undefined && view === "snapshot" ? { snapshot } : {}) }));
   /**
    * Does the end-of-run drain from this run's state pass? The drain starts by delivering
    * `deliver[0]` until nothing is in flight, so from a state with messages in flight it is that
@@ -165,13 +167,12 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
    * that prefix while its states are shallow enough for the search to reach them later (deeper
    * ones are not worth the key), and per quiescent state, from which the rest of the drain runs.
    */
-  const drainVerdicts = new Map<string, boolean>();
-  const drainPasses = (run: HarnessRun, firstKey: string | undefined, depthLeft: number): boolean => {
-    const chain: string[] = [];
+  const drainPasses = (run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number): boolean => {
+    const chain: Fingerprint[] = [];
     let verdict: boolean | undefined;
     let key = firstKey;
     for (let step = 0; verdict === undefined; step++) {
-      const known = key === undefined ? undefined : drainVerdicts.get(key);
+      const known = key === undefined ? undefined : visited.drainVerdict(key);
       if (known === true) {
         verdict = true;
         break;
@@ -194,7 +195,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     }
     for (const [name, n] of Object.entries(run.invariantChecks)) invariantChecks[name as keyof InvariantCounts] += n;
     run.close();
-    for (const key of chain) drainVerdicts.set(key, verdict);
+    for (const key of chain) visited.setDrainVerdict(key, verdict);
     return verdict;
   };
 
@@ -204,7 +205,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     const rootNode: Node = { parent: undefined, command: undefined, depth: 0, snap: undefined };
     if (root.failure !== undefined) found(rootNode, true);
     const first = new HarnessRun(impl, { cells });
-    if (dedupe !== "off") seen.add(keyOf(first));
+    if (dedupe !== "off") visited.addSeen(keyOf(first));
     rootNode.snap = first.save();
     first.close();
     let frontier: Node[] = [rootNode];
@@ -233,16 +234,14 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             if (found(childNode, false)) break outer;
             continue;
           }
-          const key = dedupe === "off" ? undefined : keyOf(child);
-          if (key !== undefined) {
-            if (seen.has(key)) {
-              child.close();
-              continue;
-            }
-            seen.add(key);
+          const snap = child.save();
+          const key = dedupe === "off" ? undefined : keyOf(child, snap?.impl);
+          if (key !== undefined && !visited.addSeen(key)) {
+            child.close();
+            continue;
           }
           states++;
-          childNode.snap = child.save();
+          childNode.snap = snap;
           if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true)) break outer;
           nextFrontier.push(childNode);
         }
