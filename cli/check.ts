@@ -19,6 +19,7 @@ import {
 } from "../properties/index.ts";
 import { cellsOption, intOption, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
+import { commandProgress, DEFAULT_PROGRESS_EVERY_S } from "./progress.ts";
 import { isModulePath, openImplementation, type ImplementationSpec } from "./impl.ts";
 
 export { jsonReport } from "../properties/index.ts";
@@ -45,6 +46,8 @@ export function checkCommand(args: readonly string[]): number {
     budget: { type: "string" },
     report: { type: "string", multiple: true },
     out: { type: "string" },
+    "progress-every": { type: "string" },
+    quiet: { type: "boolean", short: "q" },
     help: { type: "boolean", short: "h" },
   });
   if (v.help === true) {
@@ -67,11 +70,18 @@ export function checkCommand(args: readonly string[]): number {
     ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
   };
 
+  const progress = commandProgress("check", intOption(v, "progress-every", DEFAULT_PROGRESS_EVERY_S), v.quiet === true);
   const impl = openImplementation(spec);
   let result: CheckResult;
   try {
-    result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth, ...(budgetMs !== undefined ? { budgetMs } : {}) });
+    progress.begin(impl.name, { runs, timeMs: budgetMs }, seed);
+    const onProgress = (s: { runs: number; steps: number }, phase: "running" | "shrinking"): void => {
+      progress.activity(phase === "shrinking" ? "shrinking a counterexample" : "running");
+      progress.update({ runs: s.runs, steps: s.steps, violations: phase === "shrinking" ? 1 : 0 });
+    };
+    result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth, onProgress, ...(budgetMs !== undefined ? { budgetMs } : {}) });
   } finally {
+    progress.done();
     impl.dispose?.();
   }
   for (const line of formatSummary(result)) console.log(line);

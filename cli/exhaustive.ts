@@ -9,6 +9,7 @@ import type { Implementation } from "../protocol/index.ts";
 import { cellsOption, implementationSpec, intOption, parse, reportTargets, secondsOption } from "./args.ts";
 import { sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
+import { commandProgress, DEFAULT_PROGRESS_EVERY_S } from "./progress.ts";
 import { openImplementation, type ImplementationSpec } from "./impl.ts";
 
 export const EXHAUSTIVE_USAGE =
@@ -29,6 +30,8 @@ export function exhaustiveCommand(args: readonly string[]): number {
     time: { type: "string" },
     report: { type: "string", multiple: true },
     out: { type: "string" },
+    "progress-every": { type: "string" },
+    quiet: { type: "boolean", short: "q" },
     help: { type: "boolean", short: "h" },
   });
   if (v.help === true) {
@@ -58,14 +61,29 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
     throw new UsageError(`${impl.name} offers no snapshot(); use --dedupe table or --dedupe off`);
   }
 
-  const r = exhaustive(impl, {
+  const progress = commandProgress("exhaustive", intOption(v, "progress-every", DEFAULT_PROGRESS_EVERY_S), v.quiet === true, { run: "state", step: "transition" });
+  progress.begin(impl.name, { timeMs }, null);
+  progress.activity("searching depth 1");
+  let states = 0;
+  let transitions = 0;
+  let r: ExhaustiveResult;
+  try {
+    r = exhaustive(impl, {
     cells,
     depth,
     requests,
     ...(dedupe !== undefined ? { dedupe } : {}),
     ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
-    onLevel: (l) => process.stderr.write(`exhaustive: depth ${l.depth}: ${l.states} new states, ${l.transitions} transitions, ${(l.elapsedMs / 1000).toFixed(1)} s\n`),
+    onLevel: (l) => {
+      states += l.states;
+      transitions += l.transitions;
+      progress.activity(`searching depth ${l.depth + 1}`);
+      progress.update({ runs: states, steps: transitions, violations: 0 }, `depth ${l.depth} done`);
+    },
   });
+  } finally {
+    progress.done();
+  }
   for (const line of exhaustiveLines(r)) console.log(line);
   const ce = r.counterexample;
   if (ce !== undefined) {

@@ -15,7 +15,7 @@ import { sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { runExploration } from "./explore-runner.ts";
 import { openImplementation, type ImplementationSpec } from "./impl.ts";
-import { ProgressLine } from "./progress.ts";
+import { commandProgress, DEFAULT_PROGRESS_EVERY_S } from "./progress.ts";
 
 export const EXPLORE_USAGE =
   "usage: cellgate explore [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--runs N | --time SECONDS] [--seed S] [--batch N] [--cells K] [--max-commands N]\n" +
@@ -41,6 +41,7 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
     "min-coverage": { type: "string", multiple: true },
     out: { type: "string" },
     "progress-every": { type: "string" },
+    quiet: { type: "boolean", short: "q" },
     help: { type: "boolean", short: "h" },
   });
   if (v.help === true) {
@@ -73,7 +74,8 @@ async function explore(v: Record<string, unknown>, impl: Implementation, implSpe
   const shard = shardOption(v.shard);
   const requirements = requirementsOption(v["min-coverage"]);
   const reports = reportTargets(v.report, ["json", "md"]);
-  const progress = new ProgressLine(process.stderr, intOption(v, "progress-every", 10) * 1000);
+  const progress = commandProgress("explore", intOption(v, "progress-every", DEFAULT_PROGRESS_EVERY_S), v.quiet === true);
+  progress.begin(impl.name, { runs, timeMs }, settings.seed);
 
   let report: ExploreReport;
   try {
@@ -84,7 +86,7 @@ async function explore(v: Record<string, unknown>, impl: Implementation, implSpe
       timeMs,
       shard,
       workers,
-      onProgress: (p) => progress.update(p),
+      onProgress: (p) => progress.update(p, `${p.seeds} seed${p.seeds === 1 ? "" : "s"}`),
     });
   } finally {
     progress.done();

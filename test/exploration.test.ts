@@ -39,7 +39,6 @@ import {
   type ExploreSettings,
 } from "../properties/index.ts";
 import { runExploration } from "../cli/explore-runner.ts";
-import { ProgressLine } from "../cli/progress.ts";
 import { cli } from "./support/cli.ts";
 import { BRUTE_FORCE, MINIMUM } from "./support/minimum.ts";
 import { named } from "./support/play.ts";
@@ -312,23 +311,6 @@ describe("explore: coverage, shards, workers, merge", () => {
     if (p.ok) expect(judgeCoverage(c, [p.value])).toEqual([{ name: "close-before-ready", min: 6, actual: 5, ok: false }]);
     expect(parseRequirement("close-before-ready=abc").ok).toBe(false);
     expect(parseRequirement("no-such-ordering=1").ok).toBe(false);
-  });
-
-  it("draws progress in place on a terminal, and as plain lines elsewhere", () => {
-    const tty: string[] = [];
-    const log: string[] = [];
-    const a = new ProgressLine({ isTTY: true, write: (t: string) => tty.push(t) }, 10_000);
-    const b = new ProgressLine({ isTTY: false, write: (t: string) => log.push(t) }, 1000);
-    for (const ms of [0, 50, 150, 900, 1200]) {
-      const p = { seeds: 1, runs: 100, steps: 2000, violations: 0, elapsedMs: ms };
-      a.update(p);
-      b.update(p);
-    }
-    a.done();
-    expect(tty[0]).toMatch(/^\r\x1b\[Kexplore: 100 runs \(1 seeds\), 2000 steps, \d+ steps\/s, 0 violations/);
-    expect(tty.length).toBe(5); // 0, 150, 900, 1200 and the final clear
-    expect(log.length).toBe(2); // 0 and 1200
-    expect(log.every((l) => l.endsWith("\n") && !l.includes("\r"))).toBe(true);
   });
 });
 

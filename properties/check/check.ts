@@ -41,6 +41,8 @@ export interface CheckOptions {
   readonly pctDepth?: number;
   /** When given, receives the hash of every abstract state the runs reach (not the shrinking runs). */
   readonly states?: Set<string>;
+  /** Called after every run (for a progress display): the counts so far, and whether shrinking has begun. */
+  readonly onProgress?: (stats: Readonly<CheckStats>, phase: "running" | "shrinking") => void;
 }
 
 export interface Counterexample {
@@ -207,14 +209,13 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
     if (run.failure !== undefined) lastFailure = run.failure;
     if (failed) {
       if (run.failure !== undefined) shrinks++;
-      return;
-    }
-    if (cutShort) {
+    } else if (cutShort) {
       stats.cutShort++;
-      return;
+    } else {
+      addRun(stats, run);
+      if (run.failure !== undefined) failed = true;
     }
-    addRun(stats, run);
-    if (run.failure !== undefined) failed = true;
+    options.onProgress?.(stats, failed ? "shrinking" : "running");
   };
   const arb = commandsArbitrary({
     maxCommands,

@@ -22,10 +22,18 @@ export function formatFailure(f: Failure): string[] {
       return [`timeout at step ${f.step}: ${f.message}`];
     case "protocol-error":
       return [`protocol error at step ${f.step}: ${f.message}`];
+    case "livelock":
+    case "inspection-dependent":
+    case "state-across-runs":
+    case "rename-dependent":
+      return [`${f.verdict} at step ${f.step}: ${f.message}`];
     case "nondeterminism":
       return [`nondeterminism at step ${f.step}: ${f.message}`, `  first replay:  ${f.first}`, `  second replay: ${f.second}`];
   }
 }
+
+/** Drain steps printed at each end of a long drain. */
+const DRAIN_SHOWN = 12;
 
 /** `1. create c1` ... with the drain steps (if the failure came at the end of the run) after them. */
 export function formatCommandList(labels: readonly string[], trace: readonly StepRecord[], failure: Failure | undefined): string[] {
@@ -33,7 +41,12 @@ export function formatCommandList(labels: readonly string[], trace: readonly Ste
   const drain = trace.filter((s) => s.drain);
   if (drain.length > 0) {
     lines.push("     then the end-of-run drain:");
-    for (const s of drain) lines.push(`     ${String(s.step).padStart(3)}. ${s.label}${failure !== undefined && s.step === failure.step ? "   <-- fails here" : ""}`);
+    // A livelocked drain runs to its bound: its middle is the same few deliveries over and over.
+    const shown = drain.length > DRAIN_SHOWN * 2 ? [...drain.slice(0, DRAIN_SHOWN), undefined, ...drain.slice(-DRAIN_SHOWN)] : drain;
+    for (const s of shown) {
+      if (s === undefined) lines.push(`          ... ${drain.length - 2 * DRAIN_SHOWN} more drain steps ...`);
+      else lines.push(`     ${String(s.step).padStart(3)}. ${s.label}${failure !== undefined && s.step === failure.step ? "   <-- fails here" : ""}`);
+    }
   }
   return lines;
 }

@@ -22,7 +22,7 @@ import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.t
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
-import { HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
+import { drainBound, HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
 
 /** What two states must share to count as one: see abstract-state.ts. "off" keeps every path. */
 export type Dedupe = "snapshot" | "table" | "off";
@@ -206,7 +206,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         break;
       }
       if (key !== undefined) chain.push(key);
-      if (run.channels.quiescent) {
+      // A delivery that never settles is the drain's to judge (its bound makes it a livelock).
+      if (run.channels.quiescent || step >= drainBound(run.steps - step)) {
         run.drain();
         verdict = run.failure === undefined;
         break;
