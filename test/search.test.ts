@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Implementation } from "../protocol/index.ts";
 import { abstractKey, commandsFromScript, exhaustive, HarnessRun, type Failure } from "../properties/index.ts";
 import { renamingDiffers } from "../properties/search/symmetry.ts";
 import { SymmetryRefused } from "../properties/search/exhaustive.ts";
 import { fingerprint, VisitedTable } from "../properties/search/visited.ts";
 import { BUNDLED, reference, VARIANTS } from "../reference/index.ts";
+import picky from "./fixtures/ts/picky-names.ts";
+import { cli } from "./support/cli.ts";
 import { MINIMUM } from "./support/minimum.ts";
 
 const runOf = (labels: readonly string[], cells = 2): HarnessRun => {
@@ -68,17 +69,19 @@ describe("symmetry over cell names", () => {
     expect(renamingDiffers(reference, 3)).toBeUndefined();
   });
 
-  it("an implementation that treats one cell name specially fails the check, and the symmetric search refuses it", () => {
-    const picky: Implementation = {
-      ...reference,
-      name: "picky",
-      start() {
-        const i = reference.start();
-        return { ...i, host: (input) => (input.type === "create_cell" && input.cell === "c2" ? [{ type: "rejected", cell: input.cell }] : i.host(input)) };
-      },
-    };
+  it("an implementation that treats one cell name specially fails the check, and the symmetric search refuses it", async () => {
     expect(renamingDiffers(picky, 2)).toMatch(/c1→c2/);
     expect(() => exhaustive(picky, { cells: 2, depth: 3, symmetry: true })).toThrow(SymmetryRefused);
+    const r = await cli("exhaustive", "--impl", "./test/fixtures/ts/picky-names.ts", "--symmetry", "--depth", "3");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/symmetry over cell names refused for ts-picky-names/);
+  });
+
+  it("the CLI says when it searched with symmetry", async () => {
+    const r = await cli("exhaustive", "--cells", "2", "--requests", "1", "--depth", "4", "--symmetry", "--quiet");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/symmetry over cell names/);
   });
 
   it("a search that merges renamed states reaches every state the full search reaches, up to renaming (reference, 2 cells, 1 request, depth 9)", () => {
