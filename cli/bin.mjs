@@ -4,6 +4,7 @@
 // thread stays free to answer signals. On SIGINT, SIGTERM, SIGHUP or SIGQUIT, and on any exit, it
 // kills every implementation process the command started (they are recorded in shared memory,
 // explore workers' too) and waits, briefly, until they are reaped; then it ends the command.
+import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { createProgressRecord, formatPartialSummary } from "./progress-record.mjs";
 
@@ -38,8 +39,12 @@ const killAll = () => {
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const worker = new Worker(new URL("../adapters/transport/boot.mjs", import.meta.url), {
-  workerData: { entry: new URL("./worker.ts", import.meta.url).href, argv: process.argv.slice(2), registry, progress, terminal },
+// In the repository the sources run (cli/worker.ts, through tsx); the package ships only this
+// file and the build, so there it runs dist/cli/worker.js (docs/packaging.md).
+const fromSources = existsSync(new URL("./worker.ts", import.meta.url));
+const root = new URL(fromSources ? "../" : "../dist/", import.meta.url);
+const worker = new Worker(new URL("adapters/transport/boot.mjs", root), {
+  workerData: { entry: new URL(fromSources ? "cli/worker.ts" : "cli/worker.js", root).href, argv: process.argv.slice(2), registry, progress, terminal },
 });
 let exited = false;
 worker.on("message", (m) => {
