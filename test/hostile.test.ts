@@ -171,6 +171,11 @@ describe.concurrent("every signal ends the command at once and leaves nothing ru
     await interrupt(["check", "--impl-cmd", `PIDFILE=${pidfile} ${PYTHON} ${MISBEHAVE} hang`, "--step-timeout", "60"], {}, () => readIfThere(pidfile).includes("hang"), signal, status);
   });
 
+  it("SIGTERM while a module spins after starting a child of its own: the child is killed too", async () => {
+    const pidfile = join(scratch, "spawns.pids");
+    await interrupt(["check", "--impl", "./test/fixtures/hostile/spawns.ts", "--step-timeout", "60"], { HOSTILE_PIDFILE: pidfile }, () => readIfThere(pidfile).includes("spawned"), "SIGTERM", 143);
+  });
+
   it("SIGINT to explore --workers 2: every worker's implementation is killed too", async () => {
     const pidfile = join(scratch, "explore.pids");
     const hangs = () => readIfThere(pidfile).split("\n").filter((l) => l === "hang").length;
