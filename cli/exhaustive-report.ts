@@ -14,6 +14,7 @@ export function exhaustiveSettings(r: ExhaustiveResult, context: ReportContext):
     depth: r.depthBound,
     requests: Number.isFinite(r.requests) ? r.requests : "unbounded",
     dedupe: r.dedupe,
+    symmetry: r.symmetry,
   };
 }
 
@@ -29,6 +30,7 @@ export function exhaustiveJson(r: ExhaustiveResult, context: ReportContext = {},
     depthBound: r.depthBound,
     requests: Number.isFinite(r.requests) ? r.requests : null,
     dedupe: r.dedupe,
+    symmetry: r.symmetry,
     branching: r.branching,
     states: r.states,
     transitions: r.transitions,

@@ -3,7 +3,7 @@
  * depth, deduplicating states; reports the size of the space, or the shortest counterexample.
  */
 import { basename, join } from "node:path";
-import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, type Dedupe, type ExhaustiveResult, type ReportContext } from "../properties/index.ts";
+import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption } from "./args.ts";
 import { implementationSettings, sourceOf } from "./check.ts";
@@ -30,7 +30,8 @@ export const EXHAUSTIVE: CommandSpec = {
     O.cells,
     { name: "depth", value: "D", help: "most commands per sequence", default: String(DEFAULT_DEPTH) },
     { name: "requests", value: "R|unbounded", help: "most observe, terminate and tool requests per cell", default: String(DEFAULT_REQUESTS) },
-    { name: "dedupe", value: DEDUPES.join("|"), help: "what makes two states the same (docs/exploration.md)", default: "snapshot when the implementation offers it, else table" },
+    { name: "dedupe", value: DEDUPES.join("|"), help: "what makes two states the same (docs/exploration.md; table is unsound)", default: "snapshot when the implementation offers it, else off" },
+    { name: "symmetry", help: "count states equal up to renaming the cells as one (checked first by renamed replays)" },
     O.time,
     O.report,
     { ...O.out, help: "where the repro directory goes: DIR/<impl>-exhaustive/" },
@@ -79,6 +80,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
       depth,
       requests,
       ...(dedupe !== undefined ? { dedupe } : {}),
+      ...(v.symmetry === true ? { symmetry: true } : {}),
       ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
       onLevel: (l) => {
         states += l.states;
@@ -87,6 +89,9 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
         progress.update({ runs: states, steps: transitions, violations: 0 }, `depth ${l.depth} done`);
       },
     });
+  } catch (e) {
+    if (e instanceof SymmetryRefused) throw new UsageError(e.message);
+    throw e;
   } finally {
     progress.done();
   }
@@ -124,15 +129,15 @@ function budgetText(r: ExhaustiveResult): string {
 
 const DEDUPE_TEXT: Readonly<Record<Dedupe, string>> = {
   snapshot: "model + in-flight messages + the implementation's own snapshot (exact)",
-  table: "model + in-flight messages + gate table (assumes the implementation's state follows from what it observed; see docs/exploration.md)",
-  off: "none (every command sequence is its own node)",
+  table: "model + in-flight messages + gate table (UNSOUND: merges states that differ only inside the implementation; see docs/exploration.md)",
+  off: "none (every command sequence is its own node; exact)",
 };
 
 export function exhaustiveLines(r: ExhaustiveResult): string[] {
   const seconds = r.durationMs / 1000;
   const lines = [
     `implementation: ${printable(r.implementation)}   cells: ${r.cells}   depth bound: ${r.depthBound}   requests: ${Number.isFinite(r.requests) ? `${r.requests} per cell` : "unbounded"}`,
-    `dedupe: ${DEDUPE_TEXT[r.dedupe]}`,
+    `dedupe: ${DEDUPE_TEXT[r.dedupe]}${r.symmetry ? "; symmetry over cell names (states equal up to renaming the cells count as one; renamed replays checked first)" : ""}`,
     `branching: ${r.branching === "restore" ? "snapshot and restore" : "replay each prefix from start()"}`,
     `new states per depth: ${r.levels.map((l) => l.states).join(" ")}`,
     `states: ${r.states}   transitions: ${r.transitions}   depth reached: ${r.depth}   time: ${seconds.toFixed(1)} s   states/s: ${seconds > 0 ? Math.round(r.states / seconds) : 0}`,
@@ -141,8 +146,9 @@ export function exhaustiveLines(r: ExhaustiveResult): string[] {
   ];
   const ce = r.counterexample;
   if (ce !== undefined) {
-    const caveat = r.dedupe === "table" ? ", shortest if the table abstraction holds" : "";
-    lines.push(`verdict: ${ce.failure.verdict}; shortest counterexample (${commandsText(ce.depth)}, ${budgetText(r)}${caveat}):`);
+    // The table abstraction can merge away a shorter path: its counterexample is real (replayed) but not proven shortest.
+    const what = r.dedupe === "table" ? "counterexample, not proven shortest (table dedupe is unsound)" : "shortest counterexample";
+    lines.push(`verdict: ${ce.failure.verdict}; ${what} (${commandsText(ce.depth)}, ${budgetText(r)}):`);
     lines.push(...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure));
     return lines;
   }

@@ -23,12 +23,19 @@ export function formatFailure(f: Failure): string[] {
       return [`timeout at step ${f.step}: ${printable(f.message)}`];
     case "protocol-error":
       return [`protocol error at step ${f.step}: ${printable(f.message)}`];
+    case "livelock":
+    case "inspection-dependent":
+    case "state-across-runs":
+    case "rename-dependent":
+      return [`${f.verdict} at step ${f.step}: ${printable(f.message)}`];
     case "nondeterminism":
       return [`nondeterminism at step ${f.step}: ${printable(f.message)}`, `  first replay:  ${printable(f.first)}`, `  second replay: ${printable(f.second)}`];
   }
 }
 
 const FAILS_HERE = "   <-- fails here";
+/** Drain steps printed at each end of a long drain. */
+const DRAIN_SHOWN = 12;
 
 /**
  * `1. create c1` ... with the drain steps (if the failure came at the end of the run) after them,
@@ -41,10 +48,15 @@ export function formatCommandList(labels: readonly string[], trace: readonly Ste
   const drain = trace.filter((s) => s.drain);
   if (drain.length > 0) {
     lines.push("     then the end-of-run drain:");
-    for (const s of drain) lines.push(`     ${String(s.step).padStart(3)}. ${printable(s.label)}${failure !== undefined && s.step === failure.step ? FAILS_HERE : ""}`);
+    // A livelocked drain runs to its bound: its middle is the same few deliveries over and over.
+    const shown = drain.length > DRAIN_SHOWN * 2 ? [...drain.slice(0, DRAIN_SHOWN), undefined, ...drain.slice(-DRAIN_SHOWN)] : drain;
+    for (const s of shown) {
+      if (s === undefined) lines.push(`          ... ${drain.length - 2 * DRAIN_SHOWN} more drain steps ...`);
+      else lines.push(`     ${String(s.step).padStart(3)}. ${printable(s.label)}${failure !== undefined && s.step === failure.step ? FAILS_HERE : ""}`);
+    }
   }
   // A step that crashed, hung or answered badly is not in the trace (it never completed): name it.
-  if (failure !== undefined && !lines.some((l) => l.endsWith(FAILS_HERE))) {
+  if (failure !== undefined && !lines.some((l) => l.endsWith(FAILS_HERE)) && !drain.some((s) => s.step === failure.step)) {
     const indent = drain.length > 0 ? "     " : "";
     lines.push(`${indent}${String(failure.step).padStart(3)}. (the step that failed, see below)${FAILS_HERE}`);
   }

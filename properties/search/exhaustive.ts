@@ -16,12 +16,13 @@
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { abstractKey } from "./abstract-state.ts";
+import { renamingDiffers } from "./symmetry.ts";
 import { fingerprint, VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
-import { HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
+import { drainBound, HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
 
 /** What two states must share to count as one: see abstract-state.ts. "off" keeps every path. */
 export type Dedupe = "snapshot" | "table" | "off";
@@ -31,7 +32,10 @@ export interface ExhaustiveOptions {
   readonly depth?: number;
   /** Observe, terminate and tool-call requests the search may issue per cell (default 2; the CLI uses 3; Infinity: no bound). */
   readonly requests?: number;
-  /** Default: "snapshot" when the implementation offers it, else "table". */
+  /**
+   * Default: "snapshot" when the implementation offers it, else "off": both exact. "table" is
+   * unsound (it merges states the implementation may tell apart) and must be asked for.
+   */
   readonly dedupe?: Dedupe;
   /** Stop (with an incomplete level) after this long. */
   readonly timeLimitMs?: number;
@@ -45,6 +49,16 @@ export interface ExhaustiveOptions {
    * usual); the search goes on for an accepted one.
    */
   readonly accept?: (failure: Failure) => boolean;
+  /**
+   * Symmetry reduction over cell names: states that differ only by which cell is which count as
+   * one (abstract-state.ts). Sound for an implementation that treats cells alike up to their names
+   * and the order it keeps them in; off by default (see docs/exploration.md for what was checked).
+   */
+  readonly symmetry?: boolean;
+  /** Skip the renamed-replay check that symmetry otherwise starts with (symmetry.ts); for tests of the reduction itself. */
+  readonly uncheckedSymmetry?: boolean;
+  /** Called with every newly reached distinct state (before its drain); the run must not be changed. */
+  readonly onState?: (run: HarnessRun) => void;
 }
 
 export interface LevelStats {
@@ -72,6 +86,7 @@ export interface ExhaustiveResult {
   readonly depthBound: number;
   readonly requests: number;
   readonly dedupe: Dedupe;
+  readonly symmetry: boolean;
   /** Whether states were saved and restored (else: prefixes replayed). */
   readonly branching: "restore" | "replay";
   /** Distinct states reached (including the initial one); with dedupe "off", every path. */
@@ -88,6 +103,11 @@ export interface ExhaustiveResult {
   readonly invariantChecks: InvariantCounts;
   readonly counterexample: ExhaustiveCounterexample | undefined;
   readonly durationMs: number;
+}
+
+/** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
+export class SymmetryRefused extends Error {
+  override readonly name = "SymmetryRefused";
 }
 
 interface Node {
@@ -107,10 +127,15 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const cells = options.cells ?? 2;
   const depthBound = options.depth ?? 12;
   const budget = options.requests ?? 2;
+  const symmetry = options.symmetry === true;
+  if (symmetry && options.uncheckedSymmetry !== true) {
+    const differs = renamingDiffers(impl, cells);
+    if (differs !== undefined) throw new SymmetryRefused(`symmetry over cell names refused for ${impl.name}: ${differs}`);
+  }
   const started = performance.now();
   const root = new HarnessRun(impl, { cells });
   const canRestore = root.save() !== undefined;
-  const dedupe: Dedupe = options.dedupe ?? (canRestore ? "snapshot" : "table");
+  const dedupe: Dedupe = options.dedupe ?? (canRestore ? "snapshot" : "off");
   if (dedupe === "snapshot" && root.instance.snapshot === undefined) throw new Error(`${impl.name} offers no snapshot(); use dedupe "table" or "off"`);
   const view = dedupe === "table" ? "table" : "snapshot";
 
@@ -159,7 +184,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     return issued < budget;
   };
   const keyOf = (run: HarnessRun, snapshot?: unknown): Fingerprint =>
-    fingerprint(abstractKey(run, { view, issued: Number.isFinite(budget), ...(snapshot !== undefined && view === "snapshot" ? { snapshot } : {}) }));
+    fingerprint(abstractKey(run, { view, issued: Number.isFinite(budget), symmetry, ...(snapshot !== undefined && view === "snapshot" ? { snapshot } : {}) }));
   /**
    * Does the end-of-run drain from this run's state pass? The drain starts by delivering
    * `deliver[0]` until nothing is in flight, so from a state with messages in flight it is that
@@ -184,7 +209,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         break;
       }
       if (key !== undefined) chain.push(key);
-      if (run.channels.quiescent) {
+      // A delivery that never settles is the drain's to judge (its bound makes it a livelock).
+      if (run.channels.quiescent || step >= drainBound(run.steps - step)) {
         run.drain();
         verdict = run.failure === undefined;
         break;
@@ -242,6 +268,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           }
           states++;
           childNode.snap = snap;
+          options.onState?.(child);
           if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true)) break outer;
           nextFrontier.push(childNode);
         }
@@ -259,6 +286,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       depthBound,
       requests: budget,
       dedupe,
+      symmetry,
       branching: canRestore ? "restore" : "replay",
       states,
       transitions,
