@@ -3,6 +3,7 @@
  * error (one line on stderr, never a stack trace).
  */
 import { readFileSync } from "node:fs";
+import { errorMessage } from "../adapters/errors.ts";
 import { PROTOCOL_VERSIONS } from "../protocol/index.ts";
 import { CHECK, checkCommand } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
@@ -82,7 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    const message = e instanceof Error ? (e.message.split("\n")[0] ?? e.name) : String(e);
+    const message = errorMessage(e);
     console.error(`cellgate ${name}: ${e instanceof UsageError ? "" : "harness error: "}${message}`);
     return EXIT.usage;
   } finally {
