@@ -3,7 +3,8 @@
  * value, default, help, aliases), from which both the parser and the help text are made, so they
  * cannot disagree. The parser is strict and explains itself in one line: an unknown option names
  * the nearest known one, an option's value is the next argument whatever it looks like (so
- * `--runs -5` is a bad number, not an ambiguity), `--name=value` works too.
+ * `--runs -5` is a bad number, not an ambiguity), `--name=value` works too, and an option given
+ * twice (or by its alias) takes the last value.
  */
 import { UsageError } from "./errors.ts";
 
@@ -72,8 +73,7 @@ export function parseCommand(spec: CommandSpec, args: readonly string[]): Values
     }
     const before = values[o.name];
     if (o.multiple === true) values[o.name] = [...(Array.isArray(before) ? before : []), String(value)];
-    else if (before !== undefined && before !== value) throw new UsageError(`--${o.name} given twice (${JSON.stringify(before)} and ${JSON.stringify(value)})`);
-    else values[o.name] = value;
+    else values[o.name] = value; // given twice, the last one counts (a script's default overridden later)
   }
   const max = spec.maxPositionals ?? 0;
   if (values._.length > max) {
