@@ -121,6 +121,6 @@ export function formatPartialSummary(buffer, nowMs = Date.now()) {
   const violations = `${r.violations} failing run${r.violations === 1 ? "" : "s"}`;
   return [
     `cellgate ${printable(r.command)}: interrupted after ${seconds.toFixed(1)} s: ${runs} done, ${r.steps} steps, ${violations} (${printable(r.implementation)}${seed})`,
-    `cellgate ${printable(r.command)}: was ${printable(r.activity)}; nothing after this point was checked, and no report was written`,
+    `cellgate ${printable(r.command)}: was ${printable(r.activity)}${r.activity === "running" && r.command === "check" ? ` run ${r.runs + 1}` : ""}; nothing after this point was checked, and no report was written`,
   ];
 }

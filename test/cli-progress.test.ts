@@ -81,3 +81,14 @@ describe("the shared progress record", () => {
     expect(new ProgressRecord(buffer).read()?.implementation).toBe("x".repeat(200));
   });
 });
+
+describe("the partial summary of an interrupted check", () => {
+  it("names the run that was under way", () => {
+    const buffer = createProgressRecord();
+    const writer = new ProgressRecord(buffer);
+    writer.begin({ command: "check", implementation: "reference", planned: 100, seed: 1 });
+    writer.activity("running");
+    writer.count({ runs: 41, steps: 900, violations: 0 });
+    expect(formatPartialSummary(buffer)[1]).toBe("cellgate check: was running run 42; nothing after this point was checked, and no report was written");
+  });
+});
