@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { BUNDLED, bundled, VARIANTS } from "../reference/index.ts";
@@ -136,10 +136,10 @@ describe("the printed minimal counterexample of each review bug (seed 1)", () =>
 
 describe("the repro directory and replay", () => {
   it("check writes repro.json, repro.test.ts, trace.mmd and report.md", async () => {
-    const dir = join(scratch, "cbr");
-    const r = await cli("check", "--impl", "bug-close-before-ready", "--out", dir);
+    const dir = join(scratch, "cbr", "bug-close-before-ready-1");
+    const r = await cli("check", "--impl", "bug-close-before-ready", "--out", dirname(dir));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`repro written to ${dir}/`);
+    expect(r.stdout).toContain(`repro written to ${dir}/`); // --out is the folder of repro directories
     const repro = parseRepro(readFileSync(join(dir, "repro.json"), "utf8"));
     expect(repro.ok && repro.repro.failure).toMatchObject({ verdict: "violation", step: 12, invariants: ["no-gate-leak"] });
     for (const f of REPRO_FILES) expect(readFileSync(join(dir, f), "utf8").length).toBeGreaterThan(0);
@@ -155,8 +155,8 @@ describe("the repro directory and replay", () => {
   });
 
   it("replay exits 1 when the same invariant fails at the same step, byte-identically", async () => {
-    const dir = join(scratch, "marker");
-    await cli("check", "--impl", "bug-cancelled-observation-marker", "--out", dir);
+    const dir = join(scratch, "marker", "bug-cancelled-observation-marker-1");
+    await cli("check", "--impl", "bug-cancelled-observation-marker", "--out", dirname(dir));
     const a = await cli("replay", join(dir, "repro.json"));
     const b = await cli("replay", dir);
     expect(a.code).toBe(1);
@@ -165,16 +165,16 @@ describe("the repro directory and replay", () => {
   });
 
   it("replay exits 0 ('fixed') against the reference", async () => {
-    const dir = join(scratch, "cbrd");
-    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dir);
+    const dir = join(scratch, "cbrd", "bug-close-before-rejected-delivery-1");
+    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dirname(dir));
     const r = await cli("replay", join(dir, "repro.json"), "--impl", "reference");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("fixed: the recorded commands now pass");
   });
 
   it("replay exits 1 and says so when a different invariant fails", async () => {
-    const dir = join(scratch, "diff");
-    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dir);
+    const dir = join(scratch, "diff", "bug-close-before-rejected-delivery-1");
+    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dirname(dir));
     const r = await cli("replay", dir, "--impl", "bug-terminate-overrides-completion");
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("fails differently: now violation one-terminal-outcome at step 16; recorded violation outcome-before-close at step 16");
@@ -187,7 +187,7 @@ describe("the repro directory and replay", () => {
     ["another protocol", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 7 }), "protocol version 7"],
     ["not a repro", JSON.stringify([1, 2]), "not a repro file"],
     ["a bad command", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 1, implementation: "reference", cells: 3, commands: [{ kind: "fly" }] }), "command 1 is not a cellgate command"],
-    ["no failure", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 1, implementation: "reference", cells: 3, commands: [] }), 'missing or bad "failure"'],
+    ["an empty command list", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 1, implementation: "reference", cells: 3, commands: [] }), 'the "commands" list is empty'],
   ])("replay of %s file exits 2 with one line", async (_what, text, message) => {
     const file = join(scratch, `bad-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(file, text);
@@ -200,8 +200,8 @@ describe("the repro directory and replay", () => {
 
   it("replay of a missing file or an unknown implementation exits 2", async () => {
     expect((await cli("replay", join(scratch, "nope.json"))).code).toBe(2);
-    const dir = join(scratch, "cbr2");
-    await cli("check", "--impl", "bug-double-close", "--out", dir);
+    const dir = join(scratch, "cbr2", "bug-double-close-1");
+    await cli("check", "--impl", "bug-double-close", "--out", dirname(dir));
     const r = await cli("replay", dir, "--impl", "no-such-impl");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown implementation "no-such-impl"');
