@@ -31,6 +31,7 @@ export { jsonReport } from "../properties/index.ts";
 
 export const CHECK: CommandSpec = {
   name: "check",
+  brief: "run the conformance property against an implementation",
   summary: "Run the conformance property against an implementation: random command sequences, every invariant after every step; a failure is shrunk, replayed twice and written as a repro directory.",
   options: [...IMPLEMENTATION_OPTIONS, O.runs, O.seed, O.cells, O.maxCommands, O.strategy, O.pctDepth, O.time, O.report, O.out, ...PROGRESS_OPTIONS],
   notes: ["exit codes: 0 conforms, 1 does not conform, 2 usage or harness error, or nothing was checked (inconclusive)"],

@@ -24,6 +24,7 @@ const DEFAULT_DEPTH = 12;
 
 export const EXHAUSTIVE: CommandSpec = {
   name: "exhaustive",
+  brief: "search every command sequence up to a depth, breadth-first",
   summary: "Search every command sequence up to a depth, breadth-first with exact deduplication: the size of the state space, or the shortest counterexample.",
   options: [
     ...IMPLEMENTATION_OPTIONS,

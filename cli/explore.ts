@@ -24,6 +24,7 @@ export const MIN_COVERAGE = { name: "min-coverage", value: "NAME=N", help: "fail
 
 export const EXPLORE: CommandSpec = {
   name: "explore",
+  brief: "explore long (many seeds, by runs or time) and report coverage",
   summary: "Explore long (many seeds, by runs or by time), report coverage (command kinds, invariants judged, rare orderings, distinct states) and gate on it.",
   options: [
     ...IMPLEMENTATION_OPTIONS,

@@ -24,6 +24,8 @@ export interface OptionSpec {
 
 export interface CommandSpec {
   readonly name: string;
+  /** A few words for the list of commands. */
+  readonly brief: string;
   readonly summary: string;
   /** What follows the options in the synopsis (`REPORT.json...`), if anything. */
   readonly positionals?: string;

@@ -6,6 +6,7 @@ import { helpText, type CommandSpec } from "./grammar.ts";
 
 export const LIST: CommandSpec = {
   name: "list",
+  brief: "name the bundled implementations",
   summary: "Name the bundled implementations (for --impl NAME), one per line with what it is or gets wrong.",
   options: [],
 };

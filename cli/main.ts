@@ -29,19 +29,25 @@ const COMMANDS: Record<string, { readonly run: Handler; readonly spec: CommandSp
 
 function usage(): string {
   const lines = ["usage: cellgate <command> [options]", "       cellgate help <command> | cellgate <command> --help | cellgate --version", "", "commands:"];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.spec.summary.split(/[:.;] /)[0]?.replace(/\.$/, "")}`);
-  lines.push("", "exit codes: 0 conforms, 1 does not conform, 2 usage or harness error (or nothing was checked), 130/143 interrupted");
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.spec.brief}`);
+  lines.push("", "exit codes: 0 conforms, 1 does not conform, 2 usage or harness error (or nothing was checked), 130/143/129/131 interrupted by SIGINT/SIGTERM/SIGHUP/SIGQUIT");
   return lines.join("\n");
 }
 
 /** `cellgate 0.1.0 (protocol versions 1 and 2)`. */
 export function versionText(): string {
   let version = "unknown";
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: unknown };
-    if (typeof pkg.version === "string") version = pkg.version;
-  } catch {
-    // a copy without its package.json: the version is unknown, the rest still holds
+  // cli/main.ts in the sources, dist/cli/main.js in the built package.
+  for (const up of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: unknown; version?: unknown };
+      if (pkg.name === "cellgate" && typeof pkg.version === "string") {
+        version = pkg.version;
+        break;
+      }
+    } catch {
+      // not there: try the next place (a copy without its package.json: the version is unknown)
+    }
   }
   return `cellgate ${version} (protocol versions ${PROTOCOL_VERSIONS.join(" and ")})`;
 }

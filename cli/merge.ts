@@ -21,6 +21,7 @@ export const MAX_REPORT_BYTES = 512 * 1024 * 1024;
 
 export const MERGE: CommandSpec = {
   name: "merge",
+  brief: "sum the JSON reports of explore shards",
   summary: "Sum the JSON reports of explore shards (disjoint seeds, same settings), print the merged coverage and gate on it.",
   positionals: "REPORT.json...",
   maxPositionals: Infinity,

@@ -41,6 +41,7 @@ export const MAX_REPRO_BYTES = 16 * 1024 * 1024;
 
 export const REPLAY: CommandSpec = {
   name: "replay",
+  brief: "re-run the commands of a repro file (exit 1 still fails, 0 fixed)",
   summary: "Re-run the commands of a repro file (DIR or DIR/repro.json) against the implementation it names, or the one given.",
   positionals: "DIR/repro.json",
   maxPositionals: 1,

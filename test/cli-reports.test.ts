@@ -80,6 +80,18 @@ describe("every format on every command", () => {
   });
 });
 
+describe("an exploration's verdict", () => {
+  it("is coverage-short when a coverage requirement is not met, and conforms when it is", async () => {
+    const short = await cli("explore", "--runs", "100", "--progress-every", "0", "--min-coverage", "terminate-between-commit-and-deliver=1000000", "--report", `json:${file("short.json")}`, "--report", `junit:${file("short.xml")}`);
+    expect(short.code).toBe(1);
+    expect(json("short.json")).toMatchObject({ verdict: "coverage-short", exitCode: 1, settings: { "min-coverage": "terminate-between-commit-and-deliver=1000000" } });
+    expect(readFileSync(file("short.xml"), "utf8")).toContain('<failure type="coverage-short" message="coverage below the minimum">');
+    const met = await cli("explore", "--runs", "100", "--progress-every", "0", "--min-coverage", "close-before-ready=1", "--report", `json:${file("met.json")}`);
+    expect(met.code).toBe(0);
+    expect(json("met.json")).toMatchObject({ verdict: "conforms", exitCode: 0 });
+  });
+});
+
 describe("a check that checked nothing", () => {
   it("is inconclusive in the output, every report and the exit code (2)", async () => {
     // Every step of this fixture takes 50 ms, so no run can be done within 1 ms, however idle the machine.

@@ -57,7 +57,9 @@ async function expectCrash(args: readonly string[], env: Record<string, string>,
   expect(e.code, e.stdout + e.stderr).toBe(1);
   expect(e.stdout).toMatch(/verdict: crash after \d+ runs/);
   expect(e.stdout).toMatch(message);
-  const repro = JSON.parse(readFileSync(join(out, "repro.json"), "utf8")) as { failure: { verdict: string; message: string } };
+  // --out is the folder of repro directories: the check names the one it wrote.
+  const written = /^repro written to (.*)\/ \(/m.exec(e.stdout)?.[1] ?? out;
+  const repro = JSON.parse(readFileSync(join(written, "repro.json"), "utf8")) as { failure: { verdict: string; message: string } };
   expect(repro.failure.verdict).toBe("crash");
   expect(repro.failure.message).toMatch(message);
 }
@@ -105,12 +107,16 @@ describe.concurrent("setup errors are one line, exit 2", () => {
 
 describe.concurrent("nothing escapes", () => {
   it("a setsid escapee's writes into the old stdout never reach the next process: a crash, not a protocol error", async () => {
-    const out = dir("escapee");
-    const e = await gate(["check", "--impl-cmd", `${PYTHON} test/fixtures/hostile/escapee.py`, "--out", out]);
+    const state = dir("escapee");
+    const e = await gate(["check", "--impl-cmd", `${PYTHON} test/fixtures/hostile/escapee.py ${state}`, "--out", `${state}-repro`]);
     expect(e.code, e.stdout + e.stderr).toBe(1);
     expect(e.stdout).toMatch(/verdict: crash after \d+ runs/);
     expect(e.stdout).toMatch(/the implementation exited with code 3 during the host step commit\(c1\)/);
-    expect(e.stdout + e.stderr).not.toMatch(/escapee escapee|answers no request|malformed JSON|nondeterminism/);
+    expect(e.stdout + e.stderr).not.toMatch(/escapee \/|answers no request|malformed JSON|nondeterminism/);
+    // The escapees did try, once the next process ran, and found the old pipe closed.
+    await until(() => readIfThere(`${state}.log`).includes("epipe"), 10_000);
+    expect(readIfThere(`${state}.log`)).toContain("epipe");
+    expect(readIfThere(`${state}.log`)).not.toContain("wrote");
   });
 
   it("a livelock (a hop that re-emits itself) ends with its verdict, no hang", async () => {
@@ -169,6 +175,11 @@ describe.concurrent("every signal ends the command at once and leaves nothing ru
   ] as const)("%s while a step of a process hangs (spinning): exit %i", async (signal, status) => {
     const pidfile = join(scratch, `hang-${signal}.pids`);
     await interrupt(["check", "--impl-cmd", `PIDFILE=${pidfile} ${PYTHON} ${MISBEHAVE} hang`, "--step-timeout", "60"], {}, () => readIfThere(pidfile).includes("hang"), signal, status);
+  });
+
+  it("SIGTERM while a module spins after starting a child of its own: the child is killed too", async () => {
+    const pidfile = join(scratch, "spawns.pids");
+    await interrupt(["check", "--impl", "./test/fixtures/hostile/spawns.ts", "--step-timeout", "60"], { HOSTILE_PIDFILE: pidfile }, () => readIfThere(pidfile).includes("spawned"), "SIGTERM", 143);
   });
 
   it("SIGINT to explore --workers 2: every worker's implementation is killed too", async () => {

@@ -213,7 +213,7 @@ describe("interrupting the gate", () => {
     expect(await exited).toBe(code);
     // The pid named is the process group's leader (the shell that runs the command line).
     // What was checked before the signal, then the signal itself (the last line).
-    expect(stderr).toMatch(/^cellgate check: interrupted after \d+\.\d s: \d+ of 10000 runs done, \d+ steps, \d+ failing runs? \(stdio-hang, seed 1\)\ncellgate check: was [a-z ]+;/);
+    expect(stderr).toMatch(/^cellgate check: interrupted after \d+\.\d s: \d+ of 10000 runs done, \d+ steps, \d+ failing runs? \(stdio-hang, seed 1\)\ncellgate check: was [a-z0-9 ]+;/);
     expect(stderr).toMatch(new RegExp(`\ncellgate: interrupted by ${signal}; stopped the implementation \\(pid \\d+\\)\n$`));
     expect(alive(pid as number)).toBe(false);
   });
