@@ -12,7 +12,7 @@ import { stateHash } from "../search/abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { minimize } from "../shrink/minimize.ts";
 import type { ReplayResult } from "../run/replay.ts";
-import { HarnessRun, type Failure, type RunOptions } from "../run/run.ts";
+import { HarnessRun, type Failure, type RunOptions, type Verdict } from "../run/run.ts";
 import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "../generate/strategy.ts";
 
 /** Runs of a default check: cheap in process (a few seconds), and enough to catch every bundled variant. */
@@ -75,13 +75,19 @@ export interface CheckStats {
   invariantChecks: InvariantCounts;
 }
 
+/** The verdict of a check: a failure's, `conforms`, or `inconclusive` when no run was done (the time ran out first). */
+export type CheckVerdict = Verdict | "inconclusive";
+
 export interface CheckResult {
+  readonly verdict: CheckVerdict;
   readonly implementation: string;
   /** The protocol version the implementation speaks (its `protocol`, default 1). */
   readonly protocol?: ProtocolVersion;
   readonly seed: number;
   readonly cells: number;
   readonly strategy: StrategyName;
+  readonly pctDepth: number;
+  readonly maxCommands: number;
   /** Runs asked for (`stats.runs` says how many were done). */
   readonly runsRequested: number;
   readonly stats: CheckStats;
@@ -266,7 +272,9 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   const durationMs = performance.now() - started;
   const budget = budgetMs === undefined ? undefined : { ms: budgetMs, exhausted: out.interrupted || stats.cutShort > 0 };
   const diagnostics = impl.diagnostics?.();
-  return { implementation: impl.name, protocol: impl.protocol ?? 1, seed, cells, strategy, runsRequested, stats, counterexample, durationMs, budget, diagnostics };
+  const verdict: CheckVerdict = counterexample?.failure.verdict ?? (stats.runs === 0 ? "inconclusive" : "conforms");
+  const pctDepth = options.pctDepth ?? 3;
+  return { verdict, implementation: impl.name, protocol: impl.protocol ?? 1, seed, cells, strategy, pctDepth, maxCommands, runsRequested, stats, counterexample, durationMs, budget, diagnostics };
 }
 
 /**
