@@ -6,7 +6,7 @@
 // explore workers' too) and waits, briefly, until they are reaped; then it ends the command.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { createProgressRecord, formatPartialSummary } from "./progress-record.mjs";
+import { createProgressRecord, formatPartialSummary, freezeProgressRecord } from "./progress-record.mjs";
 
 /** Exit status per signal: 128 + its number, as a shell reports a process the signal ended. */
 const SIGNALS = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 };
@@ -104,6 +104,8 @@ let interrupted = false;
 const onSignal = async (signal) => {
   if (interrupted) return;
   interrupted = true;
+  // What was checked is what was done before the signal, not the failures the kill itself causes.
+  freezeProgressRecord(progress);
   // Closed first: a harness still running (an explore worker) starts no process after this.
   Atomics.store(closed, 0, 1);
   const pids = killAll();

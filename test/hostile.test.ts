@@ -57,7 +57,9 @@ async function expectCrash(args: readonly string[], env: Record<string, string>,
   expect(e.code, e.stdout + e.stderr).toBe(1);
   expect(e.stdout).toMatch(/verdict: crash after \d+ runs/);
   expect(e.stdout).toMatch(message);
-  const repro = JSON.parse(readFileSync(join(out, "repro.json"), "utf8")) as { failure: { verdict: string; message: string } };
+  // --out is the folder of repro directories: the check names the one it wrote.
+  const written = /^repro written to (.*)\/ \(/m.exec(e.stdout)?.[1] ?? out;
+  const repro = JSON.parse(readFileSync(join(written, "repro.json"), "utf8")) as { failure: { verdict: string; message: string } };
   expect(repro.failure.verdict).toBe("crash");
   expect(repro.failure.message).toMatch(message);
 }
