@@ -61,8 +61,9 @@ function cellgate(args: readonly string[]): Promise<Outcome> {
 /** The verdict a JSON report gives: the first violated invariant, or the verdict's name. */
 function reported(file: string): string | undefined {
   try {
-    const r = JSON.parse(readFileSync(file, "utf8")) as { verdict: string; counterexample?: { invariant?: string } };
-    return r.verdict === "violation" ? (r.counterexample?.invariant ?? "violation") : r.verdict;
+    // `invariant` names every violated invariant of the failing step; the first is what shrinking keeps.
+    const r = JSON.parse(readFileSync(file, "utf8")) as { verdict: string; counterexample?: { violations?: { invariant?: string }[] } };
+    return r.verdict === "violation" ? (r.counterexample?.violations?.[0]?.invariant ?? "violation") : r.verdict;
   } catch {
     return undefined;
   }
