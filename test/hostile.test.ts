@@ -97,8 +97,8 @@ describe.concurrent("setup errors are one line, exit 2", () => {
   });
 
   it("a command that does not exist: the shell's 'not found' is in the error every time", async () => {
-    for (let i = 0; i < 6; i++) {
-      const e = await gate(["check", "--impl-cmd", "nonexistent-xyz"]);
+    // Six at once: before the fix, three in six lost it (the capture was reset after the shell wrote it).
+    for (const e of await Promise.all(Array.from({ length: 6 }, () => gate(["check", "--impl-cmd", "nonexistent-xyz"])))) {
       expect(e.code).toBe(2);
       expect(e.stderr).toMatch(/^cellgate check: nonexistent-xyz: no handshake: the implementation exited with code 127 during hello \(stderr: .*nonexistent-xyz.*not found\)\n$/);
     }
