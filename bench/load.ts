@@ -97,7 +97,8 @@ for (const c of cases) {
   for (let i = 0; i < c.times; i++) {
     const json = join(scratch, `${rows.length}-${i}.json`);
     const o = await cellgate([...c.args, "--report", `json:${json}`]);
-    outcomes.push({ ...o, ...(c.verdict === undefined ? {} : { verdict: reported(json) ?? "no report" }) });
+    // Every run's verdict is read, so that a wrong exit code says which verdict it was.
+    outcomes.push({ ...o, verdict: reported(json) ?? "no report" });
     process.stderr.write(`bench:load: ${c.name} #${i + 1}: exit ${o.code} in ${(o.ms / 1000).toFixed(1)} s\n`);
   }
   const wrong = outcomes.filter((o) => o.code !== c.code || (c.verdict !== undefined && o.verdict !== c.verdict));
