@@ -61,12 +61,17 @@ export function secondsOption(values: Record<string, unknown>, name: string, fal
   return ms;
 }
 
-/** `--impl NAME|PATH`, `--impl-cmd "COMMAND"` and `--step-timeout SECONDS`, as an implementation spec. */
+/** The timing options of every command that starts an implementation (parse configs spread it). */
+export const TIMING_OPTIONS = { "step-timeout": { type: "string" }, "start-timeout": { type: "string" } } as const satisfies Options;
+
+/** `--impl NAME|PATH`, `--impl-cmd "COMMAND"`, `--step-timeout SECONDS` and `--start-timeout SECONDS`, as an implementation spec. */
 export function implementationSpec(values: Record<string, unknown>): ImplementationSpec {
   const stepTimeoutMs = secondsOption(values, "step-timeout", undefined);
+  const startTimeoutMs = secondsOption(values, "start-timeout", undefined);
   return {
     ...(typeof values.impl === "string" ? { impl: values.impl } : {}),
     ...(typeof values["impl-cmd"] === "string" ? { implCmd: values["impl-cmd"] } : {}),
     ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+    ...(startTimeoutMs !== undefined ? { startTimeoutMs } : {}),
   };
 }

@@ -4,6 +4,9 @@ import {
   buildRepro,
   check,
   DEFAULT_MAX_COMMANDS,
+  DEFAULT_MIN_RUNS,
+  inconclusive,
+  slowText,
   DEFAULT_RUNS,
   defaultReproDir,
   formatCommandList,
@@ -17,7 +20,7 @@ import {
   type CheckResult,
   type ImplementationSource,
 } from "../properties/index.ts";
-import { cellsOption, intOption, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
+import { cellsOption, implementationSpec, intOption, TIMING_OPTIONS, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { commandProgress, DEFAULT_PROGRESS_EVERY_S } from "./progress.ts";
 import { isModulePath, openImplementation, type ImplementationSpec } from "./impl.ts";
@@ -27,7 +30,7 @@ export { jsonReport } from "../properties/index.ts";
 export const CHECK_USAGE = [
   `usage: cellgate check [--impl NAME|PATH | --impl-cmd "COMMAND"] [--runs N] [--seed S] [--cells K] [--max-commands N]`,
   `                      [--strategy uniform|swarm|pct] [--pct-depth D]`,
-  `                      [--step-timeout SECONDS] [--budget SECONDS] [--report json:FILE|junit:FILE|md:FILE]... [--out DIR]`,
+  `                      [--step-timeout SECONDS] [--start-timeout SECONDS] [--strict-time] [--budget SECONDS] [--min-runs N] [--report json:FILE|junit:FILE|md:FILE]... [--out DIR]`,
 ].join("\n");
 
 const REPORT_KINDS = ["json", "junit", "md"] as const;
@@ -42,8 +45,10 @@ export function checkCommand(args: readonly string[]): number {
     "max-commands": { type: "string" },
     strategy: { type: "string" },
     "pct-depth": { type: "string" },
-    "step-timeout": { type: "string" },
+    ...TIMING_OPTIONS,
     budget: { type: "string" },
+    "min-runs": { type: "string" },
+    "strict-time": { type: "boolean" },
     report: { type: "string", multiple: true },
     out: { type: "string" },
     "progress-every": { type: "string" },
@@ -61,14 +66,11 @@ export function checkCommand(args: readonly string[]): number {
   const maxCommands = intOption(v, "max-commands", DEFAULT_MAX_COMMANDS, 1);
   const strategy = strategyOption(v.strategy);
   const pctDepth = intOption(v, "pct-depth", 3, 1);
-  const stepTimeoutMs = secondsOption(v, "step-timeout", undefined);
   const budgetMs = secondsOption(v, "budget", undefined);
+  const minRuns = intOption(v, "min-runs", DEFAULT_MIN_RUNS, 1);
+  const strictTime = v["strict-time"] === true;
   const reports = reportTargets(v.report, REPORT_KINDS);
-  const spec: ImplementationSpec = {
-    ...(typeof v.impl === "string" ? { impl: v.impl } : {}),
-    ...(typeof v["impl-cmd"] === "string" ? { implCmd: v["impl-cmd"] } : {}),
-    ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
-  };
+  const spec: ImplementationSpec = implementationSpec(v);
 
   const progress = commandProgress("check", intOption(v, "progress-every", DEFAULT_PROGRESS_EVERY_S), v.quiet === true);
   const impl = openImplementation(spec);
@@ -79,13 +81,14 @@ export function checkCommand(args: readonly string[]): number {
       progress.activity(phase === "shrinking" ? "shrinking a counterexample" : "running");
       progress.update({ runs: s.runs, steps: s.steps, violations: phase === "shrinking" ? 1 : 0 });
     };
-    result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth, onProgress, ...(budgetMs !== undefined ? { budgetMs } : {}) });
+    result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth, onProgress, minRuns, strictTime, ...(budgetMs !== undefined ? { budgetMs } : {}) });
   } finally {
     progress.done();
     impl.dispose?.();
   }
   for (const line of formatSummary(result)) console.log(line);
   if (strategy !== "uniform") console.log(`strategy: ${strategy}${strategy === "pct" ? ` (depth ${pctDepth})` : ""}`);
+  for (const s of result.slow) console.log(`warning: slow, not hung: ${slowText(s)}`);
   const ce = result.counterexample;
   let replayCommand: string | undefined;
   if (ce === undefined) {
@@ -103,8 +106,10 @@ export function checkCommand(args: readonly string[]): number {
     console.log(`replay: ${replayCommand}`);
   }
   for (const r of reports) writeFileSync(r.file, render(r.kind, result, replayCommand));
-  if (ce === undefined && result.stats.runs === 0) {
-    throw new UsageError(`the budget ran out before the first run was done; nothing was checked (raise --budget)`);
+  if (inconclusive(result)) {
+    const done = result.stats.runs;
+    const what = done === 0 ? "before the first run was done; nothing was checked" : `after ${done} of the ${result.minRuns} runs a pass needs (--min-runs); this is no pass`;
+    throw new UsageError(`inconclusive: the budget ran out ${what} (raise --budget or lower --min-runs)`);
   }
   return ce === undefined ? EXIT.conforms : EXIT.fails;
 }

@@ -6,14 +6,14 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildRepro, exhaustive, formatCommandList, formatFailure, ORDERINGS, writeRepro, type Dedupe, type ExhaustiveResult } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
-import { cellsOption, implementationSpec, intOption, parse, reportTargets, secondsOption } from "./args.ts";
+import { cellsOption, implementationSpec, TIMING_OPTIONS, intOption, parse, reportTargets, secondsOption } from "./args.ts";
 import { sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { commandProgress, DEFAULT_PROGRESS_EVERY_S } from "./progress.ts";
 import { openImplementation, type ImplementationSpec } from "./impl.ts";
 
 export const EXHAUSTIVE_USAGE =
-  "usage: cellgate exhaustive [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--cells K] [--depth D] [--requests R|unbounded] [--dedupe snapshot|table|off]\n" +
+  "usage: cellgate exhaustive [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--start-timeout SECONDS] [--cells K] [--depth D] [--requests R|unbounded] [--dedupe snapshot|table|off]\n" +
   "                           [--time SECONDS] [--report json:FILE] [--out DIR]";
 
 const DEDUPES: readonly Dedupe[] = ["snapshot", "table", "off"];
@@ -22,7 +22,7 @@ export function exhaustiveCommand(args: readonly string[]): number {
   const v = parse(args, {
     impl: { type: "string" },
     "impl-cmd": { type: "string" },
-    "step-timeout": { type: "string" },
+    ...TIMING_OPTIONS,
     cells: { type: "string" },
     depth: { type: "string" },
     requests: { type: "string" },

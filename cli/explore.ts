@@ -10,7 +10,7 @@ import { judgeCoverage, parseRequirement, type Requirement, type RequirementResu
 import { describeSeeds, formatCoverage, formatRequirements, exploreMarkdown } from "../properties/coverage/coverage-format.ts";
 import { parseShard, type ExploreSettings, type FoundCounterexample, type Shard } from "../properties/coverage/explore.ts";
 import { reportToJson, type ExploreReport } from "../properties/coverage/explore-report.ts";
-import { cellsOption, implementationSpec, intOption, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
+import { cellsOption, implementationSpec, TIMING_OPTIONS, intOption, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
 import { sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { runExploration } from "./explore-runner.ts";
@@ -18,7 +18,7 @@ import { openImplementation, type ImplementationSpec } from "./impl.ts";
 import { commandProgress, DEFAULT_PROGRESS_EVERY_S } from "./progress.ts";
 
 export const EXPLORE_USAGE =
-  "usage: cellgate explore [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--runs N | --time SECONDS] [--seed S] [--batch N] [--cells K] [--max-commands N]\n" +
+  "usage: cellgate explore [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--start-timeout SECONDS] [--runs N | --time SECONDS] [--seed S] [--batch N] [--cells K] [--max-commands N]\n" +
   "                        [--strategy uniform|swarm|pct] [--pct-depth D] [--workers N] [--shard i/n]\n" +
   "                        [--report json:FILE|md:FILE] [--min-coverage NAME=N]... [--out DIR] [--progress-every SECONDS]";
 
@@ -26,7 +26,7 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
   const v = parse(args, {
     impl: { type: "string" },
     "impl-cmd": { type: "string" },
-    "step-timeout": { type: "string" },
+    ...TIMING_OPTIONS,
     runs: { type: "string" },
     time: { type: "string" },
     seed: { type: "string" },

@@ -6,18 +6,18 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { confirm, formatCommandList, formatFailure, parseRepro, reproFailure, type ReproFailure, type ReproFile } from "../properties/index.ts";
-import { parse, secondsOption } from "./args.ts";
+import { implementationSpec, parse, TIMING_OPTIONS } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { openImplementation, type ImplementationSpec } from "./impl.ts";
 
-export const REPLAY_USAGE = 'usage: cellgate replay DIR/repro.json [--impl NAME|PATH | --impl-cmd "COMMAND"] [--step-timeout SECONDS]';
+export const REPLAY_USAGE = 'usage: cellgate replay DIR/repro.json [--impl NAME|PATH | --impl-cmd "COMMAND"] [--step-timeout SECONDS] [--start-timeout SECONDS]';
 
 function sameAs(recorded: ReproFailure, now: ReproFailure): boolean {
   return recorded.verdict === now.verdict && recorded.step === now.step && recorded.invariants.join(",") === now.invariants.join(",");
 }
 
 export function replayCommand(args: readonly string[]): number {
-  const v = parse(args, { impl: { type: "string" }, "impl-cmd": { type: "string" }, "step-timeout": { type: "string" }, help: { type: "boolean", short: "h" } });
+  const v = parse(args, { impl: { type: "string" }, "impl-cmd": { type: "string" }, ...TIMING_OPTIONS, help: { type: "boolean", short: "h" } });
   if (v.help === true) {
     console.log(REPLAY_USAGE);
     return EXIT.conforms;
@@ -30,9 +30,8 @@ export function replayCommand(args: readonly string[]): number {
   const parsed = parseRepro(readFileSync(file, "utf8"));
   if (!parsed.ok) throw new UsageError(`${file}: ${parsed.error}`);
   const repro = parsed.repro;
-  const stepTimeoutMs = secondsOption(v, "step-timeout", undefined);
-  const spec = specOf(repro, v.impl, v["impl-cmd"]);
-  const impl = openImplementation(stepTimeoutMs === undefined ? spec : { ...spec, stepTimeoutMs });
+  const { impl: _impl, implCmd: _cmd, ...timing } = implementationSpec(v);
+  const impl = openImplementation({ ...specOf(repro, v.impl, v["impl-cmd"]), ...timing });
   // Nondeterminism shows only across replays: a recorded nondeterminism is replayed twice.
   let judged;
   try {

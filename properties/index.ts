@@ -21,3 +21,4 @@ export * from "./coverage/coverage.ts";
 export * from "./coverage/coverage-format.ts";
 export * from "./coverage/explore.ts";
 export * from "./coverage/explore-report.ts";
+export * from "./run/timing.ts";

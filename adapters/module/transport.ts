@@ -13,7 +13,6 @@ import type { ModuleWorkerData } from "./module-worker.ts";
 
 const BOOT = new URL("../transport/boot.mjs", import.meta.url);
 const MODULE_WORKER = new URL("./module-worker.ts", import.meta.url).href;
-const LOAD_MS = 15_000;
 const STOP_MS = 1000;
 
 export interface ModuleOptions {
@@ -44,10 +43,12 @@ export class ModuleTransport implements Transport {
     const w = new Worker(BOOT, { workerData, stdout: true, stderr: true });
     w.unref();
     this.worker = w;
-    const r = this.call({ op: "start" }, Math.max(timeoutMs, LOAD_MS));
+    // The thread boots, then loads the module: each part gets the start limit.
+    const limit = 2 * timeoutMs;
+    const r = this.call({ op: "start" }, limit);
     if (r.status === Status.started) return;
     this.kill();
-    const why = r.status === "timeout" ? `loading took more than ${Math.max(timeoutMs, LOAD_MS) / 1000} s` : (JSON.parse(r.payload) as { message: string }).message;
+    const why = r.status === "timeout" ? `loading took more than ${limit / 1000} s (--start-timeout)` : (JSON.parse(r.payload) as { message: string }).message;
     throw new SetupError(why.startsWith(this.label) ? why : `cannot load ${this.label}: ${why}`);
   }
 

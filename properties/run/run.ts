@@ -130,6 +130,8 @@ export interface RunOptions {
   readonly record?: boolean;
   /** Called after every step that ran to its checks (coverage: distinct abstract states). */
   readonly onStep?: (run: HarnessRun) => void;
+  /** Start the run in a fresh process (for implementations that can: `freshStart`). */
+  readonly fresh?: boolean;
 }
 
 /**
@@ -158,6 +160,8 @@ export class HarnessRun {
   readonly invariantChecks: InvariantCounts;
   readonly trace: StepRecord[] | undefined;
   failure: Failure | undefined;
+  /** The commands applied before the drain, in order (effective ones: what a replay runs again). */
+  readonly applied: Command[] = [];
   private readonly known: Set<string>;
   /** The protocol version the implementation speaks (1: no observers report, no `req` on exec_create). */
   readonly protocol: number;
@@ -180,8 +184,9 @@ export class HarnessRun {
     this.trace = options.record === true ? [] : undefined;
     this.onStep = options.onStep;
     try {
-      this.instance = impl.start();
+      this.instance = options.fresh === true ? impl.start({ fresh: true }) : impl.start();
     } catch (e) {
+      if (e instanceof StartFailure) throw e;
       this.instance = { host: () => [], core: () => [], gateTable: () => [] };
       this.failure = errorFailure(e, 0, "start");
     }
@@ -300,6 +305,7 @@ export class HarnessRun {
     const r = this.resolveOnce(cmd);
     if (r === undefined) return false;
     this.executed[cmd.kind]++;
+    if (!this.inDrain) this.applied.push(cmd);
     this.execute(r);
     return true;
   }
@@ -562,6 +568,16 @@ export class ProtocolError extends Error {
 /** An error an adapter throws when a step got no answer in time (the implementation was stopped). */
 export class StepTimeout extends Error {
   override readonly name = "StepTimeout";
+}
+
+/**
+ * An error an adapter throws when the implementation cannot be started at all (its thread or
+ * process did not come up, or it did not answer hello within the start limit). Not a verdict:
+ * nothing about the implementation's behaviour was seen. It goes through every run, check,
+ * replay and search to the caller (the CLI: one line, exit 2).
+ */
+export class StartFailure extends Error {
+  override readonly name: string = "StartFailure";
 }
 
 /** An error an adapter throws when the implementation died or reported an error (message says which). */

@@ -21,6 +21,7 @@ import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.t
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
+import { patientReplay } from "../run/timing.ts";
 import { drainBound, HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
 
 /** What two states must share to count as one: see abstract-state.ts. "off" keeps every path. */
@@ -141,9 +142,11 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     return run;
   };
   /** Record the counterexample at `node`; false when it is not one the search accepts. */
-  const found = (node: Node, inDrain: boolean): boolean => {
+  const found = (node: Node, inDrain: boolean, failure?: Failure): boolean => {
     const commands = pathOf(node);
-    const again = replay(impl, commands, { cells });
+    // A timeout is re-run under the retry limit (timing.ts): one that answers there was slow, not a counterexample.
+    const again = failure?.verdict === "timeout" ? patientReplay(impl, commands, { cells }).result : replay(impl, commands, { cells });
+    if (again.failure === undefined && failure?.verdict === "timeout") return false;
     if (again.failure === undefined) throw new Error(`the counterexample at depth ${node.depth} did not fail again on replay (is the implementation deterministic?)`);
     if (options.accept !== undefined && !options.accept(again.failure)) return false;
     counterexample = { depth: node.depth, commands: again.commands, labels: again.labels, failure: again.failure, replay: again, inDrain };
@@ -232,7 +235,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           const childNode: Node = { parent: node, command: move.command, depth: depth + 1, snap: undefined };
           if (child.failure !== undefined) {
             child.close();
-            if (found(childNode, false)) break outer;
+            if (found(childNode, false, child.failure)) break outer;
             continue;
           }
           const snap = child.save();
