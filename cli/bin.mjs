@@ -4,6 +4,7 @@
 // thread stays free to answer SIGINT/SIGTERM. On a signal, and on any exit, it kills every
 // implementation process the command started (they are recorded in shared memory) and waits
 // until they are reaped.
+import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { createProgressRecord, formatPartialSummary } from "./progress-record.mjs";
 
@@ -26,8 +27,12 @@ const killAll = () => {
   return pids;
 };
 
-const worker = new Worker(new URL("../adapters/transport/boot.mjs", import.meta.url), {
-  workerData: { entry: new URL("./worker.ts", import.meta.url).href, argv: process.argv.slice(2), registry, progress, terminal },
+// In the repository the sources run (cli/worker.ts, through tsx); the package ships only this
+// file and the build, so there it runs dist/cli/worker.js (docs/packaging.md).
+const fromSources = existsSync(new URL("./worker.ts", import.meta.url));
+const root = new URL(fromSources ? "../" : "../dist/", import.meta.url);
+const worker = new Worker(new URL("adapters/transport/boot.mjs", root), {
+  workerData: { entry: new URL(fromSources ? "cli/worker.ts" : "cli/worker.js", root).href, argv: process.argv.slice(2), registry, progress, terminal },
 });
 worker.on("message", (m) => {
   if (typeof m?.exitCode === "number") process.exitCode = m.exitCode;

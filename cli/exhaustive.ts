@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildRepro, exhaustive, formatCommandList, formatFailure, ORDERINGS, writeRepro, type Dedupe, type ExhaustiveResult } from "../properties/index.ts";
+import { buildRepro, exhaustive, SymmetryRefused, formatCommandList, formatFailure, ORDERINGS, writeRepro, type Dedupe, type ExhaustiveResult } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { cellsOption, implementationSpec, TIMING_OPTIONS, intOption, parse, reportTargets, secondsOption } from "./args.ts";
 import { sourceOf } from "./check.ts";
@@ -14,7 +14,7 @@ import { openImplementation, type ImplementationSpec } from "./impl.ts";
 
 export const EXHAUSTIVE_USAGE =
   "usage: cellgate exhaustive [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--start-timeout SECONDS] [--cells K] [--depth D] [--requests R|unbounded] [--dedupe snapshot|table|off]\n" +
-  "                           [--time SECONDS] [--report json:FILE] [--out DIR]";
+  "                           [--symmetry] [--time SECONDS] [--report json:FILE] [--out DIR]";
 
 const DEDUPES: readonly Dedupe[] = ["snapshot", "table", "off"];
 
@@ -27,6 +27,7 @@ export function exhaustiveCommand(args: readonly string[]): number {
     depth: { type: "string" },
     requests: { type: "string" },
     dedupe: { type: "string" },
+    symmetry: { type: "boolean" },
     time: { type: "string" },
     report: { type: "string", multiple: true },
     out: { type: "string" },
@@ -73,6 +74,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
     depth,
     requests,
     ...(dedupe !== undefined ? { dedupe } : {}),
+    ...(v.symmetry === true ? { symmetry: true } : {}),
     ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
     onLevel: (l) => {
       states += l.states;
@@ -81,6 +83,9 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
       progress.update({ runs: states, steps: transitions, violations: 0 }, `depth ${l.depth} done`);
     },
   });
+  } catch (e) {
+    if (e instanceof SymmetryRefused) throw new UsageError(e.message);
+    throw e;
   } finally {
     progress.done();
   }
@@ -119,7 +124,7 @@ export function exhaustiveLines(r: ExhaustiveResult): string[] {
   const seconds = r.durationMs / 1000;
   const lines = [
     `implementation: ${r.implementation}   cells: ${r.cells}   depth bound: ${r.depthBound}   requests: ${Number.isFinite(r.requests) ? `${r.requests} per cell` : "unbounded"}`,
-    `dedupe: ${DEDUPE_TEXT[r.dedupe]}`,
+    `dedupe: ${DEDUPE_TEXT[r.dedupe]}${r.symmetry ? "; symmetry over cell names (states equal up to renaming the cells count as one; renamed replays checked first)" : ""}`,
     `branching: ${r.branching === "restore" ? "snapshot and restore" : "replay each prefix from start()"}`,
     `new states per depth: ${r.levels.map((l) => l.states).join(" ")}`,
     `states: ${r.states}   transitions: ${r.transitions}   depth reached: ${r.depth}   time: ${seconds.toFixed(1)} s   states/s: ${seconds > 0 ? Math.round(r.states / seconds) : 0}`,
@@ -155,6 +160,7 @@ export function exhaustiveJson(r: ExhaustiveResult): unknown {
     depthBound: r.depthBound,
     requests: Number.isFinite(r.requests) ? r.requests : null,
     dedupe: r.dedupe,
+    symmetry: r.symmetry,
     branching: r.branching,
     states: r.states,
     transitions: r.transitions,

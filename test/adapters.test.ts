@@ -29,9 +29,12 @@ describe("the package root (import { ... } from \"cellgate\")", () => {
     expect(cellgate.PROTOCOL_VERSION).toBe(2);
     expect(cellgate.PROTOCOL_VERSIONS).toEqual([1, 2]);
     expect(cellgate.VARIANTS.length).toBeGreaterThan(0);
-    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { exports: Record<string, string> };
-    expect(pkg.exports).toEqual({ ".": "./index.ts", "./vitest": "./properties/check/vitest.ts" });
-    for (const file of Object.values(pkg.exports)) expect(existsSync(file), file).toBe(true);
+    // Each entry point is the build (dist/) of one source file: its types and its code.
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { exports: Record<string, { types: string; default: string }> };
+    const sourceOf = (built: string) => built.replace(/^\.\/dist\//, "./").replace(/(\.d\.ts|\.js)$/, ".ts");
+    const entries = Object.fromEntries(Object.entries(pkg.exports).filter(([k]) => k !== "./package.json").map(([k, t]) => [k, [sourceOf(t.types), sourceOf(t.default)] as const]));
+    expect(entries).toEqual({ ".": ["./index.ts", "./index.ts"], "./vitest": ["./properties/check/vitest.ts", "./properties/check/vitest.ts"] });
+    for (const [file] of Object.values(entries)) expect(existsSync(file), file).toBe(true);
   });
 
   it("an implementation written against the exported types is checked like any other", () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { abstractKey, commandsFromScript, HarnessRun } from "../properties/index.ts";
+import { abstractKey, commandsFromScript, exhaustive, HarnessRun, type Failure } from "../properties/index.ts";
+import { renamingDiffers } from "../properties/search/symmetry.ts";
+import { SymmetryRefused } from "../properties/search/exhaustive.ts";
 import { fingerprint, VisitedTable } from "../properties/search/visited.ts";
-import { reference } from "../reference/index.ts";
+import { BUNDLED, reference, VARIANTS } from "../reference/index.ts";
+import picky from "./fixtures/ts/picky-names.ts";
+import { cli } from "./support/cli.ts";
+import { MINIMUM } from "./support/minimum.ts";
 
 const runOf = (labels: readonly string[], cells = 2): HarnessRun => {
   const run = new HarnessRun(reference, { cells });
@@ -55,3 +60,52 @@ describe("the visited table", () => {
     expect(seen.size).toBe(20000);
   });
 });
+
+describe("symmetry over cell names", () => {
+  // The check that the implementations treat cells alike up to their names: the same commands,
+  // run with the cells renamed inside the implementation, give the same steps.
+  it("every bundled implementation answers a renamed replay with the renamed answers", () => {
+    for (const subject of BUNDLED) expect(renamingDiffers(subject, 2)).toBeUndefined();
+    expect(renamingDiffers(reference, 3)).toBeUndefined();
+  });
+
+  it("an implementation that treats one cell name specially fails the check, and the symmetric search refuses it", async () => {
+    expect(renamingDiffers(picky, 2)).toMatch(/c1→c2/);
+    expect(() => exhaustive(picky, { cells: 2, depth: 3, symmetry: true })).toThrow(SymmetryRefused);
+    const r = await cli("exhaustive", "--impl", "./test/fixtures/ts/picky-names.ts", "--symmetry", "--depth", "3");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/symmetry over cell names refused for ts-picky-names/);
+  });
+
+  it("the CLI says when it searched with symmetry", async () => {
+    const r = await cli("exhaustive", "--cells", "2", "--requests", "1", "--depth", "4", "--symmetry", "--quiet");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/symmetry over cell names/);
+  });
+
+  it("a search that merges renamed states reaches every state the full search reaches, up to renaming (reference, 2 cells, 1 request, depth 9)", () => {
+    const orbits = (symmetry: boolean): Set<string> => {
+      const out = new Set<string>();
+      exhaustive(reference, { cells: 2, requests: 1, depth: 9, symmetry, onState: (run) => void out.add(fingerprint(abstractKey(run, { view: "snapshot", issued: true, symmetry: true })).join(",")) });
+      return out;
+    };
+    const full = orbits(false);
+    const reduced = exhaustive(reference, { cells: 2, requests: 1, depth: 9, symmetry: true });
+    expect(orbits(true)).toEqual(full);
+    expect(reduced.states - 1).toBe(full.size);
+    expect(reduced.states).toBeLessThan(exhaustive(reference, { cells: 2, requests: 1, depth: 9 }).states);
+  });
+
+  it.each(VARIANTS.map((v) => [v.name, v] as const))("finds %s at the same minimum and by the same rule as the full search (2 cells)", (name, variant) => {
+    const full = exhaustive(variant, { cells: 2, depth: MINIMUM[name] as number, requests: Infinity }).counterexample;
+    const reduced = exhaustive(variant, { cells: 2, depth: MINIMUM[name] as number, requests: Infinity, symmetry: true }).counterexample;
+    expect(reduced?.depth).toBe(MINIMUM[name]);
+    expect(reduced?.depth).toBe(full?.depth);
+    expect(firstRule(reduced?.failure)).toBe(firstRule(full?.failure));
+  });
+});
+
+function firstRule(f: Failure | undefined): string | undefined {
+  return f?.verdict === "violation" ? f.violations[0]?.invariant : f?.verdict;
+}

@@ -3,7 +3,8 @@ import type { Implementation } from "../../protocol/index.ts";
 import { SetupError } from "../errors.ts";
 
 /** The module's Implementation; throws SetupError (one line) when it has none of the right shape. */
-export function implementationFromModule(mod: Readonly<Record<string, unknown>>, label: string): Implementation {
+export function implementationFromModule(loaded: Readonly<Record<string, unknown>>, label: string): Implementation {
+  const mod = commonJsExports(loaded) ?? loaded;
   const candidates = [mod.default, mod.implementation].filter((x) => x !== undefined);
   for (const c of candidates) if (problemWith(c) === undefined) return c as Implementation;
   const first = candidates[0];
@@ -13,6 +14,19 @@ export function implementationFromModule(mod: Readonly<Record<string, unknown>>,
     `${label} exports no Implementation: expected a default export or an "implementation" export with name, summary and start()` +
       (names.length > 0 ? ` (it exports: ${names.join(", ")})` : " (it exports nothing)"),
   );
+}
+
+/**
+ * A CommonJS module (a .cts file, or a .ts file in a "type": "commonjs" package, compiled to
+ * CommonJS) arrives as a namespace whose `default` is its `module.exports`; `export default x`
+ * and `export const implementation = x` are properties of that object. Returns that object
+ * when the namespace is such a module, else undefined.
+ */
+function commonJsExports(mod: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | undefined {
+  const d = mod.default;
+  if (typeof d !== "object" || d === null || problemWith(d) === undefined) return undefined;
+  const o = d as Record<string, unknown>;
+  return o.default !== undefined || o.implementation !== undefined ? o : undefined;
 }
 
 /** What is wrong with `x` as an Implementation, or undefined when nothing is. */

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
 import { StderrTail } from "../stdio/stderr-tail.ts";
 import { Replier } from "../transport/reply.ts";
 import { Status, type Op } from "../transport/status.ts";
@@ -51,7 +52,11 @@ process.on("exit", (code) => {
 let server: WireServer | undefined;
 let loadError: string | undefined;
 try {
-  const mod = (await import(pathToFileURL(data.path).href)) as Record<string, unknown>;
+  // tsx's tsImport loads the module and what it imports as TypeScript or JavaScript, ESM or
+  // CommonJS by the module's own extension and package type (.ts under "type": "commonjs" is
+  // CommonJS; .mts, .cts, .mjs, .cjs as named); a plain import() cannot load CommonJS TypeScript
+  // that requires an ES module such as cellgate itself (docs/packaging.md).
+  const mod = (await tsImport(pathToFileURL(data.path).href, import.meta.url)) as Record<string, unknown>;
   server = new WireServer(implementationFromModule(mod, data.label));
 } catch (e) {
   loadError = e instanceof Error ? (e.message.split("\n")[0] ?? e.name) : String(e);

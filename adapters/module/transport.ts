@@ -9,10 +9,10 @@ import { SyncChannel } from "../transport/channel.ts";
 import { Status, type Op } from "../transport/status.ts";
 import type { Captured, Exchange, Transport } from "../transport/transport.ts";
 import { toExchange } from "../transport/exchange.ts";
+import { BOOT, workerEntry } from "../transport/entry.ts";
 import type { ModuleWorkerData } from "./module-worker.ts";
 
-const BOOT = new URL("../transport/boot.mjs", import.meta.url);
-const MODULE_WORKER = new URL("./module-worker.ts", import.meta.url).href;
+const MODULE_WORKER = workerEntry("./module-worker", import.meta.url);
 const STOP_MS = 1000;
 
 export interface ModuleOptions {

@@ -8,6 +8,7 @@ import { SyncChannel, type Reply } from "../transport/channel.ts";
 import { installExitReaper, killGroup, processRegistry } from "../transport/registry.ts";
 import { Status, type Op } from "../transport/status.ts";
 import { toExchange } from "../transport/exchange.ts";
+import { BOOT, workerEntry } from "../transport/entry.ts";
 import type { Captured, Exchange, Transport } from "../transport/transport.ts";
 import type { IoWorkerData } from "./io-worker.ts";
 
@@ -20,8 +21,7 @@ export interface ChildOptions {
   readonly stderrLimit?: number;
 }
 
-const BOOT = new URL("../transport/boot.mjs", import.meta.url);
-const IO_WORKER = new URL("./io-worker.ts", import.meta.url).href;
+const IO_WORKER = workerEntry("./io-worker", import.meta.url);
 /** Longest wait for a killed process group to be gone (the io-worker waits up to 2.2 s). */
 const REAP_MS = 3000;
 const GRACE_MS = 1000;

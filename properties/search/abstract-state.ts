@@ -37,13 +37,40 @@ export interface KeyOptions {
   readonly issued?: boolean;
   /** With view "snapshot": the instance's snapshot, when the caller has taken it already. */
   readonly snapshot?: unknown;
+  /**
+   * Symmetry over cell names: the least key over every renaming of the created cells, so states
+   * that differ only by which cell is which count as one. Assumes the implementation treats cells
+   * alike up to their names and the order it keeps them in (see docs/exploration.md).
+   */
+  readonly symmetry?: boolean;
 }
 
 /** The canonical text of a run's abstract state. */
 export function abstractKey(run: HarnessRun, options: KeyOptions): string {
+  const facts = gather(run, options);
+  const cells = [...run.state.cells.keys()];
+  if (options.symmetry !== true || cells.length < 2) return render(run, facts, options, undefined);
+  let best: string | undefined;
+  for (const perm of permutations(cells)) {
+    const key = render(run, facts, options, new Map(cells.map((c, i) => [c, perm[i] as string])));
+    if (best === undefined || key < best) best = key;
+  }
+  return best as string;
+}
+
+/** What a key is rendered from, whatever the cell names. */
+interface Facts {
+  /** Live request ids per cell, in order of value. */
+  readonly liveByCell: Map<string, number[]>;
+  readonly cellOfReq: Map<number, string>;
+  readonly cancelledInitial: Set<string>;
+  readonly issued: Map<string, number>;
+  readonly snapshot: unknown;
+  readonly table: readonly { cell: string; kind: string }[] | undefined;
+}
+
+function gather(run: HarnessRun, options: KeyOptions): Facts {
   const s = run.state;
-  const chans = run.channels.queuesInOrder();
-  // Live request ids, per cell, renamed in order of value within the cell ("c1.1", "c1.2", ...).
   const liveByCell = new Map<string, number[]>();
   const cellOfReq = new Map<number, string>();
   const cancelledInitial = new Set<string>();
@@ -60,18 +87,30 @@ export function abstractKey(run: HarnessRun, options: KeyOptions): string {
     if (r.initial && r.cancelled) cancelledInitial.add(r.cell);
     if (r.origin !== "guard") issued.set(r.cell, (issued.get(r.cell) ?? 0) + 1);
   }
-  for (const { messages } of chans) for (const m of messages) if ("req" in m) addLive(m.cell, m.req);
-  const ids = new Map<number, string>();
-  for (const [cell, reqs] of liveByCell) {
-    reqs.sort((a, b) => a - b);
-    for (const [i, req] of reqs.entries()) ids.set(req, `${cell}.${i + 1}`);
+  for (const { messages } of run.channels.queuesInOrder()) for (const m of messages) if ("req" in m) addLive(m.cell, m.req);
+  for (const reqs of liveByCell.values()) reqs.sort((a, b) => a - b);
+  let snapshot: unknown;
+  if (options.view === "snapshot") {
+    snapshot = options.snapshot ?? run.instance.snapshot?.();
+    if (snapshot === undefined) throw new Error("the implementation offers no snapshot()");
   }
+  const table = options.view === "table" ? run.instance.gateTable() : undefined;
+  return { liveByCell, cellOfReq, cancelledInitial, issued, snapshot, table };
+}
+
+/** The key with every cell named `perm.get(cell)` (and put in order of its new name), or as it is. */
+function render(run: HarnessRun, f: Facts, options: KeyOptions, perm: Map<string, string> | undefined): string {
+  const s = run.state;
+  const name = (cell: string): string => perm?.get(cell) ?? cell;
+  // Live request ids, per cell, renamed in order of value within the cell ("c1.1", "c1.2", ...).
+  const ids = new Map<number, string>();
+  for (const [cell, reqs] of f.liveByCell) for (const [i, req] of reqs.entries()) ids.set(req, `${name(cell)}.${i + 1}`);
   // Ids no longer live (kept by the implementation), per cell in order of appearance.
   const deadCount = new Map<string, number>();
   const rename = (req: number): string => {
     let n = ids.get(req);
     if (n === undefined) {
-      const cell = cellOfReq.get(req) ?? "?";
+      const cell = name(f.cellOfReq.get(req) ?? "?");
       const k = (deadCount.get(cell) ?? 0) + 1;
       deadCount.set(cell, k);
       n = `${cell}~${k}`;
@@ -84,91 +123,115 @@ export function abstractKey(run: HarnessRun, options: KeyOptions): string {
     return n !== undefined && !n.includes("~") ? n : undefined;
   };
 
-  let key = s.shutdown ? "S" : "-";
+  const cells: string[] = [];
   for (const c of s.cells.values()) {
     let attached = "";
     for (const r of c.attachedAtClose) {
       const n = liveName(r);
       if (n !== undefined) attached += `+${n}`;
     }
-    key +=
-      `|${c.cell},${c.admission},${c.hostAnswer},${+c.ready}${+c.initialTaken}${+c.jsDone},${Math.min(c.terminatesReached, 2)},` +
-      `${c.outcome ?? ""},${c.closedEmitted},${+c.closedDelivered}${+c.coreKnowsEnd}${+c.goneAfterClose}${+cancelledInitial.has(c.cell)}${+c.idKnown}${+c.consumed}${+c.endedNaturally}${+c.abandoned},` +
-      `${attached},${c.forgetsInFlight},${options.issued === true ? (issued.get(c.cell) ?? 0) : ""}`;
+    cells.push(
+      `|${name(c.cell)},${c.admission},${c.hostAnswer},${+c.ready}${+c.initialTaken}${+c.jsDone},${Math.min(c.terminatesReached, 2)},` +
+        `${c.outcome ?? ""},${c.closedEmitted},${+c.closedDelivered}${+c.coreKnowsEnd}${+c.goneAfterClose}${+f.cancelledInitial.has(c.cell)}${+c.idKnown}${+c.consumed}${+c.endedNaturally}${+c.abandoned},` +
+        `${attached},${c.forgetsInFlight},${options.issued === true ? (f.issued.get(c.cell) ?? 0) : ""}`,
+    );
   }
+  if (perm !== undefined) cells.sort();
+  let key = (s.shutdown ? "S" : "-") + cells.join("");
   const requests: string[] = [];
   for (const r of s.requests.values()) {
     if (r.stage === "done") continue;
-    const id = r.kind === "create" ? r.cell : rename(r.req);
-    requests.push(`${r.kind}:${id}:${r.cell}:${r.origin}:${r.stage}:${+r.initial}${+r.cancelled}${+r.dropAtHost}${+r.attached}${+r.letGo}${r.dispatch ?? ""}`);
+    const id = r.kind === "create" ? name(r.cell) : rename(r.req);
+    requests.push(`${r.kind}:${id}:${name(r.cell)}:${r.origin}:${r.stage}:${+r.initial}${+r.cancelled}${+r.dropAtHost}${+r.attached}${+r.letGo}${r.dispatch ?? ""}`);
   }
   key += `|${requests.sort().join(";")}`;
-  for (const { channel, messages } of chans) {
+  const chans: string[] = [];
+  for (const { channel, messages } of run.channels.queuesInOrder()) {
     if (messages.length === 0) continue;
-    key += `|${channel}=`;
-    for (const m of messages) key += messageKey(m, rename);
+    let text = `|${channel.startsWith("host:") ? `host:${name(channel.slice(5))}` : channel}=`;
+    for (const m of messages) text += messageKey(m, rename, name);
+    chans.push(text);
   }
-  if (options.view === "table") {
-    key += "|";
-    for (const row of run.instance.gateTable()) key += `${row.cell}:${row.kind},`;
-  } else if (options.view === "snapshot") {
-    const snap = options.snapshot ?? run.instance.snapshot?.();
-    if (snap === undefined) throw new Error("the implementation offers no snapshot()");
-    key += `|${canonicalJson(snap, rename)}`;
+  if (perm !== undefined) chans.sort();
+  key += chans.join("");
+  if (f.table !== undefined) {
+    const rows = f.table.map((row) => `${name(row.cell)}:${row.kind},`);
+    if (perm !== undefined) rows.sort();
+    key += `|${rows.join("")}`;
+  } else if (f.snapshot !== undefined) {
+    key += `|${canonicalJson(f.snapshot, rename, perm)}`;
   }
   return key;
+}
+
+/** Every ordering of `xs` (xs.length! of them). */
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [[...xs]];
+  const out: T[][] = [];
+  for (const [i, x] of xs.entries()) for (const rest of permutations([...xs.slice(0, i), ...xs.slice(i + 1)])) out.push([x, ...rest]);
+  return out;
 }
 
 /**
  * The JSON text of a snapshot (plain objects, arrays, strings, numbers, booleans, null, as
  * `Instance.snapshot` promises) with every number renamed as a request id; built by walking the
- * value, not by scanning its JSON text.
+ * value, not by scanning its JSON text. With `perm` (symmetry), every string that is a cell name
+ * is renamed, and collections keyed by cell — an object's keys, the entries of a `$map` and the
+ * members of a `$set` (reference/snapshot.ts) — are put in order of the new names: the
+ * implementation is assumed not to depend on the order in which it keeps its cells.
  */
-function canonicalJson(x: unknown, rename: (req: number) => string): string {
+function canonicalJson(x: unknown, rename: (req: number) => string, perm?: Map<string, string>): string {
   switch (typeof x) {
     case "number":
       return rename(x);
     case "string":
-      return JSON.stringify(x);
+      return JSON.stringify(perm?.get(x) ?? x);
     case "boolean":
       return x ? "true" : "false";
     case "object": {
       if (x === null) return "null";
       if (Array.isArray(x)) {
         let out = "[";
-        for (let i = 0; i < x.length; i++) out += (i === 0 ? "" : ",") + (x[i] === undefined ? "null" : canonicalJson(x[i], rename));
+        for (let i = 0; i < x.length; i++) out += (i === 0 ? "" : ",") + (x[i] === undefined ? "null" : canonicalJson(x[i], rename, perm));
         return out + "]";
       }
-      let out = "{";
-      let first = true;
-      for (const k in x) {
-        const v = (x as Record<string, unknown>)[k];
-        if (v === undefined || typeof v === "function") continue;
-        out += `${first ? "" : ","}${JSON.stringify(k)}:${canonicalJson(v, rename)}`;
-        first = false;
+      const o = x as Record<string, unknown>;
+      if (perm !== undefined) {
+        const keyed = Array.isArray(o.$map) ? (o.$map as unknown[]) : Array.isArray(o.$set) ? (o.$set as unknown[]) : undefined;
+        if (keyed !== undefined && keyed.length > 1 && keyed.every((e) => perm.has((Array.isArray(o.$map) ? (e as unknown[])[0] : e) as string))) {
+          return `{${Array.isArray(o.$map) ? '"$map"' : '"$set"'}:[${keyed.map((e) => canonicalJson(e, rename, perm)).sort().join(",")}]}`;
+        }
       }
-      return out + "}";
+      const parts: string[] = [];
+      for (const k in o) {
+        const v = o[k];
+        if (v === undefined || typeof v === "function") continue;
+        parts.push(`${JSON.stringify(perm?.get(k) ?? k)}:${canonicalJson(v, rename, perm)}`);
+      }
+      if (perm !== undefined && parts.length > 1 && Object.keys(o).some((k) => perm.has(k))) parts.sort();
+      return `{${parts.join(",")}}`;
     }
     default:
       return "null";
   }
 }
 
-function messageKey(m: Message, rename: (req: number) => string): string {
+function messageKey(m: Message, rename: (req: number) => string, name: (cell: string) => string): string {
+  const cell = name(m.cell);
   switch (m.type) {
     case "observe_outcome":
     case "terminate_outcome":
-      return `${m.type}(${m.cell},${rename(m.req)},${m.outcome}),`;
+      return `${m.type}(${cell},${rename(m.req)},${m.outcome}),`;
     case "dispatch":
-      return `${m.type}(${m.cell},${rename(m.req)},${m.decision}),`;
+      return `${m.type}(${cell},${rename(m.req)},${m.decision}),`;
     case "observe":
     case "drop_observation":
     case "terminate":
     case "invoke_tool":
     case "cancel_tool":
-      return `${m.type}(${m.cell},${rename(m.req)}),`;
+      return `${m.type}(${cell},${rename(m.req)}),`;
     default:
-      return `${m.type}(${m.cell}),`;
+      return `${m.type}(${cell}),`;
   }
 }
 

@@ -16,6 +16,7 @@
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { abstractKey } from "./abstract-state.ts";
+import { renamingDiffers } from "./symmetry.ts";
 import { fingerprint, VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
@@ -46,6 +47,16 @@ export interface ExhaustiveOptions {
    * usual); the search goes on for an accepted one.
    */
   readonly accept?: (failure: Failure) => boolean;
+  /**
+   * Symmetry reduction over cell names: states that differ only by which cell is which count as
+   * one (abstract-state.ts). Sound for an implementation that treats cells alike up to their names
+   * and the order it keeps them in; off by default (see docs/exploration.md for what was checked).
+   */
+  readonly symmetry?: boolean;
+  /** Skip the renamed-replay check that symmetry otherwise starts with (symmetry.ts); for tests of the reduction itself. */
+  readonly uncheckedSymmetry?: boolean;
+  /** Called with every newly reached distinct state (before its drain); the run must not be changed. */
+  readonly onState?: (run: HarnessRun) => void;
 }
 
 export interface LevelStats {
@@ -73,6 +84,7 @@ export interface ExhaustiveResult {
   readonly depthBound: number;
   readonly requests: number;
   readonly dedupe: Dedupe;
+  readonly symmetry: boolean;
   /** Whether states were saved and restored (else: prefixes replayed). */
   readonly branching: "restore" | "replay";
   /** Distinct states reached (including the initial one); with dedupe "off", every path. */
@@ -89,6 +101,11 @@ export interface ExhaustiveResult {
   readonly invariantChecks: InvariantCounts;
   readonly counterexample: ExhaustiveCounterexample | undefined;
   readonly durationMs: number;
+}
+
+/** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
+export class SymmetryRefused extends Error {
+  override readonly name = "SymmetryRefused";
 }
 
 interface Node {
@@ -108,6 +125,11 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const cells = options.cells ?? 2;
   const depthBound = options.depth ?? 12;
   const budget = options.requests ?? 2;
+  const symmetry = options.symmetry === true;
+  if (symmetry && options.uncheckedSymmetry !== true) {
+    const differs = renamingDiffers(impl, cells);
+    if (differs !== undefined) throw new SymmetryRefused(`symmetry over cell names refused for ${impl.name}: ${differs}`);
+  }
   const started = performance.now();
   const root = new HarnessRun(impl, { cells });
   const canRestore = root.save() !== undefined;
@@ -162,7 +184,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     return issued < budget;
   };
   const keyOf = (run: HarnessRun, snapshot?: unknown): Fingerprint =>
-    fingerprint(abstractKey(run, { view, issued: Number.isFinite(budget), ...(snapshot !== undefined && view === "snapshot" ? { snapshot } : {}) }));
+    fingerprint(abstractKey(run, { view, issued: Number.isFinite(budget), symmetry, ...(snapshot !== undefined && view === "snapshot" ? { snapshot } : {}) }));
   /**
    * Does the end-of-run drain from this run's state pass? The drain starts by delivering
    * `deliver[0]` until nothing is in flight, so from a state with messages in flight it is that
@@ -246,6 +268,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           }
           states++;
           childNode.snap = snap;
+          options.onState?.(child);
           if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true)) break outer;
           nextFrontier.push(childNode);
         }
@@ -263,6 +286,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       depthBound,
       requests: budget,
       dedupe,
+      symmetry,
       branching: canRestore ? "restore" : "replay",
       states,
       transitions,
