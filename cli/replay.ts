@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { confirm, formatCommandList, formatFailure, parseRepro, reproFailure, type ReproFailure, type ReproFile } from "../properties/index.ts";
+import { confirm, formatCommandList, formatFailure, parseRepro, replay, reproFailure, soundnessOf, type Failure, type ReplayResult, type ReproFailure, type ReproFile } from "../properties/index.ts";
+import type { Implementation } from "../protocol/index.ts";
 import { implementationSpec, parse, TIMING_OPTIONS } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { openImplementation, type ImplementationSpec } from "./impl.ts";
@@ -35,7 +36,7 @@ export function replayCommand(args: readonly string[]): number {
   // Nondeterminism shows only across replays: a recorded nondeterminism is replayed twice.
   let judged;
   try {
-    judged = confirm(impl, repro.commands, repro.cells, undefined, repro.failure.verdict === "nondeterminism" ? 2 : 1);
+    judged = replayJudged(impl, repro);
   } finally {
     impl.dispose?.();
   }
@@ -55,6 +56,19 @@ export function replayCommand(args: readonly string[]): number {
     console.log(`fails differently: now ${now.verdict} ${now.invariants.join(", ")} at step ${now.step}; recorded ${was}`.replace("  ", " "));
   }
   return EXIT.fails;
+}
+
+/**
+ * The recorded commands judged the way their verdict was found: nondeterminism over two replays,
+ * a soundness verdict by driving them again without inspection, renamed and in a fresh process.
+ */
+function replayJudged(impl: Implementation, repro: ReproFile): { failure: Failure | undefined; replay: ReplayResult } {
+  const v = repro.failure.verdict;
+  if (v === "inspection-dependent" || v === "rename-dependent" || v === "state-across-runs") {
+    const found = soundnessOf(impl, repro.commands, repro.cells);
+    if (found !== undefined || v !== "state-across-runs") return found ?? { failure: undefined, replay: replay(impl, repro.commands, { cells: repro.cells }) };
+  }
+  return confirm(impl, repro.commands, repro.cells, undefined, v === "nondeterminism" || v === "state-across-runs" ? 2 : 1);
 }
 
 /** The implementation to replay against: the flags, else the one the repro file names. */

@@ -22,3 +22,4 @@ export * from "./coverage/coverage-format.ts";
 export * from "./coverage/explore.ts";
 export * from "./coverage/explore-report.ts";
 export * from "./run/timing.ts";
+export * from "./check/soundness.ts";

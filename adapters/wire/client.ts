@@ -163,7 +163,8 @@ export class WireImplementation implements Implementation {
       this.boot();
     } catch (e) {
       this.halt();
-      if (e instanceof SetupError) throw e;
+      // A restart that answers hello unlike the first start is the implementation's fault (a verdict).
+      if (e instanceof SetupError || e instanceof ProtocolError) throw e;
       throw new SetupError(`${this.transport.label}: could not be started again: ${e instanceof Error ? e.message : String(e)}${this.stderrHint()}`);
     }
   }

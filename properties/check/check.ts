@@ -8,6 +8,7 @@ import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, wei
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { confirm, type ConfirmOptions, type Confirmed } from "./confirm.ts";
 import { retryTimeout, type SlowStep } from "../run/timing.ts";
+import { SOUNDNESS_EVERY, SOUNDNESS_MIN_STEPS, soundnessOf, type SoundnessFinding } from "./soundness.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { stateHash } from "../search/abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
@@ -46,6 +47,11 @@ export interface CheckOptions {
    * DEFAULT_MIN_RUNS, at most `runs`); below it the check is inconclusive (`inconclusive()`).
    */
   readonly minRuns?: number;
+  /**
+   * Drive the longest passing run of every this many again fresh, without inspection and
+   * renamed (soundness.ts; default SOUNDNESS_EVERY, 0: never).
+   */
+  readonly soundnessEvery?: number;
   /** Run the deletion pass after fast-check's shrinking (default true). */
   readonly minimize?: boolean;
   /** Scheduling strategy (default uniform); see strategy.ts. */
@@ -230,8 +236,23 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   let startFailure: StartFailure | undefined;
   const overBudget = budgetMs === undefined ? undefined : () => performance.now() - started >= budgetMs;
   const stop = overBudget;
+  // A sampled run that behaves differently when driven differently ends the check (it is not shrunk).
+  let finding: SoundnessFinding | undefined;
+  const every = options.soundnessEvery ?? SOUNDNESS_EVERY;
+  // The longest passing run of every `every` (and of the last, shorter stretch) is sampled.
+  let longest: { readonly applied: readonly Command[]; readonly steps: number } | undefined;
+  let passes = 0;
+  const flush = (): void => {
+    if (longest !== undefined && longest.steps >= SOUNDNESS_MIN_STEPS) finding = soundnessOf(impl, longest.applied, cells);
+    longest = undefined;
+  };
+  const sample = (run: HarnessRun): void => {
+    if (every <= 0) return;
+    if (longest === undefined || run.steps > longest.steps) longest = { applied: run.applied, steps: run.steps };
+    if (++passes % every === 0) flush();
+  };
   const guarded = <A extends unknown[]>(property: (...a: A) => boolean) => (...a: A): boolean => {
-    if (startFailure !== undefined) return true;
+    if (startFailure !== undefined || finding !== undefined) return true;
     try {
       return property(...a);
     } catch (e) {
@@ -269,6 +290,8 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
         failed = true;
         firstFailing = run.applied;
         firstFailure = run.failure;
+      } else {
+        sample(run);
       }
     }
     options.onProgress?.(stats, failed ? "shrinking" : "running");
@@ -297,6 +320,7 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
           params,
         );
   if (startFailure !== undefined) throw startFailure;
+  if (!out.failed && finding === undefined && stop?.() !== true) flush();
   let counterexample: Counterexample | undefined;
   if (out.failed && out.counterexample !== null) {
     const value = out.counterexample as unknown[];
@@ -323,6 +347,9 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
       shrinks,
       strategy: runParams,
     };
+  } else if (finding !== undefined) {
+    const r = finding.replay;
+    counterexample = { commands: r.commands, labels: r.labels, failure: finding.failure, replay: r, path: "", replayPath: undefined, fastCheckLength: r.commands.length, shrinks: 0, strategy: { strategy: "uniform" } };
   } else if (out.failed && !out.interrupted) {
     throw new Error(`fast-check failed without a counterexample: ${String(out.errorInstance ?? "")}`);
   }

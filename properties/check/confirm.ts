@@ -73,7 +73,7 @@ export function confirm(impl: Implementation, commands: readonly Command[], cell
 }
 
 /** The first step at which two replays of the same commands differ, as a nondeterminism failure. */
-export function firstDifference(a: ReplayResult, b: ReplayResult): Failure | undefined {
+export function firstDifference(a: ReplayResult, b: ReplayResult): Extract<Failure, { verdict: "nondeterminism" }> | undefined {
   const n = Math.max(a.trace.length, b.trace.length);
   for (let i = 0; i < n; i++) {
     const x = a.trace[i];

@@ -100,6 +100,13 @@ export interface StepRecord {
   readonly drain: boolean;
 }
 
+/** One step's input and what the implementation emitted for it, as objects. */
+export interface StepIo {
+  readonly party: Party;
+  readonly input: Message | CoreEvent | HostEvent;
+  readonly emitted: readonly Message[];
+}
+
 /**
  * A command resolved against the live run: the party and the concrete input (an event, or the
  * channel whose next message is delivered). Its readable label is built only when read, since
@@ -159,6 +166,8 @@ export class HarnessRun {
   /** How often each invariant had something to judge (see invariant-coverage.ts). */
   readonly invariantChecks: InvariantCounts;
   readonly trace: StepRecord[] | undefined;
+  /** With `record`: every step's input object and what it emitted (the soundness replays drive these again). */
+  readonly io: StepIo[] | undefined;
   failure: Failure | undefined;
   /** The commands applied before the drain, in order (effective ones: what a replay runs again). */
   readonly applied: Command[] = [];
@@ -182,6 +191,7 @@ export class HarnessRun {
     this.executed = { create: 0, yield: 0, complete: 0, terminate: 0, observe: 0, "observe-cancel": 0, ready: 0, shutdown: 0, deliver: 0, tool: 0 };
     this.invariantChecks = zeroInvariantCounts();
     this.trace = options.record === true ? [] : undefined;
+    this.io = options.record === true ? [] : undefined;
     this.onStep = options.onStep;
     try {
       this.instance = options.fresh === true ? impl.start({ fresh: true }) : impl.start();
@@ -331,6 +341,7 @@ export class HarnessRun {
       emitted = this.call(r.party, e, step);
     }
     if (this.failure !== undefined) return;
+    this.io?.push({ party: r.party, input, emitted: emitted as readonly Message[] });
     const texts: string[] = [];
     if (input.type === "exec_create" && input.req !== undefined) {
       const { cell, req } = input;
