@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/.generated/**", "node_modules/**"],
+    // The hostile suite runs on its own, under load (.ci/run, npm run test:hostile).
+    exclude: ["test/.generated/**", "node_modules/**", "test/hostile.test.ts"],
     setupFiles: ["test/fc-setup.ts"],
     testTimeout: 60_000,
   },

@@ -1,35 +1,91 @@
 /**
- * Timings of the exhaustive search on the reference: the size of each bounded space and how
- * fast it is searched (states/s, wall and CPU time), the time to exhaust 2 cells with 1 request
- * per cell, and the deepest level completed in 60 s with 3 cells.
+ * The exhaustive search side by side with its SPIN peer, same bounds, one run: for each bound
+ * cellgate's full search, its search with symmetry over cell names, and pan on the Promela model
+ * (bench/spin-peer.ts; skipped with a note when SPIN is absent). Each cellgate case runs in a
+ * process of its own (bench/exhaustive-case.ts), so CPU time and peak RSS are its own. CPU time
+ * (user + system) is the figure to compare on a shared machine; wall time is printed too.
  *
- *   npx tsx bench/exhaustive.ts [--quick]      (--quick skips the two long ones)
+ * The Promela model was written for the reference before nested tool calls and before the
+ * environment waited for the initial reply's id, so its graph is no longer cellgate's; the rows
+ * "without dispatch" (the reference with its tool calls left out) are the nearest cellgate graph.
+ *
+ *   npx tsx bench/exhaustive.ts [--quick] [--time SECONDS]   (--quick: the small bounds only)
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { exhaustive, type ExhaustiveOptions } from "../properties/index.ts";
-import { reference } from "../reference/index.ts";
+import { runPan, spinMissing } from "./spin-peer.ts";
 
-const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, time: { type: "string", default: "600" } } });
+const timeLimitMs = Number(values.time) * 1000;
 
-const cases: { name: string; options: ExhaustiveOptions; long?: boolean }[] = [
-  { name: "1 cell, 1 request", options: { cells: 1, requests: 1, depth: 60 } },
-  { name: "1 cell, 2 requests", options: { cells: 1, requests: 2, depth: 60 } },
-  { name: "2 cells, 2 requests, to depth 12", options: { cells: 2, requests: 2, depth: 12 } },
-  { name: "1 cell, 3 requests", options: { cells: 1, requests: 3, depth: 60 }, long: true },
-  { name: "2 cells, 1 request (exhausts)", options: { cells: 2, requests: 1, depth: 60 }, long: true },
-  { name: "3 cells, 2 requests, 60 s", options: { cells: 3, requests: 2, depth: 60, timeLimitMs: 60_000 }, long: true },
+interface Case {
+  readonly bounds: string;
+  readonly cells: number;
+  readonly requests: number;
+  readonly depth?: number;
+  readonly dispatch?: boolean;
+  readonly symmetry?: boolean;
+  readonly long?: boolean;
+  /** Also run pan on these bounds (with these model defines). */
+  readonly spin?: readonly (readonly string[])[];
+}
+
+const CASES: readonly Case[] = [
+  { bounds: "1 × 1", cells: 1, requests: 1, dispatch: false, spin: [[]] },
+  { bounds: "1 × 1", cells: 1, requests: 1 },
+  { bounds: "1 × 2", cells: 1, requests: 2, dispatch: false, spin: [[]] },
+  { bounds: "1 × 2", cells: 1, requests: 2 },
+  { bounds: "1 × 3", cells: 1, requests: 3 },
+  { bounds: "2 × 1, depth 12", cells: 2, requests: 1, depth: 12 },
+  { bounds: "2 × 1, depth 12", cells: 2, requests: 1, depth: 12, symmetry: true },
+  { bounds: "2 × 1", cells: 2, requests: 1, dispatch: false, long: true, spin: [[], ["SYM"]] },
+  { bounds: "2 × 1", cells: 2, requests: 1, dispatch: false, symmetry: true, long: true },
+  { bounds: "2 × 1", cells: 2, requests: 1, symmetry: true, long: true },
+  { bounds: "3 × 1", cells: 3, requests: 1, symmetry: true, long: true },
+  { bounds: "2 × 2", cells: 2, requests: 2, symmetry: true, long: true },
 ];
 
-console.log("| space | states | transitions | depth | exhausted | wall s | CPU s | states/s (wall) | heap MB after |");
-console.log("|---|---:|---:|---:|---|---:|---:|---:|---:|");
-for (const c of cases) {
+interface Figures {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly exhausted: boolean;
+  readonly verdict: string;
+  readonly wallS: number;
+  readonly searchCpuS: number;
+  readonly peakRssMiB: number;
+}
+
+function runCase(c: Case): Figures {
+  const options = { cells: c.cells, requests: c.requests, depth: c.depth ?? 200, timeLimitMs, ...(c.symmetry === true ? { symmetry: true } : {}), ...(c.dispatch === false ? { dispatch: false } : {}) };
+  const script = fileURLToPath(new URL("./exhaustive-case.ts", import.meta.url));
+  const r = spawnSync(process.execPath, ["--import", "tsx", script, JSON.stringify(options)], { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`case ${c.bounds}: exit ${r.status}: ${r.stderr.slice(-400)}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as Figures;
+}
+
+const n = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
+const s1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : "–");
+
+console.log(`exhaustive search, reference; time limit ${values.time} s per case; CPU = user + system of the searching process`);
+console.log("");
+console.log("| bounds (cells × requests) | tool | states | transitions | depth | exhausted | CPU s | states / CPU s | wall s | peak RSS MiB |");
+console.log("|---|---|---:|---:|---:|---|---:|---:|---:|---:|");
+const missing = spinMissing();
+for (const c of CASES) {
   if (c.long === true && values.quick === true) continue;
-  const cpu = process.cpuUsage();
-  const r = exhaustive(reference, c.options);
-  const used = process.cpuUsage(cpu);
-  const wall = r.durationMs / 1000;
-  const heap = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
-  console.log(
-    `| ${c.name} | ${r.states} | ${r.transitions} | ${r.depth} | ${r.exhausted ? "yes" : r.stoppedByTime ? "time" : "no"} | ${wall.toFixed(1)} | ${((used.user + used.system) / 1e6).toFixed(1)} | ${Math.round(r.states / wall)} | ${heap} |`,
-  );
+  const f = runCase(c);
+  const tool = `cellgate${c.dispatch === false ? ", without dispatch" : ""}${c.symmetry === true ? ", symmetry" : ""}`;
+  const done = f.exhausted ? "yes" : f.verdict !== "conforms" ? f.verdict : "no (time or depth)";
+  console.log(`| ${c.bounds} | ${tool} | ${n(f.states)} | ${n(f.transitions)} | ${f.depth} | ${done} | ${s1(f.searchCpuS)} | ${n(f.states / f.searchCpuS)} | ${s1(f.wallS)} | ${n(f.peakRssMiB)} |`);
+  for (const defines of c.spin ?? []) {
+    const tool = `SPIN pan${defines.length > 0 ? ` -D${defines.join(" -D")}` : ""}, no drain`;
+    if (missing !== undefined) {
+      console.log(`| ${c.bounds} | ${tool} | skipped: ${missing} | | | | | | | |`);
+      continue;
+    }
+    const p = runPan(c.cells, c.requests, defines);
+    console.log(`| ${c.bounds} | ${tool} | ${n(p.states)} | ${n(p.transitions)} | ${p.depth} | ${p.errors === 0 ? "yes" : `errors: ${p.errors}`} | ${s1(p.cpuS)} | ${p.cpuS > 0 ? n(p.states / p.cpuS) : "–"} | | ${n(p.peakRssMiB)} |`);
+  }
 }

@@ -116,8 +116,8 @@ function budgetText(r: ExhaustiveResult): string {
 
 const DEDUPE_TEXT: Readonly<Record<Dedupe, string>> = {
   snapshot: "model + in-flight messages + the implementation's own snapshot (exact)",
-  table: "model + in-flight messages + gate table (assumes the implementation's state follows from what it observed; see docs/exploration.md)",
-  off: "none (every command sequence is its own node)",
+  table: "model + in-flight messages + gate table (UNSOUND: merges states that differ only inside the implementation; see docs/exploration.md)",
+  off: "none (every command sequence is its own node; exact)",
 };
 
 export function exhaustiveLines(r: ExhaustiveResult): string[] {
@@ -133,8 +133,9 @@ export function exhaustiveLines(r: ExhaustiveResult): string[] {
   ];
   const ce = r.counterexample;
   if (ce !== undefined) {
-    const caveat = r.dedupe === "table" ? ", shortest if the table abstraction holds" : "";
-    lines.push(`verdict: ${ce.failure.verdict}; shortest counterexample (${ce.depth} commands, ${budgetText(r)}${caveat}):`);
+    // The table abstraction can merge away a shorter path: its counterexample is real (replayed) but not proven shortest.
+    const what = r.dedupe === "table" ? "counterexample, not proven shortest (table dedupe is unsound)" : "shortest counterexample";
+    lines.push(`verdict: ${ce.failure.verdict}; ${what} (${ce.depth} commands, ${budgetText(r)}):`);
     lines.push(...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure));
     return lines;
   }

@@ -9,6 +9,7 @@ import { addStats, emptyCoverage, type Coverage } from "../properties/coverage/c
 import { runSeed, seedPlan, type ExploreSettings, type SeedResult, type SeedTask, type Shard } from "../properties/coverage/explore.ts";
 import { reportOf, type ExploreReport } from "../properties/coverage/explore-report.ts";
 import type { ImplementationSpec } from "./impl.ts";
+import { processRegistry } from "../adapters/index.ts";
 
 export interface RunnerOptions {
   readonly settings: ExploreSettings;
@@ -34,6 +35,8 @@ export interface Progress {
 export interface WorkerSetup {
   readonly settings: ExploreSettings;
   readonly implSpec: ImplementationSpec;
+  /** The process registry of the command (adapters/transport/registry.ts), adopted by the worker. */
+  readonly registry: SharedArrayBuffer;
 }
 
 /** Messages between the runner and a worker. */
@@ -98,7 +101,8 @@ function onWorkers(options: RunnerOptions, take: () => SeedTask | undefined, acc
       w.postMessage({ type: "task", task } satisfies ToWorker);
     };
     for (let i = 0; i < options.workers; i++) {
-      const w = new Worker(url, { workerData: { settings: options.settings, implSpec: options.implSpec } satisfies WorkerSetup });
+      // The registry goes along so that the processes the worker starts are killed on a signal too.
+      const w = new Worker(url, { workerData: { settings: options.settings, implSpec: options.implSpec, registry: processRegistry() } satisfies WorkerSetup });
       pool.push(w);
       running++;
       w.on("message", (m: FromWorker) => {

@@ -4,10 +4,13 @@ import type { Implementation } from "../protocol/index.ts";
 import { runSeed } from "../properties/coverage/explore.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./explore-runner.ts";
 import { openImplementation } from "./impl.ts";
+import { adoptProcessRegistry } from "../adapters/index.ts";
+import { errorMessage } from "../adapters/errors.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("explore-worker.ts runs only as a worker thread");
-const { settings, implSpec } = workerData as WorkerSetup;
+const { settings, implSpec, registry } = workerData as WorkerSetup;
+adoptProcessRegistry(registry);
 const seen = new Set<string>();
 let impl: Implementation | undefined;
 
@@ -22,7 +25,7 @@ port.on("message", (m: ToWorker) => {
     impl ??= openImplementation(implSpec);
     reply = { type: "result", result: runSeed(impl, settings, m.task, seen) };
   } catch (e) {
-    reply = { type: "error", message: e instanceof Error ? (e.message.split("\n")[0] ?? e.name) : String(e) };
+    reply = { type: "error", message: errorMessage(e) };
   }
   port.postMessage(reply);
 });

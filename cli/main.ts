@@ -2,6 +2,7 @@
  * The cellgate command line. Exit codes: 0 conforms, 1 does not conform, 2 usage or harness
  * error (one line on stderr, never a stack trace).
  */
+import { errorMessage } from "../adapters/errors.ts";
 import { checkCommand } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { exhaustiveCommand } from "./exhaustive.ts";
@@ -43,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    const message = e instanceof Error ? (e.message.split("\n")[0] ?? e.name) : String(e);
+    const message = errorMessage(e);
     console.error(`cellgate ${name}: ${e instanceof UsageError ? "" : "harness error: "}${message}`);
     return EXIT.usage;
   }

@@ -111,7 +111,7 @@ describe("exhaustive search", () => {
   it("replays prefixes for an implementation without snapshot, with the same result as restoring", () => {
     const v = impl("bug-close-before-rejected-delivery");
     const wrapped: Implementation = { ...blackBox, start: () => ({ ...v.start(), snapshot: undefined, restore: undefined }) };
-    const viaReplay = exhaustive(wrapped, { cells: 1, depth: 12, requests: 3 });
+    const viaReplay = exhaustive(wrapped, { cells: 1, depth: 12, requests: 3, dedupe: "table" });
     const viaRestore = exhaustive(v, { cells: 1, depth: 12, requests: 3, dedupe: "table" });
     expect(viaRestore.counterexample?.depth).toBe(MINIMUM["bug-close-before-rejected-delivery"]);
     expect(viaReplay.branching).toBe("replay");

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { abstractKey, commandsFromScript, exhaustive, HarnessRun, type Failure } from "../properties/index.ts";
 import { renamingDiffers } from "../properties/search/symmetry.ts";
 import { SymmetryRefused } from "../properties/search/exhaustive.ts";
@@ -7,6 +10,10 @@ import { BUNDLED, reference, VARIANTS } from "../reference/index.ts";
 import picky from "./fixtures/ts/picky-names.ts";
 import { cli } from "./support/cli.ts";
 import { MINIMUM } from "./support/minimum.ts";
+import { removeScratch } from "./support/scratch.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "cellgate-search-test-"));
+afterAll(() => removeScratch(scratch));
 
 const runOf = (labels: readonly string[], cells = 2): HarnessRun => {
   const run = new HarnessRun(reference, { cells });
@@ -109,3 +116,30 @@ describe("symmetry over cell names", () => {
 function firstRule(f: Failure | undefined): string | undefined {
   return f?.verdict === "violation" ? f.violations[0]?.invariant : f?.verdict;
 }
+
+describe("deduplication defaults", () => {
+  const blackBox = { ...reference, name: "reference-black-box", start: () => ({ ...reference.start(), snapshot: undefined, restore: undefined }) };
+
+  it("is exact for every implementation: the snapshot when offered, else none", () => {
+    expect(exhaustive(reference, { cells: 1, depth: 2 }).dedupe).toBe("snapshot");
+    expect(exhaustive(blackBox, { cells: 1, depth: 2 }).dedupe).toBe("off");
+  });
+
+  it("the CLI names the table dedupe unsound and does not call its counterexample shortest", async () => {
+    const r = await cli("exhaustive", "--impl", "./test/fixtures/ts/wrapped-reference.ts", "--dedupe", "table", "--cells", "1", "--depth", "3", "--quiet");
+    expect(r.stdout).toMatch(/UNSOUND/);
+    const bad = await cli("exhaustive", "--impl", "bug-double-close", "--dedupe", "table", "--cells", "1", "--depth", "3", "--quiet", "--out", scratch);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/counterexample, not proven shortest/);
+    expect(bad.stdout).not.toMatch(/shortest counterexample/);
+    const exact = await cli("exhaustive", "--impl", "bug-close-before-ready", "--cells", "1", "--depth", "5", "--quiet", "--out", scratch);
+    expect(exact.stdout).toMatch(/shortest counterexample \(4 commands/);
+  });
+
+  it("the table dedupe can miss a counterexample altogether: review comment 1 is not found up to depth 8 with it, at 4 exactly", () => {
+    const v = VARIANTS.find((x) => x.name === "bug-close-before-ready");
+    if (v === undefined) throw new Error("no bug-close-before-ready");
+    expect(exhaustive(v, { cells: 1, depth: 8, requests: 3, dedupe: "table" }).counterexample).toBeUndefined();
+    expect(exhaustive(v, { cells: 1, depth: 8, requests: 3 }).counterexample?.depth).toBe(4);
+  });
+});

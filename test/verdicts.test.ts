@@ -146,7 +146,7 @@ describe("verdicts of an implementation over stdio (python fixtures)", () => {
 describe("verdicts of a TypeScript implementation (--impl PATH, in a worker thread)", () => {
   const cases: (Case & { file: string })[] = [
     { file: "crash", name: "throws", verdict: "crash", message: /reported an error on the host step commit\(c1\): Error: commit lock poisoned/ },
-    { file: "exit", name: "calls process.exit", verdict: "crash", message: /the module called process\.exit\(3\)/ },
+    { file: "exit", name: "calls process.exit", verdict: "crash", message: /the implementation called process\.exit\(3\) during the host step commit/ },
     { file: "hang", name: "never returns", args: SHORT, verdict: "timeout", message: /no answer to the host step commit\(c1\) .* within 3 s; .*it hangs, it is not slow/ },
     { file: "garbage", name: "returns something that is not a list", verdict: "protocol-error", message: /has "messages" "\\"created c1, probably\\"", not a list/ },
     { file: "unknown-message", name: "emits an unknown message kind", verdict: "protocol-error", message: /host emitted an unknown message kind "cell_reopened"/ },

@@ -1,6 +1,6 @@
 /** Finding the Implementation in a user's module: the default export, or an `implementation` export. */
 import type { Implementation } from "../../protocol/index.ts";
-import { SetupError } from "../errors.ts";
+import { describeThrown, SetupError } from "../errors.ts";
 
 /** The module's Implementation; throws SetupError (one line) when it has none of the right shape. */
 export function implementationFromModule(loaded: Readonly<Record<string, unknown>>, label: string): Implementation {
@@ -32,7 +32,13 @@ function commonJsExports(mod: Readonly<Record<string, unknown>>): Readonly<Recor
 /** What is wrong with `x` as an Implementation, or undefined when nothing is. */
 export function problemWith(x: unknown): string | undefined {
   if (typeof x !== "object" || x === null) return `expected an object, got ${x === null ? "null" : typeof x}`;
-  const o = x as Record<string, unknown>;
+  let o: Record<string, unknown>;
+  try {
+    const r = x as Record<string, unknown>;
+    o = { name: r.name, summary: r.summary, start: r.start };
+  } catch (e) {
+    return `reading its fields threw ${describeThrown(e)}`;
+  }
   if (typeof o.name !== "string" || o.name === "") return `"name" must be a non-empty string`;
   if (typeof o.summary !== "string") return `"summary" must be a string`;
   if (typeof o.start !== "function") return `"start" must be a function returning an Instance`;

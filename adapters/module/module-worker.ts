@@ -12,6 +12,7 @@ import { Replier } from "../transport/reply.ts";
 import { Status, type Op } from "../transport/status.ts";
 import { WireServer } from "../wire/serve.ts";
 import { implementationFromModule } from "./load.ts";
+import { describeThrown, SetupError } from "../errors.ts";
 
 export interface ModuleWorkerData {
   readonly entry: string;
@@ -37,12 +38,30 @@ process.stdout.write = capture as typeof process.stdout.write;
 process.stderr.write = capture as typeof process.stderr.write;
 
 /**
- * process.exit() in the module ends the step with an error (a crash) rather than the thread, so
- * the worker serves the next run without being reloaded.
+ * Ending the thread or the process from the module (process.exit, process.reallyExit, which
+ * process.exit calls, process.abort, which would end the whole harness) ends the step instead:
+ * the call throws, and even if the module catches that, the step is answered as an exit (a
+ * crash), and the harness starts a fresh worker for the next run.
  */
-process.exit = ((code?: number | string | null) => {
-  throw new Error(`the module called process.exit(${code ?? ""})`);
-}) as typeof process.exit;
+let exitCall: { code: number | null; text: string } | undefined;
+const refuse = (what: string, code: unknown): never => {
+  const n = typeof code === "number" ? code : typeof code === "string" && /^\d+$/.test(code) ? Number(code) : null;
+  exitCall ??= { code: n, text: `called ${what}(${typeof code === "number" || typeof code === "string" ? code : ""})` };
+  throw new Error(`the module ${exitCall.text}`);
+};
+/**
+ * What the module throws outside any step (a timer, a rejected promise) ends it like an exit:
+ * described here, safely, instead of reaching the worker's own error path (which would have to
+ * serialize the value, a Proxy or an object without a prototype, for the harness thread).
+ */
+const outside = (e: unknown): void => {
+  exitCall ??= { code: null, text: `threw outside any step: ${describeThrown(e)}` };
+};
+process.on("uncaughtException", outside);
+process.on("unhandledRejection", outside);
+process.exit = ((code?: number | string | null) => refuse("process.exit", code)) as typeof process.exit;
+process.abort = (() => refuse("process.abort", undefined)) as typeof process.abort;
+(process as unknown as { reallyExit: (code?: number) => never }).reallyExit = (code?: number) => refuse("process.reallyExit", code);
 
 let pending: { seq: number; answered: string[] } | undefined;
 process.on("exit", (code) => {
@@ -59,7 +78,7 @@ try {
   const mod = (await tsImport(pathToFileURL(data.path).href, import.meta.url)) as Record<string, unknown>;
   server = new WireServer(implementationFromModule(mod, data.label));
 } catch (e) {
-  loadError = e instanceof Error ? (e.message.split("\n")[0] ?? e.name) : String(e);
+  loadError = exitCall !== undefined ? `it ${exitCall.text} while loading` : e instanceof SetupError ? e.message : describeThrown(e);
 }
 
 port.on("message", (op: Op) => {
@@ -72,9 +91,15 @@ port.on("message", (op: Op) => {
       if (op.newRun) output = new StderrTail(data.stderrLimit);
       const p = { seq: op.seq, answered: [] as string[] };
       pending = p;
-      for (const line of op.lines) p.answered.push(server?.answer(line) ?? JSON.stringify({ id: null, kind: "error", message: loadError }));
+      for (const line of op.lines) {
+        if (exitCall !== undefined) break;
+        p.answered.push(server?.answer(line) ?? JSON.stringify({ id: null, kind: "error", message: loadError }));
+        // The answer of the request during which it called exit is not an answer.
+        if (exitCall !== undefined) p.answered.pop();
+      }
       pending = undefined;
-      replier.reply(op.seq, Status.line, p.answered.join("\n"));
+      if (exitCall !== undefined) replier.reply(op.seq, Status.exited, { code: exitCall.code, signal: null, answered: p.answered, why: exitCall.text });
+      else replier.reply(op.seq, Status.line, p.answered.join("\n"));
       return;
     }
     case "stderr":

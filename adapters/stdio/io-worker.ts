@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { parentPort, workerData } from "node:worker_threads";
-import { forgetPid, killGroup, recordPid } from "../transport/registry.ts";
+import { forgetPid, killGroup, recordPid, registryClosed } from "../transport/registry.ts";
 import { Replier } from "../transport/reply.ts";
 import { PAYLOAD_BYTES, Status, type Op } from "../transport/status.ts";
 import { groupRunning } from "./group.ts";
@@ -43,12 +43,18 @@ let overlong = 0;
 let stderr = new StderrTail(data.stderrLimit);
 
 function startChild(seq: number): void {
+  // A process still running here was not stopped (cannot happen through the transport, which
+  // stops before it starts): end it, and from now on ignore it.
+  if (child !== undefined && exit === undefined && child.pid !== undefined) killGroup(child.pid);
+  if (child !== undefined) detach(child);
+  child = undefined;
   exit = undefined;
   waiting = undefined;
   stray = undefined;
   partial = "";
   overlong = 0;
   stderr = new StderrTail(data.stderrLimit);
+  if (registryClosed(data.registry)) return replier.reply(seq, Status.startFailed, { message: "cellgate is stopping" });
   let c: ChildProcess;
   try {
     c = spawn(data.command, { shell: true, detached: true, stdio: ["pipe", "pipe", "pipe"], cwd: data.cwd, env: data.env === undefined ? process.env : { ...process.env, ...data.env } });
@@ -63,12 +69,21 @@ function startChild(seq: number): void {
     return;
   }
   recordPid(data.registry, pid);
+  // Closed between the check above and the record: the main thread may not have seen this pid.
+  if (registryClosed(data.registry)) killGroup(pid);
   c.stdin?.on("error", () => {
     // EPIPE when the child is gone; its exit is reported instead.
   });
+  // Output counts only while this is the current process: whatever reaches its pipes later (a
+  // process it started in another session, out of reach of the group kill, still holds them)
+  // never lands in the next process's stream or stderr.
   c.stdout?.setEncoding("utf8");
-  c.stdout?.on("data", (chunk: string) => onStdout(chunk));
-  c.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
+  c.stdout?.on("data", (chunk: string) => {
+    if (child === c) onStdout(chunk);
+  });
+  c.stderr?.on("data", (chunk: Buffer) => {
+    if (child === c) stderr.push(chunk);
+  });
   c.once("exit", (code, signal) => {
     // The leader is gone; end whatever else it left in its process group, and wait (a little)
     // until that is gone too, so that "stopped" means nothing of it runs any more.
@@ -89,8 +104,10 @@ function startChild(seq: number): void {
       }
       replied = true;
       forgetPid(data.registry, pid);
+      detach(c);
+      if (child !== c) return;
       exit = { code, signal };
-      if (child === c) child = undefined;
+      child = undefined;
       const w = waiting;
       waiting = undefined;
       if (w?.for === "exit") replier.reply(w.seq, Status.stopped, exit);
@@ -106,6 +123,16 @@ function startChild(seq: number): void {
     }, DRAIN_MS).unref();
   });
   replier.reply(seq, Status.started, { pid });
+}
+
+/**
+ * Let go of a process that is gone (or replaced): close our ends of its pipes, so that whatever
+ * still writes into them (an escapee, see above) gets EPIPE rather than a reader.
+ */
+function detach(c: ChildProcess): void {
+  c.stdin?.destroy();
+  c.stdout?.destroy();
+  c.stderr?.destroy();
 }
 
 function onStdout(chunk: string): void {

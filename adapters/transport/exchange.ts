@@ -16,8 +16,8 @@ export function toExchange(r: Reply): Exchange {
       return { kind: "too-long", bytes: (JSON.parse(r.payload) as { bytes: number }).bytes };
     case Status.exited:
     case Status.stopped: {
-      const e = JSON.parse(r.payload) as { code: number | null; signal: string | null; answered?: string[] };
-      return { kind: "exited", code: e.code, signal: e.signal, answered: e.answered ?? [] };
+      const e = JSON.parse(r.payload) as { code: number | null; signal: string | null; answered?: string[]; why?: string };
+      return { kind: "exited", code: e.code, signal: e.signal, answered: e.answered ?? [], ...(e.why === undefined ? {} : { why: e.why }) };
     }
     default:
       return { kind: "exited", code: null, signal: `an unexpected adapter reply (${r.status})`, answered: [] };

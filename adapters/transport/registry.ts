@@ -5,8 +5,17 @@
  * its own process group, so killing the group also ends anything it started.
  */
 const SLOTS = 64;
+/**
+ * After the pid slots, one Int32: 1 once the registry is closed (the command is being stopped
+ * on a signal). No process starts after that, and one recorded just as it closed is killed by
+ * the thread that recorded it, so that a harness still running while the main thread kills
+ * (an explore worker restarting its implementation) leaves nothing behind.
+ */
+const CLOSED = SLOTS;
+/** Bytes of a registry (bin.mjs makes the CLI's with the same layout). */
+export const REGISTRY_BYTES = (SLOTS + 1) * 4;
 
-let shared = new SharedArrayBuffer(SLOTS * 4);
+let shared = new SharedArrayBuffer(REGISTRY_BYTES);
 
 /** The registry this thread uses (pass it to workers and to the thread that handles signals). */
 export function processRegistry(): SharedArrayBuffer {
@@ -21,8 +30,19 @@ export function adoptProcessRegistry(buffer: SharedArrayBuffer): void {
 /** Record a live pid; false when every slot is taken (the process is then not killed on signals). */
 export function recordPid(buffer: SharedArrayBuffer, pid: number): boolean {
   const slots = new Int32Array(buffer);
-  for (let i = 0; i < slots.length; i++) if (Atomics.compareExchange(slots, i, 0, pid) === 0) return true;
+  for (let i = 0; i < CLOSED; i++) if (Atomics.compareExchange(slots, i, 0, pid) === 0) return true;
   return false;
+}
+
+/** Is the registry closed (see CLOSED)? Then no process may start, and one just recorded must be killed. */
+export function registryClosed(buffer: SharedArrayBuffer): boolean {
+  return buffer.byteLength > CLOSED * 4 && Atomics.load(new Int32Array(buffer), CLOSED) === 1;
+}
+
+/** Close the registry and kill every recorded process group; returns their pids. */
+export function closeRegistry(buffer: SharedArrayBuffer): number[] {
+  Atomics.store(new Int32Array(buffer), CLOSED, 1);
+  return killRecorded(buffer);
 }
 
 /** Forget a pid once its process has been reaped. */
@@ -32,7 +52,7 @@ export function forgetPid(buffer: SharedArrayBuffer, pid: number): void {
 }
 
 export function livePids(buffer: SharedArrayBuffer): number[] {
-  return [...new Int32Array(buffer)].filter((p) => p !== 0);
+  return [...new Int32Array(buffer, 0, Math.min(CLOSED, buffer.byteLength / 4))].filter((p) => p !== 0);
 }
 
 /** SIGKILL every recorded process group; returns the pids. Synchronous, safe in exit handlers. */

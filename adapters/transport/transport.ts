@@ -5,7 +5,8 @@ export type Exchange =
   /** One answer line per request, in request order. */
   | { readonly kind: "lines"; readonly lines: readonly string[] }
   /** It ended first; `answered` are the answers that came before. */
-  | { readonly kind: "exited"; readonly code: number | null; readonly signal: string | null; readonly answered: readonly string[] }
+  /** `why`: what ended it when it is not an exit status (a module that called process.exit, threw outside any step). */
+  | { readonly kind: "exited"; readonly code: number | null; readonly signal: string | null; readonly answered: readonly string[]; readonly why?: string }
   | { readonly kind: "timeout" }
   | { readonly kind: "unsolicited"; readonly line: string }
   | { readonly kind: "too-long"; readonly bytes: number };
@@ -43,8 +44,9 @@ export interface Transport {
   stderr(): Captured;
 }
 
-/** "exited with code 3" / "was killed by SIGSEGV". */
-export function exitText(code: number | null, signal: string | null): string {
+/** "exited with code 3" / "was killed by SIGSEGV" / "called process.exit(3)". */
+export function exitText(code: number | null, signal: string | null, why?: string): string {
+  if (why !== undefined) return why;
   if (signal !== null) return `was killed by ${signal}`;
   return `exited with code ${code ?? "?"}`;
 }

@@ -175,7 +175,8 @@ export class WireImplementation implements Implementation {
     this.running = true;
     this.runsSinceBoot = 0;
     this.nextId = 0;
-    const a = this.request({ kind: "hello", protocol: PROTOCOL_VERSION }, "hello", this.startTimeoutMs, true);
+    // Not a new capture: what it wrote to stderr since it started (a shell's "not found") is kept for the error.
+    const a = this.request({ kind: "hello", protocol: PROTOCOL_VERSION }, "hello", this.startTimeoutMs, false);
     if (a.kind !== "hello") throw new ProtocolError(`answered hello with ${a.kind}`);
     const spoken = PROTOCOL_VERSIONS.find((v) => v === a.protocol);
     if (spoken === undefined) {
@@ -276,7 +277,7 @@ export class WireImplementation implements Implementation {
         throw new StepTimeout(`no answer to ${all} within ${seconds(timeoutMs)}; the implementation was stopped`);
       case "exited": {
         this.running = false;
-        const crash = (what: string) => new ImplementationCrash(`the implementation ${exitText(r.code, r.signal)} during ${what}`);
+        const crash = (what: string) => new ImplementationCrash(`the implementation ${exitText(r.code, r.signal, r.why)} during ${what}`);
         return requests.map((q, i) => {
           const line = r.answered[i];
           if (line !== undefined) return this.decodeOrFail(line, q, whats[i] ?? all, i === 0);

@@ -9,6 +9,7 @@
  * the version 2 request `observers` from the Instance's `observers()`.
  */
 import { offersDispatch, type Implementation, type Instance, type ProtocolVersion } from "../../protocol/index.ts";
+import { describeThrown } from "../errors.ts";
 import type { Answer, Request } from "./messages.ts";
 
 export class WireServer {
@@ -34,7 +35,9 @@ export class WireServer {
     try {
       return JSON.stringify(this.handle(request));
     } catch (e) {
-      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      // Whatever was thrown (a Proxy, an object without a prototype, an Error whose getters
+      // throw) is described without running its code again.
+      const message = describeThrown(e);
       return JSON.stringify({ id: request.id, kind: "error", message } satisfies Answer);
     }
   }

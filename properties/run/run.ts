@@ -33,6 +33,7 @@ import {
   type ModelState,
   type Violation,
 } from "../../model/index.ts";
+import { errorMessage } from "../../adapters/errors.ts";
 import { Channels } from "./channels.ts";
 import type { Command, CommandKind } from "./commands.ts";
 import { orderingsOfDelivery, shutdownMidDrain, ORDERINGS, type Ordering } from "./orderings.ts";
@@ -604,6 +605,7 @@ function errorFailure(e: unknown, step: number, party: Party | "start"): Failure
 }
 
 export function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message.split("\n")[0] ?? e.name;
-  return String(e);
+  // Whatever an implementation threw (an object without a prototype, a Proxy, an Error whose
+  // getters throw), described without letting it throw again.
+  return errorMessage(e);
 }

@@ -185,7 +185,7 @@ function canonicalJson(x: unknown, rename: (req: number) => string, perm?: Map<s
     case "number":
       return rename(x);
     case "string":
-      return JSON.stringify(perm?.get(x) ?? x);
+      return quoted(perm?.get(x) ?? x);
     case "boolean":
       return x ? "true" : "false";
     case "object": {
@@ -206,7 +206,7 @@ function canonicalJson(x: unknown, rename: (req: number) => string, perm?: Map<s
       for (const k in o) {
         const v = o[k];
         if (v === undefined || typeof v === "function") continue;
-        parts.push(`${JSON.stringify(perm?.get(k) ?? k)}:${canonicalJson(v, rename, perm)}`);
+        parts.push(`${quoted(perm?.get(k) ?? k)}:${canonicalJson(v, rename, perm)}`);
       }
       if (perm !== undefined && parts.length > 1 && Object.keys(o).some((k) => perm.has(k))) parts.sort();
       return `{${parts.join(",")}}`;
@@ -214,6 +214,15 @@ function canonicalJson(x: unknown, rename: (req: number) => string, perm?: Map<s
     default:
       return "null";
   }
+}
+
+/** A JSON string literal; the common case (no quote, backslash or control character) without JSON.stringify. */
+function quoted(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch < 32 || ch === 34 || ch === 92) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 function messageKey(m: Message, rename: (req: number) => string, name: (cell: string) => string): string {

@@ -33,7 +33,10 @@ export interface ExhaustiveOptions {
   readonly depth?: number;
   /** Observe, terminate and tool-call requests the search may issue per cell (default 2; the CLI uses 3; Infinity: no bound). */
   readonly requests?: number;
-  /** Default: "snapshot" when the implementation offers it, else "table". */
+  /**
+   * Default: "snapshot" when the implementation offers it, else "off": both exact. "table" is
+   * unsound (it merges states the implementation may tell apart) and must be asked for.
+   */
   readonly dedupe?: Dedupe;
   /** Stop (with an incomplete level) after this long. */
   readonly timeLimitMs?: number;
@@ -133,7 +136,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const started = performance.now();
   const root = new HarnessRun(impl, { cells });
   const canRestore = root.save() !== undefined;
-  const dedupe: Dedupe = options.dedupe ?? (canRestore ? "snapshot" : "table");
+  const dedupe: Dedupe = options.dedupe ?? (canRestore ? "snapshot" : "off");
   if (dedupe === "snapshot" && root.instance.snapshot === undefined) throw new Error(`${impl.name} offers no snapshot(); use dedupe "table" or "off"`);
   const view = dedupe === "table" ? "table" : "snapshot";
 

@@ -114,7 +114,9 @@ function shortest(impl: Implementation, best: ReplayResult, failure: Failure | u
     depth: best.commands.length - 1,
     requests: Number.POSITIVE_INFINITY,
     accept: (f) => sameFailure(f, failure),
-    ...(restores ? {} : { maxTransitions: REPLAY_SEARCH_TRANSITIONS }),
+    // Without snapshots the table abstraction is a heuristic here, not a proof: it reaches deeper
+    // within the bound, may miss a shorter run, and whatever it finds is replayed and confirmed.
+    ...(restores ? {} : { maxTransitions: REPLAY_SEARCH_TRANSITIONS, dedupe: "table" as const }),
   }).counterexample;
   if (found === undefined) return best;
   const cmds = resolveLabels(impl, found.labels, cells);
