@@ -1,4 +1,4 @@
-import { StartFailure } from "../properties/run/run.ts";
+import { StartFailure } from "../properties/run/start-failure.ts";
 
 /**
  * Errors of the adapters, and the one safe way to describe whatever an implementation throws.

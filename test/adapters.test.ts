@@ -47,7 +47,8 @@ describe("the package root (import { ... } from \"cellgate\")", () => {
 });
 
 // The vitest helper, used exactly as another project would: one call per implementation.
-describeConformance({ name: "mine", summary: "the reference, wrapped", start: () => cellgate.reference.start() }, { runs: 300 });
+describeConformance(new URL("./fixtures/ts/wrapped-reference.ts", import.meta.url), { runs: 300 });
+describeConformance({ name: "mine", summary: "the reference, wrapped", start: () => cellgate.reference.start() }, { runs: 300, inThread: true });
 describeConformance(cellgate.bundled("bug-close-before-ready") as cellgate.Implementation, { runs: 300, expect: "violation" });
 describeConformance(() => cellgate.stdioImplementation(EXAMPLE), { runs: 30, name: "the Python example over stdio" });
 

@@ -4,6 +4,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { SetupError } from "../errors.ts";
 import { SyncChannel } from "../transport/channel.ts";
 import { Status, type Op } from "../transport/status.ts";
@@ -18,6 +19,8 @@ const STOP_MS = 1000;
 export interface ModuleOptions {
   /** Bytes of the module's console output kept per run (default 64 KiB). */
   readonly stderrLimit?: number;
+  /** The export that holds the Implementation (default: `default`, then `implementation`). */
+  readonly exportName?: string;
 }
 
 export class ModuleTransport implements Transport {
@@ -33,13 +36,13 @@ export class ModuleTransport implements Transport {
     private readonly options: ModuleOptions = {},
   ) {
     this.label = path;
-    this.path = resolve(path);
+    this.path = path.startsWith("file:") ? fileURLToPath(path) : resolve(path);
   }
 
   start(timeoutMs: number): void {
     this.kill();
     this.channel = new SyncChannel();
-    const workerData: ModuleWorkerData = { entry: MODULE_WORKER, buffer: this.channel.buffer, path: this.path, label: this.label, stderrLimit: this.options.stderrLimit ?? 64 * 1024 };
+    const workerData: ModuleWorkerData = { entry: MODULE_WORKER, buffer: this.channel.buffer, path: this.path, label: this.label, stderrLimit: this.options.stderrLimit ?? 64 * 1024, ...(this.options.exportName !== undefined ? { exportName: this.options.exportName } : {}) };
     const w = new Worker(BOOT, { workerData, stdout: true, stderr: true });
     w.unref();
     this.worker = w;

@@ -34,6 +34,9 @@ import {
   type Violation,
 } from "../../model/index.ts";
 import { errorMessage } from "../../adapters/errors.ts";
+import { StartFailure } from "./start-failure.ts";
+
+export { StartFailure } from "./start-failure.ts";
 import { Channels } from "./channels.ts";
 import type { Command, CommandKind } from "./commands.ts";
 import { orderingsOfDelivery, shutdownMidDrain, ORDERINGS, type Ordering } from "./orderings.ts";
@@ -580,16 +583,6 @@ export class ProtocolError extends Error {
 /** An error an adapter throws when a step got no answer in time (the implementation was stopped). */
 export class StepTimeout extends Error {
   override readonly name = "StepTimeout";
-}
-
-/**
- * An error an adapter throws when the implementation cannot be started at all (its thread or
- * process did not come up, or it did not answer hello within the start limit). Not a verdict:
- * nothing about the implementation's behaviour was seen. It goes through every run, check,
- * replay and search to the caller (the CLI: one line, exit 2).
- */
-export class StartFailure extends Error {
-  override readonly name: string = "StartFailure";
 }
 
 /** An error an adapter throws when the implementation died or reported an error (message says which). */
