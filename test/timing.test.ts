@@ -6,7 +6,7 @@
  * crash. The fixtures are slow or broken in a way that depends on which process they are (a
  * count kept next to $PIDFILE), never on how loaded the machine is.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -27,8 +27,10 @@ const fixture = (mode: string): string => `PIDFILE=${join(scratch, `${mode}-${++
 
 describe("a step that misses the step timeout", () => {
   it("is slow, not hung, when its retry answers: a warning with the times, exit 0", async () => {
-    const r = await cli("check", "--impl-cmd", fixture("slow-first"), ...SMALL, "--step-timeout", "0.3");
+    const json = join(scratch, "slow.json");
+    const r = await cli("check", "--impl-cmd", fixture("slow-first"), ...SMALL, "--step-timeout", "0.3", "--report", `json:${json}`);
     expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "conforms", slow: [{ stepTimeoutMs: 300, retryMs: 3000, missed: expect.stringContaining("within 300 ms") }] });
     expect(r.stdout).toMatch(
       /^warning: slow, not hung: step \d+: no answer to the host step commit\(c1\) and the gate_table request within 300 ms; the implementation was stopped; run again in a fresh process under the 3 s retry limit, it answered \(slowest: .*, \d+ ms\)$/m,
     );

@@ -8,7 +8,7 @@ import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, wei
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { confirm, type ConfirmOptions, type Confirmed } from "./confirm.ts";
 import { retryTimeout, type SlowStep } from "../run/timing.ts";
-import { SOUNDNESS_EVERY, SOUNDNESS_MIN_STEPS, soundnessOf, type SoundnessFinding } from "./soundness.ts";
+import { SOUNDNESS_EVERY, SOUNDNESS_FRESH_EVERY, SOUNDNESS_MIN_STEPS, soundnessOf, type SoundnessFinding } from "./soundness.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { stateHash } from "../search/abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
@@ -242,8 +242,9 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   // The longest passing run of every `every` (and of the last, shorter stretch) is sampled.
   let longest: { readonly applied: readonly Command[]; readonly steps: number } | undefined;
   let passes = 0;
+  let samples = 0;
   const flush = (): void => {
-    if (longest !== undefined && longest.steps >= SOUNDNESS_MIN_STEPS) finding = soundnessOf(impl, longest.applied, cells);
+    if (longest !== undefined && longest.steps >= SOUNDNESS_MIN_STEPS) finding = soundnessOf(impl, longest.applied, cells, { fresh: samples++ % SOUNDNESS_FRESH_EVERY === 0 });
     longest = undefined;
   };
   const sample = (run: HarnessRun): void => {

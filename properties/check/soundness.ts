@@ -5,8 +5,8 @@
  * passing runs (the longest of every SOUNDNESS_EVERY) is therefore driven again, input for input, in three other ways, and must behave
  * the same each time:
  *
- * - in a fresh process (`state-across-runs` when it differs): what a run does may not depend on
- *   the runs before it in the same process;
+ * - in a fresh process (`state-across-runs` when it differs; one sample in SOUNDNESS_FRESH_EVERY,
+ *   since it costs a restart): what a run does may not depend on the runs before it;
  * - without inspection (`inspection-dependent`): no gate_table (or observers) request after each
  *   step, the table read once at the end; the messages of every step and the final table must be
  *   those of the inspected run (an implementation that cleans up only when asked leaks here);
@@ -25,6 +25,8 @@ import { firstDifference } from "./confirm.ts";
 
 /** The longest of every this many passing runs is sampled (and the longest of the last, shorter stretch). */
 export const SOUNDNESS_EVERY = 50;
+/** Every this many samples (the first one counts) also runs in a fresh process, which costs a restart. */
+export const SOUNDNESS_FRESH_EVERY = 10;
 /** A longest run shorter than this is not worth a sample. */
 export const SOUNDNESS_MIN_STEPS = 6;
 
@@ -38,14 +40,14 @@ export interface SoundnessFinding {
  * Drive the passing run `commands` again in the three ways above; the first difference found,
  * or undefined when it behaves the same in all of them.
  */
-export function soundnessOf(impl: Implementation, commands: readonly Command[], cells: number): SoundnessFinding | undefined {
+export function soundnessOf(impl: Implementation, commands: readonly Command[], cells: number, options: { readonly fresh?: boolean } = {}): SoundnessFinding | undefined {
   const base = replay(impl, commands, { cells });
   const io = base.run.io ?? [];
   const found = (verdict: SoundnessVerdict, step: number, message: string): SoundnessFinding => ({ failure: { verdict, step, message }, replay: base });
   if (base.failure !== undefined) {
     return found("state-across-runs", base.failure.step, `a run that passed failed when run again at once in the same process (${errorLine(base.failure)}): the implementation keeps state across reset`);
   }
-  if (impl.freshStart === true) {
+  if (impl.freshStart === true && options.fresh !== false) {
     const fresh = replay(impl, commands, { cells, fresh: true });
     const d = firstDifference(base, fresh);
     if (d !== undefined) return found("state-across-runs", d.step, `a passing run behaved differently in a fresh process: ${d.message}; after earlier runs: ${d.first}; fresh: ${d.second}`);
