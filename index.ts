@@ -82,7 +82,19 @@ export {
 export { assertConforms, ConformanceError, conformanceText, type ConformanceOptions } from "./properties/index.ts";
 
 // Reports and repro directories.
-export { headline, jsonReport, junitReport, markdownReport, type MarkdownOptions } from "./properties/index.ts";
+export {
+  ENVELOPE_FORMAT,
+  ENVELOPE_VERSION,
+  headline,
+  jsonReport,
+  junitReport,
+  markdownReport,
+  verdictOf,
+  type CheckVerdict,
+  type MarkdownOptions,
+  type ReportContext,
+  type ReportVerdict,
+} from "./properties/index.ts";
 export { buildRepro, defaultReproDir, parseRepro, writeRepro, type ReproFile } from "./properties/index.ts";
 
 // The invariants, by name and in words.

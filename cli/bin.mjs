@@ -4,9 +4,9 @@
 // thread stays free to answer signals. On SIGINT, SIGTERM, SIGHUP or SIGQUIT, and on any exit, it
 // kills every implementation process the command started (they are recorded in shared memory,
 // explore workers' too) and waits, briefly, until they are reaped; then it ends the command.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { createProgressRecord, formatPartialSummary } from "./progress-record.mjs";
+import { createProgressRecord, formatPartialSummary, freezeProgressRecord } from "./progress-record.mjs";
 
 /** Exit status per signal: 128 + its number, as a shell reports a process the signal ended. */
 const SIGNALS = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 };
@@ -37,6 +37,27 @@ const killAll = () => {
   }
   return pids;
 };
+/**
+ * SIGKILL every direct child of this process: what a module started from its worker thread (it is
+ * in no registry, and in cellgate's own process group). Read from /proc (Linux); elsewhere none.
+ */
+const killChildren = () => {
+  let entries = [];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid) process.kill(Number(e), "SIGKILL");
+    } catch {
+      // gone, or not ours
+    }
+  }
+};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // In the repository the sources run (cli/worker.ts, through tsx); the package ships only this
@@ -56,6 +77,7 @@ worker.on("message", (m) => {
   setTimeout(() => {
     if (exited) return;
     killAll();
+    killChildren();
     process.stderr.write(`cellgate: a thread of the implementation is stuck in a blocking system call and cannot be stopped; ending the process by SIGKILL (exit ${m.exitCode} intended)\n`);
     process.kill(process.pid, "SIGKILL");
   }, STUCK_MS).unref();
@@ -82,9 +104,12 @@ let interrupted = false;
 const onSignal = async (signal) => {
   if (interrupted) return;
   interrupted = true;
+  // What was checked is what was done before the signal, not the failures the kill itself causes.
+  freezeProgressRecord(progress);
   // Closed first: a harness still running (an explore worker) starts no process after this.
   Atomics.store(closed, 0, 1);
   const pids = killAll();
+  killChildren();
   // The thread that owns a process clears its slot once the process group is reaped.
   for (const until = Date.now() + REAP_MS; live().length > 0 && Date.now() < until; ) {
     await sleep(10);
@@ -102,7 +127,10 @@ const onSignal = async (signal) => {
   process.kill(process.pid, signal);
 };
 for (const signal of Object.keys(SIGNALS)) process.on(signal, () => void onSignal(signal));
-process.on("exit", killAll);
+process.on("exit", () => {
+  killAll();
+  killChildren();
+});
 // A reader that went away (`cellgate check | head`) ends the command quietly, not with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (e) => {

@@ -1,13 +1,13 @@
 /** `cellgate check`: run the conformance property against one implementation. */
-import { writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import {
   buildRepro,
-  check,
   DEFAULT_MAX_COMMANDS,
   DEFAULT_MIN_RUNS,
-  inconclusive,
   slowText,
   DEFAULT_RUNS,
+  check,
+  commandsText,
   defaultReproDir,
   formatCommandList,
   formatFailure,
@@ -16,63 +16,50 @@ import {
   jsonReport,
   junitReport,
   markdownReport,
-  writeRepro,
+  printableLines,
   type CheckResult,
   type ImplementationSource,
+  type ReportContext,
 } from "../properties/index.ts";
-import { cellsOption, implementationSpec, intOption, TIMING_OPTIONS, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
+import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption, seedOption, strategyOption } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
-import { commandProgress, DEFAULT_PROGRESS_EVERY_S } from "./progress.ts";
+import { helpText, type CommandSpec } from "./grammar.ts";
 import { isModulePath, openImplementation, type ImplementationSpec } from "./impl.ts";
+import { DEFAULT_PCT_DEPTH, IMPLEMENTATION_OPTIONS, O, PROGRESS_OPTIONS } from "./options.ts";
+import { commandProgress } from "./progress.ts";
+import { commandOutputs, placeRepro, writeReports, type ReportKind } from "./reports.ts";
 
 export { jsonReport } from "../properties/index.ts";
 
-export const CHECK_USAGE = [
-  `usage: cellgate check [--impl NAME|PATH | --impl-cmd "COMMAND"] [--runs N] [--seed S] [--cells K] [--max-commands N]`,
-  `                      [--strategy uniform|swarm|pct] [--pct-depth D]`,
-  `                      [--step-timeout SECONDS] [--start-timeout SECONDS] [--strict-time] [--budget SECONDS] [--min-runs N] [--report json:FILE|junit:FILE|md:FILE]... [--out DIR]`,
-].join("\n");
-
-const REPORT_KINDS = ["json", "junit", "md"] as const;
+export const CHECK: CommandSpec = {
+  name: "check",
+  brief: "run the conformance property against an implementation",
+  summary: "Run the conformance property against an implementation: random command sequences, every invariant after every step; a failure is shrunk, replayed twice and written as a repro directory.",
+  options: [...IMPLEMENTATION_OPTIONS, O.runs, O.seed, O.cells, O.maxCommands, O.strategy, O.pctDepth, O.time, O.minRuns, O.strictTime, O.report, O.out, ...PROGRESS_OPTIONS],
+  notes: ["exit codes: 0 conforms, 1 does not conform, 2 usage or harness error, or nothing was checked (inconclusive)"],
+};
 
 export function checkCommand(args: readonly string[]): number {
-  const v = parse(args, {
-    impl: { type: "string" },
-    "impl-cmd": { type: "string" },
-    runs: { type: "string" },
-    seed: { type: "string" },
-    cells: { type: "string" },
-    "max-commands": { type: "string" },
-    strategy: { type: "string" },
-    "pct-depth": { type: "string" },
-    ...TIMING_OPTIONS,
-    budget: { type: "string" },
-    "min-runs": { type: "string" },
-    "strict-time": { type: "boolean" },
-    report: { type: "string", multiple: true },
-    out: { type: "string" },
-    "progress-every": { type: "string" },
-    quiet: { type: "boolean", short: "q" },
-    help: { type: "boolean", short: "h" },
-  });
+  const v = parse(CHECK, args);
   if (v.help === true) {
-    console.log(CHECK_USAGE);
+    console.log(helpText(CHECK));
     return EXIT.conforms;
   }
-  if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}" (${CHECK_USAGE.split("\n")[0]})`);
   const runs = intOption(v, "runs", DEFAULT_RUNS, 1);
-  const seed = intOption(v, "seed", 1);
-  const cells = cellsOption(v, 3);
+  const { seed, random } = seedOption(v);
+  const cells = cellsOption(v);
   const maxCommands = intOption(v, "max-commands", DEFAULT_MAX_COMMANDS, 1);
   const strategy = strategyOption(v.strategy);
-  const pctDepth = intOption(v, "pct-depth", 3, 1);
-  const budgetMs = secondsOption(v, "budget", undefined);
+  const pctDepth = intOption(v, "pct-depth", DEFAULT_PCT_DEPTH, 1);
+  const budgetMs = secondsOption(v, "time", undefined);
   const minRuns = intOption(v, "min-runs", DEFAULT_MIN_RUNS, 1);
   const strictTime = v["strict-time"] === true;
-  const reports = reportTargets(v.report, REPORT_KINDS);
-  const spec: ImplementationSpec = implementationSpec(v);
+  const everyS = progressEveryOption(v);
+  const spec = implementationSpec(v);
+  const { root, reports, started } = commandOutputs(v);
+  if (random) console.log(`seed: ${seed} (chosen at random; --seed ${seed} repeats this check)`);
 
-  const progress = commandProgress("check", intOption(v, "progress-every", DEFAULT_PROGRESS_EVERY_S), v.quiet === true);
+  const progress = commandProgress("check", everyS, v.quiet === true);
   const impl = openImplementation(spec);
   let result: CheckResult;
   try {
@@ -87,49 +74,59 @@ export function checkCommand(args: readonly string[]): number {
     impl.dispose?.();
   }
   for (const line of formatSummary(result)) console.log(line);
-  if (strategy !== "uniform") console.log(`strategy: ${strategy}${strategy === "pct" ? ` (depth ${pctDepth})` : ""}`);
   for (const s of result.slow) console.log(`warning: slow, not hung: ${slowText(s)}`);
   const ce = result.counterexample;
+  const context: ReportContext = { implementation: implementationSettings(spec, impl.name), seedRandom: random, ...started };
   let replayCommand: string | undefined;
   if (ce === undefined) {
     console.log(`verdict: ${headline(result)}`);
   } else {
-    console.log(`verdict: ${headline(result)}; shrunk counterexample (${ce.commands.length} commands):`);
+    console.log(`verdict: ${headline(result)}; shrunk counterexample (${commandsText(ce.commands.length)}):`);
     for (const line of formatCommandList(ce.labels, ce.replay.trace, ce.failure)) console.log(line);
     for (const line of formatFailure(ce.failure)) console.log(line);
     for (const line of stderrTail(result)) console.log(line);
-    const dir = typeof v.out === "string" ? v.out : defaultReproDir(impl.name, seed);
     const repro = buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed, cells, path: ce.path, replayPath: ce.replayPath ?? null, result: ce.replay, failure: ce.failure });
-    writeRepro(dir, repro);
+    const dir = placeRepro(join(root, basename(defaultReproDir(impl.name, seed))), repro);
     replayCommand = `npx cellgate replay ${dir}/repro.json`;
     console.log(`repro written to ${dir}/ (repro.json, repro.test.ts, trace.mmd, report.md)`);
     console.log(`replay: ${replayCommand}`);
   }
-  for (const r of reports) writeFileSync(r.file, render(r.kind, result, replayCommand));
-  if (inconclusive(result)) {
+  const full: ReportContext = replayCommand === undefined ? context : { ...context, replayCommand };
+  writeReports(reports, (kind) => render(kind, result, full));
+  if (result.verdict === "inconclusive") {
     const done = result.stats.runs;
     const what = done === 0 ? "before the first run was done; nothing was checked" : `after ${done} of the ${result.minRuns} runs a pass needs (--min-runs); this is no pass`;
-    throw new UsageError(`inconclusive: the budget ran out ${what} (raise --budget or lower --min-runs)`);
+    throw new UsageError(`inconclusive: the time limit ran out ${what} (raise --time or lower --min-runs)`);
   }
   return ce === undefined ? EXIT.conforms : EXIT.fails;
 }
 
-function render(kind: string, result: CheckResult, replayCommand: string | undefined): string {
+function render(kind: ReportKind, result: CheckResult, context: ReportContext): string {
   switch (kind) {
     case "json":
-      return JSON.stringify(jsonReport(result), null, 2) + "\n";
+      return JSON.stringify(jsonReport(result, context), null, 2) + "\n";
     case "junit":
-      return junitReport(result);
-    default:
-      return markdownReport(result, replayCommand === undefined ? {} : { replayCommand });
+      return junitReport(result, context);
+    case "md":
+      return markdownReport(result, context);
   }
+}
+
+/** How a report names the implementation, as the options that choose it again. */
+export function implementationSettings(spec: ImplementationSpec, name: string): Record<string, string | number> {
+  const timeout: Record<string, number> = {
+    ...(spec.stepTimeoutMs === undefined ? {} : { "step-timeout": spec.stepTimeoutMs / 1000 }),
+    ...(spec.startTimeoutMs === undefined ? {} : { "start-timeout": spec.startTimeoutMs / 1000 }),
+  };
+  if (spec.implCmd !== undefined) return { "impl-cmd": spec.implCmd, ...timeout };
+  return { impl: spec.impl ?? name, ...timeout };
 }
 
 /** The last lines the implementation wrote to stderr in the counterexample's replay, if any. */
 function stderrTail(result: CheckResult, lines = 20): string[] {
   const text = result.diagnostics?.stderr.trimEnd() ?? "";
   if (text === "") return [];
-  const all = text.split("\n");
+  const all = printableLines(text);
   const tail = all.slice(-lines);
   return [`implementation stderr${all.length > lines ? ` (last ${lines} lines)` : ""}:`, ...tail.map((l) => `  | ${l}`)];
 }

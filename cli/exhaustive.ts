@@ -2,44 +2,51 @@
  * `cellgate exhaustive`: breadth-first search over every distinct command sequence up to a
  * depth, deduplicating states; reports the size of the space, or the shortest counterexample.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { buildRepro, exhaustive, SymmetryRefused, formatCommandList, formatFailure, ORDERINGS, writeRepro, type Dedupe, type ExhaustiveResult } from "../properties/index.ts";
+import { basename, join } from "node:path";
+import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
-import { cellsOption, implementationSpec, TIMING_OPTIONS, intOption, parse, reportTargets, secondsOption } from "./args.ts";
-import { sourceOf } from "./check.ts";
+import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption } from "./args.ts";
+import { implementationSettings, sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
-import { commandProgress, DEFAULT_PROGRESS_EVERY_S } from "./progress.ts";
+import { exhaustiveJson, exhaustiveJunit, exhaustiveMarkdown, exhaustiveVerdict } from "./exhaustive-report.ts";
+import { helpText, type CommandSpec } from "./grammar.ts";
 import { openImplementation, type ImplementationSpec } from "./impl.ts";
+import { IMPLEMENTATION_OPTIONS, O, PROGRESS_OPTIONS } from "./options.ts";
+import { commandProgress } from "./progress.ts";
+import { commandOutputs, placeRepro, writeReports } from "./reports.ts";
 
-export const EXHAUSTIVE_USAGE =
-  "usage: cellgate exhaustive [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--start-timeout SECONDS] [--cells K] [--depth D] [--requests R|unbounded] [--dedupe snapshot|table|off]\n" +
-  "                           [--symmetry] [--time SECONDS] [--report json:FILE] [--out DIR]";
+export { exhaustiveJson } from "./exhaustive-report.ts";
 
 const DEDUPES: readonly Dedupe[] = ["snapshot", "table", "off"];
+/** 3: the initial read (whose reply gives the turn the id), then two more waits or terminates. */
+const DEFAULT_REQUESTS = 3;
+const DEFAULT_DEPTH = 12;
+
+export const EXHAUSTIVE: CommandSpec = {
+  name: "exhaustive",
+  brief: "search every command sequence up to a depth, breadth-first",
+  summary: "Search every command sequence up to a depth, breadth-first with exact deduplication: the size of the state space, or the shortest counterexample.",
+  options: [
+    ...IMPLEMENTATION_OPTIONS,
+    O.cells,
+    { name: "depth", value: "D", help: "most commands per sequence", default: String(DEFAULT_DEPTH) },
+    { name: "requests", value: "R|unbounded", help: "most observe, terminate and tool requests per cell", default: String(DEFAULT_REQUESTS) },
+    { name: "dedupe", value: DEDUPES.join("|"), help: "what makes two states the same (docs/exploration.md; table is unsound)", default: "snapshot when the implementation offers it, else off" },
+    { name: "symmetry", help: "count states equal up to renaming the cells as one (checked first by renamed replays)" },
+    O.time,
+    O.report,
+    { ...O.out, help: "where the repro directory goes: DIR/<impl>-exhaustive/" },
+    ...PROGRESS_OPTIONS,
+  ],
+  notes: ["exit codes: 0 no state violates an invariant, 1 a counterexample (the shortest), 2 usage or harness error"],
+};
 
 export function exhaustiveCommand(args: readonly string[]): number {
-  const v = parse(args, {
-    impl: { type: "string" },
-    "impl-cmd": { type: "string" },
-    ...TIMING_OPTIONS,
-    cells: { type: "string" },
-    depth: { type: "string" },
-    requests: { type: "string" },
-    dedupe: { type: "string" },
-    symmetry: { type: "boolean" },
-    time: { type: "string" },
-    report: { type: "string", multiple: true },
-    out: { type: "string" },
-    "progress-every": { type: "string" },
-    quiet: { type: "boolean", short: "q" },
-    help: { type: "boolean", short: "h" },
-  });
+  const v = parse(EXHAUSTIVE, args);
   if (v.help === true) {
-    console.log(EXHAUSTIVE_USAGE);
+    console.log(helpText(EXHAUSTIVE));
     return EXIT.conforms;
   }
-  if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}"`);
   const spec = implementationSpec(v);
   const impl = openImplementation(spec);
   try {
@@ -50,19 +57,19 @@ export function exhaustiveCommand(args: readonly string[]): number {
 }
 
 function search(v: Record<string, unknown>, impl: Implementation, spec: ImplementationSpec): number {
-  const cells = cellsOption(v, 2);
-  const depth = intOption(v, "depth", 12, 1);
-  // 3: the initial read (whose reply gives the turn the id), then two more waits or terminates.
-  const requests = v.requests === "unbounded" ? Infinity : intOption(v, "requests", 3);
+  const cells = cellsOption(v);
+  const depth = intOption(v, "depth", DEFAULT_DEPTH, 1);
+  const requests = v.requests === "unbounded" ? Infinity : intOption(v, "requests", DEFAULT_REQUESTS);
   const dedupe = v.dedupe as Dedupe | undefined;
   if (dedupe !== undefined && !DEDUPES.includes(dedupe)) throw new UsageError(`--dedupe expects ${DEDUPES.join(", ")}, got ${JSON.stringify(dedupe)}`);
   const timeMs = secondsOption(v, "time", undefined);
-  const reports = reportTargets(v.report, ["json"]);
+  const everyS = progressEveryOption(v);
+  const { root, reports, started } = commandOutputs(v);
   if (dedupe === "snapshot" && !offersSnapshot(impl)) {
     throw new UsageError(`${impl.name} offers no snapshot(); use --dedupe table or --dedupe off`);
   }
 
-  const progress = commandProgress("exhaustive", intOption(v, "progress-every", DEFAULT_PROGRESS_EVERY_S), v.quiet === true, { run: "state", step: "transition" });
+  const progress = commandProgress("exhaustive", everyS, v.quiet === true, { run: "state", step: "transition" });
   progress.begin(impl.name, { timeMs }, null);
   progress.activity("searching depth 1");
   let states = 0;
@@ -70,19 +77,19 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   let r: ExhaustiveResult;
   try {
     r = exhaustive(impl, {
-    cells,
-    depth,
-    requests,
-    ...(dedupe !== undefined ? { dedupe } : {}),
-    ...(v.symmetry === true ? { symmetry: true } : {}),
-    ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
-    onLevel: (l) => {
-      states += l.states;
-      transitions += l.transitions;
-      progress.activity(`searching depth ${l.depth + 1}`);
-      progress.update({ runs: states, steps: transitions, violations: 0 }, `depth ${l.depth} done`);
-    },
-  });
+      cells,
+      depth,
+      requests,
+      ...(dedupe !== undefined ? { dedupe } : {}),
+      ...(v.symmetry === true ? { symmetry: true } : {}),
+      ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
+      onLevel: (l) => {
+        states += l.states;
+        transitions += l.transitions;
+        progress.activity(`searching depth ${l.depth + 1}`);
+        progress.update({ runs: states, steps: transitions, violations: 0 }, `depth ${l.depth} done`);
+      },
+    });
   } catch (e) {
     if (e instanceof SymmetryRefused) throw new UsageError(e.message);
     throw e;
@@ -91,14 +98,21 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   }
   for (const line of exhaustiveLines(r)) console.log(line);
   const ce = r.counterexample;
+  let context: ReportContext = { implementation: implementationSettings(spec, impl.name), ...started };
   if (ce !== undefined) {
-    const dir = typeof v.out === "string" ? v.out : join("cellgate-repro", `${impl.name.replace(/[^A-Za-z0-9._-]+/g, "_")}-exhaustive`);
-    writeRepro(dir, buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed: null, cells, result: ce.replay }));
+    const repro = buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed: null, cells, result: ce.replay });
+    const dir = placeRepro(join(root, basename(defaultReproDir(impl.name, null)).replace(/-replay$/, "-exhaustive")), repro);
+    context = { ...context, replayCommand: `npx cellgate replay ${dir}/repro.json` };
     console.log(`repro written to ${dir}/ (repro.json, repro.test.ts, trace.mmd, report.md)`);
-    console.log(`replay: npx cellgate replay ${dir}/repro.json`);
+    console.log(`replay: ${context.replayCommand}`);
   }
-  for (const t of reports) writeFileSync(t.file, JSON.stringify(exhaustiveJson(r), null, 2) + "\n");
-  return r.counterexample === undefined ? EXIT.conforms : EXIT.fails;
+  const protocol = impl.protocol ?? 1;
+  writeReports(reports, (kind) =>
+    kind === "json" ? JSON.stringify(exhaustiveJson(r, context, timeMs, protocol), null, 2) + "\n" : kind === "md" ? exhaustiveMarkdown(r, context, timeMs, protocol) : exhaustiveJunit(r, context, timeMs, protocol),
+  );
+  const verdict = exhaustiveVerdict(r);
+  if (verdict === "inconclusive") throw new UsageError("the time limit ran out before the first depth was searched; nothing was checked (raise --time)");
+  return ce === undefined ? EXIT.conforms : EXIT.fails;
 }
 
 function offersSnapshot(impl: Implementation): boolean {
@@ -123,7 +137,7 @@ const DEDUPE_TEXT: Readonly<Record<Dedupe, string>> = {
 export function exhaustiveLines(r: ExhaustiveResult): string[] {
   const seconds = r.durationMs / 1000;
   const lines = [
-    `implementation: ${r.implementation}   cells: ${r.cells}   depth bound: ${r.depthBound}   requests: ${Number.isFinite(r.requests) ? `${r.requests} per cell` : "unbounded"}`,
+    `implementation: ${printable(r.implementation)}   cells: ${r.cells}   depth bound: ${r.depthBound}   requests: ${Number.isFinite(r.requests) ? `${r.requests} per cell` : "unbounded"}`,
     `dedupe: ${DEDUPE_TEXT[r.dedupe]}${r.symmetry ? "; symmetry over cell names (states equal up to renaming the cells count as one; renamed replays checked first)" : ""}`,
     `branching: ${r.branching === "restore" ? "snapshot and restore" : "replay each prefix from start()"}`,
     `new states per depth: ${r.levels.map((l) => l.states).join(" ")}`,
@@ -135,7 +149,7 @@ export function exhaustiveLines(r: ExhaustiveResult): string[] {
   if (ce !== undefined) {
     // The table abstraction can merge away a shorter path: its counterexample is real (replayed) but not proven shortest.
     const what = r.dedupe === "table" ? "counterexample, not proven shortest (table dedupe is unsound)" : "shortest counterexample";
-    lines.push(`verdict: ${ce.failure.verdict}; ${what} (${ce.depth} commands, ${budgetText(r)}):`);
+    lines.push(`verdict: ${ce.failure.verdict}; ${what} (${commandsText(ce.depth)}, ${budgetText(r)}):`);
     lines.push(...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure));
     return lines;
   }
@@ -148,42 +162,4 @@ export function exhaustiveLines(r: ExhaustiveResult): string[] {
   }
   lines.push(`verdict: conforms (no invariant violated in ${r.states} states up to depth ${r.depth}, and every end-of-run drain from them passed)`);
   return lines;
-}
-
-export function exhaustiveJson(r: ExhaustiveResult): unknown {
-  const ce = r.counterexample;
-  return {
-    format: "cellgate-exhaustive-report",
-    version: 1,
-    verdict: ce === undefined ? "conforms" : ce.failure.verdict,
-    implementation: r.implementation,
-    cells: r.cells,
-    depthBound: r.depthBound,
-    requests: Number.isFinite(r.requests) ? r.requests : null,
-    dedupe: r.dedupe,
-    symmetry: r.symmetry,
-    branching: r.branching,
-    states: r.states,
-    transitions: r.transitions,
-    depth: r.depth,
-    exhausted: r.exhausted,
-    stoppedByTime: r.stoppedByTime,
-    levels: r.levels.map((l) => ({ depth: l.depth, states: l.states, transitions: l.transitions })),
-    executed: r.executed,
-    orderings: r.orderings,
-    invariantChecks: r.invariantChecks,
-    durationMs: Math.round(r.durationMs),
-    counterexample:
-      ce === undefined
-        ? null
-        : {
-            length: ce.depth,
-            commands: ce.labels,
-            raw: ce.commands,
-            inDrain: ce.inDrain,
-            invariant: ce.failure.verdict === "violation" ? ce.failure.violations.map((x) => x.invariant).join(", ") : ce.failure.verdict,
-            violations: ce.failure.verdict === "violation" ? ce.failure.violations : [],
-            message: formatFailure(ce.failure).join("\n"),
-          },
-  };
 }

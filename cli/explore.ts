@@ -2,53 +2,56 @@
  * `cellgate explore`: a long exploration (many seeds, by run count or by time) with live
  * progress, a coverage report at the end, and an optional coverage gate.
  */
-import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Implementation } from "../protocol/index.ts";
-import { buildRepro, DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, defaultReproDir, replay, writeRepro } from "../properties/index.ts";
+import { buildRepro, commandsText, DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, defaultReproDir, printable, replay } from "../properties/index.ts";
 import { judgeCoverage, parseRequirement, type Requirement, type RequirementResult } from "../properties/coverage/coverage.ts";
-import { describeSeeds, formatCoverage, formatRequirements, exploreMarkdown } from "../properties/coverage/coverage-format.ts";
+import { describeSeeds, formatCoverage, formatRequirements } from "../properties/coverage/coverage-format.ts";
 import { parseShard, type ExploreSettings, type FoundCounterexample, type Shard } from "../properties/coverage/explore.ts";
-import { reportToJson, type ExploreReport } from "../properties/coverage/explore-report.ts";
-import { cellsOption, implementationSpec, TIMING_OPTIONS, intOption, parse, reportTargets, secondsOption, strategyOption } from "./args.ts";
-import { sourceOf } from "./check.ts";
+import type { ExploreContext, ExploreReport } from "../properties/coverage/explore-report.ts";
+import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption, seedOption, strategyOption } from "./args.ts";
+import { implementationSettings, sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
+import { renderExploreReport } from "./explore-output.ts";
 import { runExploration } from "./explore-runner.ts";
+import { helpText, type CommandSpec } from "./grammar.ts";
 import { openImplementation, type ImplementationSpec } from "./impl.ts";
-import { commandProgress, DEFAULT_PROGRESS_EVERY_S } from "./progress.ts";
+import { DEFAULT_PCT_DEPTH, IMPLEMENTATION_OPTIONS, O, PROGRESS_OPTIONS } from "./options.ts";
+import { commandProgress } from "./progress.ts";
+import { commandOutputs, placeRepro, writeReports } from "./reports.ts";
 
-export const EXPLORE_USAGE =
-  "usage: cellgate explore [--impl NAME|PATH | --impl-cmd \"COMMAND\"] [--step-timeout SECONDS] [--start-timeout SECONDS] [--runs N | --time SECONDS] [--seed S] [--batch N] [--cells K] [--max-commands N]\n" +
-  "                        [--strategy uniform|swarm|pct] [--pct-depth D] [--workers N] [--shard i/n]\n" +
-  "                        [--report json:FILE|md:FILE] [--min-coverage NAME=N]... [--out DIR] [--progress-every SECONDS]";
+export const MIN_COVERAGE = { name: "min-coverage", value: "NAME=N", help: "fail unless the named ordering, invariant or command kind was hit at least N times", multiple: true } as const;
+
+export const EXPLORE: CommandSpec = {
+  name: "explore",
+  brief: "explore long (many seeds, by runs or time) and report coverage",
+  summary: "Explore long (many seeds, by runs or by time), report coverage (command kinds, invariants judged, rare orderings, distinct states) and gate on it.",
+  options: [
+    ...IMPLEMENTATION_OPTIONS,
+    { ...O.runs, help: "runs of the whole exploration (default 10000 unless --time is given; with --time: until it is spent)" },
+    O.time,
+    { ...O.seed, help: "seed of the first batch; the next batches take the next seeds (random: a fresh one)" },
+    { name: "batch", value: "N", help: "runs per seed", default: "100" },
+    O.cells,
+    O.maxCommands,
+    O.strategy,
+    O.pctDepth,
+    { name: "workers", value: "N", help: "threads running seeds", default: "1" },
+    { name: "shard", value: "i/n", help: "run only the i-th of n disjoint shares of the seeds (merge the reports)", default: "1/1" },
+    O.report,
+    MIN_COVERAGE,
+    O.out,
+    ...PROGRESS_OPTIONS,
+  ],
+  notes: ["exit codes: 0 conforms (and coverage met), 1 a failing seed or coverage below a minimum, 2 usage or harness error, or nothing was checked"],
+};
 
 export async function exploreCommand(args: readonly string[]): Promise<number> {
-  const v = parse(args, {
-    impl: { type: "string" },
-    "impl-cmd": { type: "string" },
-    ...TIMING_OPTIONS,
-    runs: { type: "string" },
-    time: { type: "string" },
-    seed: { type: "string" },
-    batch: { type: "string" },
-    cells: { type: "string" },
-    "max-commands": { type: "string" },
-    strategy: { type: "string" },
-    "pct-depth": { type: "string" },
-    workers: { type: "string" },
-    shard: { type: "string" },
-    report: { type: "string", multiple: true },
-    "min-coverage": { type: "string", multiple: true },
-    out: { type: "string" },
-    "progress-every": { type: "string" },
-    quiet: { type: "boolean", short: "q" },
-    help: { type: "boolean", short: "h" },
-  });
+  const v = parse(EXPLORE, args);
   if (v.help === true) {
-    console.log(EXPLORE_USAGE);
+    console.log(helpText(EXPLORE));
     return EXIT.conforms;
   }
-  if (Array.isArray(v._) && v._.length > 0) throw new UsageError(`unexpected argument "${v._[0]}"`);
   const implSpec = implementationSpec(v);
   const timeMs = secondsOption(v, "time", undefined);
   const runs = v.runs === undefined && timeMs === undefined ? DEFAULT_RUNS : v.runs === undefined ? undefined : intOption(v, "runs", 0, 1);
@@ -61,20 +64,23 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
 }
 
 async function explore(v: Record<string, unknown>, impl: Implementation, implSpec: ImplementationSpec, runs: number | undefined, timeMs: number | undefined): Promise<number> {
+  const { seed, random } = seedOption(v);
   const settings: ExploreSettings = {
     implementation: impl.name,
-    cells: cellsOption(v, 3),
+    cells: cellsOption(v),
     maxCommands: intOption(v, "max-commands", DEFAULT_MAX_COMMANDS, 1),
     strategy: strategyOption(v.strategy),
-    pctDepth: intOption(v, "pct-depth", 3, 1),
+    pctDepth: intOption(v, "pct-depth", DEFAULT_PCT_DEPTH, 1),
     batch: intOption(v, "batch", 100, 1),
-    seed: intOption(v, "seed", 1),
+    seed,
   };
   const workers = intOption(v, "workers", 1, 1);
   const shard = shardOption(v.shard);
   const requirements = requirementsOption(v["min-coverage"]);
-  const reports = reportTargets(v.report, ["json", "md"]);
-  const progress = commandProgress("explore", intOption(v, "progress-every", DEFAULT_PROGRESS_EVERY_S), v.quiet === true);
+  const everyS = progressEveryOption(v);
+  const { root, reports, started } = commandOutputs(v);
+  if (random) console.log(`seed: ${seed} (chosen at random; --seed ${seed} repeats this exploration)`);
+  const progress = commandProgress("explore", everyS, v.quiet === true);
   progress.begin(impl.name, { runs, timeMs }, settings.seed);
 
   let report: ExploreReport;
@@ -95,14 +101,14 @@ async function explore(v: Record<string, unknown>, impl: Implementation, implSpe
   for (const line of exploreSummary(report, shard, workers)) console.log(line);
   for (const line of formatCoverage(report.coverage)) console.log(line);
   for (const line of formatCounterexamples(report)) console.log(line);
-  for (const line of writeRepros(impl, implSpec, report, typeof v.out === "string" ? v.out : undefined)) console.log(line);
+  for (const line of writeRepros(impl, implSpec, report, root)) console.log(line);
   for (const line of formatRequirements(judged)) console.log(line);
   const verdict = exploreVerdict(report, judged);
   console.log(verdict.line);
-  for (const r of reports) {
-    const text = r.kind === "json" ? JSON.stringify(reportToJson(report), null, 1) + "\n" : exploreMarkdown(report, judged);
-    writeFileSync(r.file, text);
-  }
+  const plan = { runs: runs ?? null, time: timeMs === undefined ? null : timeMs / 1000, shard: `${shard.index}/${shard.count}`, workers, "min-coverage": requirements.length === 0 ? null : requirements.map((q) => `${q.name}=${q.min}`).join(" ") };
+  const context: ExploreContext = { command: "explore", implementation: implementationSettings(implSpec, impl.name), plan, seedRandom: random };
+  writeReports(reports, (kind) => renderExploreReport(kind, report, judged, context, started));
+  if (report.coverage.runs === 0) throw new UsageError("the time limit ran out before the first run was done; nothing was checked (raise --time)");
   return verdict.exit;
 }
 
@@ -113,7 +119,7 @@ export function exploreSummary(r: ExploreReport, shard: Shard | undefined, worke
   const strategy = s.strategy === "pct" ? `pct (depth ${s.pctDepth})` : s.strategy;
   const where = [shard !== undefined && shard.count > 1 ? `   shard: ${shard.index}/${shard.count}` : "", workers !== undefined && workers > 1 ? `   workers: ${workers}` : ""].join("");
   return [
-    `implementation: ${s.implementation}   cells: ${s.cells}   max-commands: ${s.maxCommands}   strategy: ${strategy}${where}`,
+    `implementation: ${printable(s.implementation)}   cells: ${s.cells}   max-commands: ${s.maxCommands}   strategy: ${strategy}${where}`,
     `seeds: ${r.seeds.length} (${describeSeeds(r)}, ${s.batch} runs each)   runs: ${c.runs}   steps: ${c.steps}   invariant checks: ${c.checks}`,
     `time: ${seconds.toFixed(1)} s   steps/s: ${seconds > 0 ? Math.round(c.steps / seconds) : 0}`,
   ];
@@ -135,13 +141,13 @@ export function formatCounterexamples(r: ExploreReport, full = 3): string[] {
     const seeds = group.map((g) => g.seed);
     const also = seeds.length > 1 ? ` (also seeds ${seeds.slice(1, 6).join(", ")}${seeds.length > 6 ? ", ..." : ""})` : "";
     if (i >= full) {
-      lines.push(`counterexample ${i + 1}: seed ${ce.seed}${also}, ${ce.length} commands, violates ${ce.invariant}`);
+      lines.push(`counterexample ${i + 1}: seed ${ce.seed}${also}, ${commandsText(ce.length)}, violates ${printable(ce.invariant)}`);
       return;
     }
-    lines.push(`counterexample ${i + 1}: seed ${ce.seed}${also}, ${ce.length} commands:`, ...ce.printed);
+    lines.push(`counterexample ${i + 1}: seed ${ce.seed}${also}, ${commandsText(ce.length)}:`, ...ce.printed.map(printable));
     const runs = r.seeds.find((t) => t.seed === ce.seed)?.runs ?? s.batch;
     const strategy = s.strategy === "uniform" ? "" : ` --strategy ${s.strategy}${s.strategy === "pct" ? ` --pct-depth ${s.pctDepth}` : ""}`;
-    lines.push(`replay: cellgate check --impl ${s.implementation} --seed ${ce.seed} --runs ${runs} --cells ${s.cells} --max-commands ${s.maxCommands}${strategy}`);
+    lines.push(`replay: cellgate check --impl ${printable(s.implementation)} --seed ${ce.seed} --runs ${runs} --cells ${s.cells} --max-commands ${s.maxCommands}${strategy}`);
   });
   return lines;
 }
@@ -153,7 +159,7 @@ const MAX_REPROS = 10;
  * A repro directory (as `check` writes) for each distinct counterexample, shortest first:
  * `DIR/<impl>-<seed>/` (DIR defaults to ./cellgate-repro).
  */
-function writeRepros(impl: Implementation, spec: ImplementationSpec, r: ExploreReport, out: string | undefined): string[] {
+function writeRepros(impl: Implementation, spec: ImplementationSpec, r: ExploreReport, root: string): string[] {
   const seen = new Set<string>();
   const lines: string[] = [];
   const distinct = [...r.counterexamples].sort((a, b) => a.length - b.length || a.seed - b.seed).filter((ce) => {
@@ -165,8 +171,8 @@ function writeRepros(impl: Implementation, spec: ImplementationSpec, r: ExploreR
   for (const ce of distinct.slice(0, MAX_REPROS)) {
     const result = replay(impl, ce.commands, { cells: r.settings.cells });
     if (result.failure === undefined) continue;
-    const dir = join(out ?? "cellgate-repro", basename(defaultReproDir(impl.name, ce.seed)));
-    writeRepro(dir, buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed: ce.seed, cells: r.settings.cells, result }));
+    const repro = buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed: ce.seed, cells: r.settings.cells, result });
+    const dir = placeRepro(join(root, basename(defaultReproDir(impl.name, ce.seed))), repro);
     lines.push(`repro written to ${dir}/`);
   }
   return lines;

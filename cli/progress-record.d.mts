@@ -24,6 +24,10 @@ export interface ProgressSnapshot extends ProgressCounts {
   readonly planned: number | undefined;
   readonly startedAtMs: number;
   readonly updatedAtMs: number;
+  /** Frozen by the signal handler: the counts are those at the signal. */
+  readonly frozen: boolean;
+  /** A progress line is drawn on the terminal now. */
+  readonly drawn: boolean;
 }
 
 export declare class ProgressRecord {
@@ -31,7 +35,11 @@ export declare class ProgressRecord {
   begin(b: ProgressBegin): void;
   count(c: ProgressCounts): void;
   activity(text: string): void;
+  drawn(on: boolean): void;
   read(): ProgressSnapshot | undefined;
 }
+
+/** Stop every write to the record (bin.mjs, when a signal arrives, before killing the implementation). */
+export declare function freezeProgressRecord(buffer: SharedArrayBuffer): void;
 
 export declare function formatPartialSummary(buffer: SharedArrayBuffer, nowMs?: number): string[];

@@ -10,8 +10,9 @@
 export const PROGRESS_RECORD_BYTES = 4096;
 
 const SEQ = 0; // Int32 index
+const FROZEN = 1; // Int32 index: 1 once the signal handler has frozen the record
 const NUM = 8; // byte offset of the Float64 fields
-const FIELDS = ["started", "startedAtMs", "updatedAtMs", "runs", "steps", "violations", "planned"];
+const FIELDS = ["started", "startedAtMs", "updatedAtMs", "runs", "steps", "violations", "planned", "drawn"];
 const TEXT_LEN = NUM + FIELDS.length * 8; // byte offset of the Int32 text length
 const TEXT = TEXT_LEN + 8; // byte offset of the text
 const TEXT_MAX = PROGRESS_RECORD_BYTES - TEXT;
@@ -32,6 +33,7 @@ export class ProgressRecord {
   }
 
   write(fn) {
+    if (Atomics.load(this.seq, FROZEN) === 1) return;
     Atomics.add(this.seq, SEQ, 1);
     try {
       fn();
@@ -44,7 +46,7 @@ export class ProgressRecord {
   begin({ command, implementation, planned, seed }) {
     this.write(() => {
       const now = Date.now();
-      this.nums.set([1, now, now, 0, 0, 0, planned ?? NaN]);
+      this.nums.set([1, now, now, 0, 0, 0, planned ?? NaN, 0]);
       this.text = { command, implementation, activity: "starting", seed: seed ?? null };
       this.storeText();
     });
@@ -58,6 +60,12 @@ export class ProgressRecord {
       this.nums[4] = steps;
       this.nums[5] = violations;
     });
+  }
+
+  /** Whether a progress line is drawn on the terminal now (the summary then clears it first). */
+  drawn(on) {
+    if (Atomics.load(this.seq, FROZEN) === 1) return;
+    this.nums[7] = on ? 1 : 0;
   }
 
   /** What the command is busy with now, in a few words ("shrinking a violation"). */
@@ -95,11 +103,24 @@ export class ProgressRecord {
       } catch {
         return undefined;
       }
-      const [, startedAtMs, updatedAtMs, runs, steps, violations, planned] = nums;
-      return { ...text, startedAtMs, updatedAtMs, runs, steps, violations, planned: Number.isNaN(planned) ? undefined : planned };
+      const [, startedAtMs, updatedAtMs, runs, steps, violations, planned, drawn] = nums;
+      return { ...text, frozen: Atomics.load(this.seq, FROZEN) === 1, startedAtMs, updatedAtMs, runs, steps, violations, planned: Number.isNaN(planned) ? undefined : planned, drawn: drawn === 1 };
     }
     return undefined;
   }
+}
+
+/**
+ * Freeze the record at the moment a signal arrives, before the implementation is killed: what the
+ * command does after that (a run failing because its process was killed) is not what was checked.
+ * The time it was frozen is the time the summary gives.
+ */
+export function freezeProgressRecord(buffer) {
+  const record = new ProgressRecord(buffer);
+  record.write(() => {
+    record.nums[2] = Date.now();
+  });
+  Atomics.store(record.seq, FROZEN, 1);
 }
 
 /** Control characters and line breaks as escapes, so that no name can forge a line. */
@@ -115,12 +136,13 @@ function printable(s) {
 export function formatPartialSummary(buffer, nowMs = Date.now()) {
   const r = new ProgressRecord(buffer).read();
   if (r === undefined) return [];
-  const seconds = Math.max(0, nowMs - r.startedAtMs) / 1000;
+  const seconds = Math.max(0, (r.frozen ? r.updatedAtMs : nowMs) - r.startedAtMs) / 1000;
   const runs = r.planned === undefined ? `${r.runs} run${r.runs === 1 ? "" : "s"}` : `${r.runs} of ${r.planned} runs`;
   const seed = r.seed === null ? "" : `, seed ${r.seed}`;
   const violations = `${r.violations} failing run${r.violations === 1 ? "" : "s"}`;
+  // A progress line drawn in place on the terminal is cleared first, so the summary starts a clean line.
   return [
-    `cellgate ${printable(r.command)}: interrupted after ${seconds.toFixed(1)} s: ${runs} done, ${r.steps} steps, ${violations} (${printable(r.implementation)}${seed})`,
-    `cellgate ${printable(r.command)}: was ${printable(r.activity)}; nothing after this point was checked, and no report was written`,
+    `${r.drawn ? "\r\x1b[K" : ""}cellgate ${printable(r.command)}: interrupted after ${seconds.toFixed(1)} s: ${runs} done, ${r.steps} steps, ${violations} (${printable(r.implementation)}${seed})`,
+    `cellgate ${printable(r.command)}: was ${printable(r.activity)}${r.activity === "running" && r.command === "check" ? ` run ${r.runs + 1}` : ""}; nothing after this point was checked, and no report was written`,
   ];
 }

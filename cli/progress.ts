@@ -5,6 +5,7 @@
  * deterministic. Every update also goes into the shared progress record, which bin.mjs prints as a
  * partial summary when the command is interrupted.
  */
+import { writeSync } from "node:fs";
 import type { ProgressRecord } from "./progress-record.mjs";
 import { currentTerminal, progressRecord } from "./session.ts";
 
@@ -87,6 +88,7 @@ export class ProgressLine {
   done(): void {
     if (this.drawn) this.out.write("\r\x1b[K");
     this.drawn = false;
+    this.record?.drawn(false);
   }
 
   private draw(changed: boolean): void {
@@ -100,6 +102,7 @@ export class ProgressLine {
     if (tty) {
       const width = Math.max(20, (this.out.columns ?? 80) - 1);
       this.out.write(`\r\x1b[K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+      if (!this.drawn) this.record?.drawn(true);
       this.drawn = true;
     } else {
       this.out.write(`${text}\n`);
@@ -139,11 +142,24 @@ export function duration(ms: number): string {
 }
 
 /**
+ * Write to stderr at once. The command's thread is busy for the whole check, and a worker thread's
+ * `process.stderr` only hands its writes to the main thread, which would show them at the end: so
+ * progress goes straight to file descriptor 2. A full pipe (EAGAIN) drops the line; it is progress.
+ */
+function writeStderrNow(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    // dropped: the next line says the same, newer
+  }
+}
+
+/**
  * The progress display of a command run from the command line: on this process's stderr, drawn
  * in place when bin.mjs says stderr is a terminal; none when `quiet` or `everySeconds` is 0.
  */
 export function commandProgress(command: string, everySeconds: number, quiet: boolean, units = RUNS_AND_STEPS): ProgressLine {
   const t = currentTerminal();
-  const sink: ProgressSink = { isTTY: t.stderrIsTTY, columns: t.columns, write: (s) => process.stderr.write(s) };
+  const sink: ProgressSink = { isTTY: t.stderrIsTTY, columns: t.columns, write: writeStderrNow };
   return new ProgressLine(command, sink, quiet ? 0 : everySeconds * 1000, progressRecord(), units);
 }

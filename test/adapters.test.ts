@@ -176,7 +176,7 @@ describe("CI reports (--report json|junit|md:FILE)", () => {
     expect(r.md).toContain("| verdict | **violation** |");
     expect(r.md).toContain("**violated `no-gate-leak`** at step 12");
     expect(r.md).toMatch(/```mermaid\nsequenceDiagram\n[\s\S]*✗ step 12 violates no-gate-leak[\s\S]*```/);
-    expect(r.md).toContain(`npx cellgate replay ${join(scratch, "repro")}/repro.json`);
+    expect(r.md).toContain(`npx cellgate replay ${join(scratch, "repro", "bug-close-before-ready-1")}/repro.json`);
   });
 
   it("a pass: verdict conforms, no failure, and the same seed gives the same JSON (but for the time)", async () => {
@@ -194,9 +194,9 @@ describe("CI reports (--report json|junit|md:FILE)", () => {
 // The generated repro.test.ts of a stdio repro starts the recorded command line itself.
 describe("a repro of an implementation over stdio", () => {
   it("names the command line, and its generated regression test starts it", async () => {
-    const dir = join(scratch, "py-broken");
-    const r = await cli("check", "--impl-cmd", BROKEN, "--runs", "500", "--out", dir);
+    const r = await cli("check", "--impl-cmd", BROKEN, "--runs", "500", "--out", join(scratch, "py-broken"));
     expect(r.code).toBe(1);
+    const dir = /^repro written to (.*)\/ \(/m.exec(r.stdout)?.[1] ?? "";
     const repro = JSON.parse(readFileSync(join(dir, "repro.json"), "utf8")) as { source: unknown };
     expect(repro.source).toEqual({ kind: "command", command: BROKEN });
     const test = readFileSync(join(dir, "repro.test.ts"), "utf8");

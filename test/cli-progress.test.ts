@@ -1,7 +1,7 @@
 /** The progress display of long commands and the shared progress record bin.mjs reads on a signal. */
 import { describe, expect, it } from "vitest";
 import { ProgressLine, progressText, duration } from "../cli/progress.ts";
-import { createProgressRecord, formatPartialSummary, ProgressRecord } from "../cli/progress-record.mjs";
+import { createProgressRecord, formatPartialSummary, freezeProgressRecord, ProgressRecord } from "../cli/progress-record.mjs";
 
 function fakeClock(times: number[]): () => number {
   let i = 0;
@@ -79,5 +79,33 @@ describe("the shared progress record", () => {
     expect(lines[0]).toContain("evil\\u{a}verdict: conforms");
     writer.begin({ command: "check", implementation: "x".repeat(10_000), planned: 1, seed: 1 });
     expect(new ProgressRecord(buffer).read()?.implementation).toBe("x".repeat(200));
+  });
+});
+
+describe("the partial summary of an interrupted check", () => {
+  it("names the run that was under way", () => {
+    const buffer = createProgressRecord();
+    const writer = new ProgressRecord(buffer);
+    writer.begin({ command: "check", implementation: "reference", planned: 100, seed: 1 });
+    writer.activity("running");
+    writer.count({ runs: 41, steps: 900, violations: 0 });
+    expect(formatPartialSummary(buffer)[1]).toBe("cellgate check: was running run 42; nothing after this point was checked, and no report was written");
+  });
+});
+
+describe("a frozen record", () => {
+  it("keeps what was done at the signal: later writes (the run the kill fails) are ignored", () => {
+    const buffer = createProgressRecord();
+    const writer = new ProgressRecord(buffer);
+    writer.begin({ command: "check", implementation: "reference", planned: 100, seed: 1 });
+    writer.activity("running");
+    writer.count({ runs: 41, steps: 900, violations: 0 });
+    freezeProgressRecord(buffer);
+    writer.count({ runs: 41, steps: 910, violations: 1 });
+    writer.activity("shrinking a counterexample");
+    const at = new ProgressRecord(buffer).read();
+    expect(at).toMatchObject({ frozen: true, runs: 41, steps: 900, violations: 0, activity: "running" });
+    // the time is the signal's, however late the summary is printed
+    expect(formatPartialSummary(buffer, (at?.updatedAtMs ?? 0) + 60_000)[0]).toMatch(/interrupted after 0\.\d s: 41 of 100 runs done, 900 steps, 0 failing runs/);
   });
 });

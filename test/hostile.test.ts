@@ -57,7 +57,9 @@ async function expectCrash(args: readonly string[], env: Record<string, string>,
   expect(e.code, e.stdout + e.stderr).toBe(1);
   expect(e.stdout).toMatch(/verdict: crash after \d+ runs/);
   expect(e.stdout).toMatch(message);
-  const repro = JSON.parse(readFileSync(join(out, "repro.json"), "utf8")) as { failure: { verdict: string; message: string } };
+  // --out is the folder of repro directories: the check names the one it wrote.
+  const written = /^repro written to (.*)\/ \(/m.exec(e.stdout)?.[1] ?? out;
+  const repro = JSON.parse(readFileSync(join(written, "repro.json"), "utf8")) as { failure: { verdict: string; message: string } };
   expect(repro.failure.verdict).toBe("crash");
   expect(repro.failure.message).toMatch(message);
 }
@@ -103,14 +105,38 @@ describe.concurrent("setup errors are one line, exit 2", () => {
   });
 });
 
+describe.concurrent("hostile inputs are refused at once: one line, exit 2", () => {
+  it.each([
+    ["replay of /dev/zero (endless)", () => ["replay", "/dev/zero"], /^cellgate replay: repro file \/dev\/zero is not a regular file\n$/],
+    ["replay of a FIFO no one writes", () => ["replay", fifo("repro.fifo").path], /^cellgate replay: repro file .*repro\.fifo is not a regular file\n$/],
+    ["--out under /proc", () => ["check", "--impl", "bug-double-close", "--out", "/proc/nope"], /^cellgate check: cannot create directory \/proc\/nope: ENOENT\n$/],
+  ])("%s", async (_name, args, message) => {
+    const e = await gate(args());
+    expect(e.code, e.stderr).toBe(2);
+    expect(e.stderr).toMatch(message);
+  });
+});
+
 describe.concurrent("nothing escapes", () => {
+  it("a name that would forge output (a newline and a verdict line, an escape sequence) is escaped", async () => {
+    const e = await gate(["check", "--impl", "./test/fixtures/ts/forged-name.ts", "--out", dir("forged")]);
+    expect(e.code, e.stdout + e.stderr).toBe(1);
+    expect(e.stdout).toMatch(/verdict: violation after \d+ runs/);
+    expect(e.stdout).not.toMatch(/^verdict: conforms/m);
+    expect(e.stdout + e.stderr).not.toContain("\u001b");
+  });
+
   it("a setsid escapee's writes into the old stdout never reach the next process: a crash, not a protocol error", async () => {
-    const out = dir("escapee");
-    const e = await gate(["check", "--impl-cmd", `${PYTHON} test/fixtures/hostile/escapee.py`, "--out", out]);
+    const state = dir("escapee");
+    const e = await gate(["check", "--impl-cmd", `${PYTHON} test/fixtures/hostile/escapee.py ${state}`, "--out", `${state}-repro`]);
     expect(e.code, e.stdout + e.stderr).toBe(1);
     expect(e.stdout).toMatch(/verdict: crash after \d+ runs/);
     expect(e.stdout).toMatch(/the implementation exited with code 3 during the host step commit\(c1\)/);
-    expect(e.stdout + e.stderr).not.toMatch(/escapee escapee|answers no request|malformed JSON|nondeterminism/);
+    expect(e.stdout + e.stderr).not.toMatch(/escapee \/|answers no request|malformed JSON|nondeterminism/);
+    // The escapees did try, once the next process ran, and found the old pipe closed.
+    await until(() => readIfThere(`${state}.log`).includes("epipe"), 10_000);
+    expect(readIfThere(`${state}.log`)).toContain("epipe");
+    expect(readIfThere(`${state}.log`)).not.toContain("wrote");
   });
 
   it("a livelock (a hop that re-emits itself) ends with its verdict, no hang", async () => {
@@ -171,6 +197,11 @@ describe.concurrent("every signal ends the command at once and leaves nothing ru
     await interrupt(["check", "--impl-cmd", `PIDFILE=${pidfile} ${PYTHON} ${MISBEHAVE} hang`, "--step-timeout", "60"], {}, () => readIfThere(pidfile).includes("hang"), signal, status);
   });
 
+  it("SIGTERM while a module spins after starting a child of its own: the child is killed too", async () => {
+    const pidfile = join(scratch, "spawns.pids");
+    await interrupt(["check", "--impl", "./test/fixtures/hostile/spawns.ts", "--step-timeout", "60"], { HOSTILE_PIDFILE: pidfile }, () => readIfThere(pidfile).includes("spawned"), "SIGTERM", 143);
+  });
+
   it("SIGINT to explore --workers 2: every worker's implementation is killed too", async () => {
     const pidfile = join(scratch, "explore.pids");
     const hangs = () => readIfThere(pidfile).split("\n").filter((l) => l === "hang").length;
@@ -182,25 +213,6 @@ describe.concurrent("every signal ends the command at once and leaves nothing ru
     await interrupt(["check", "--impl", "./test/fixtures/hostile/fifo.ts"], { HOSTILE_FIFO: f.path }, f.blockedIn, "SIGINT", 130);
   });
 
-  it("SIGTERM while replay is blocked on a FIFO in the command's own thread", async () => {
-    const f = fifo("repro.fifo");
-    const m = runMarked(["replay", f.path], { boundMs: BOUND_MS });
-    // A replay that refuses a FIFO at once (one line, exit 2) is as good: it cannot hang either.
-    const first = await Promise.race([m.ended, until(() => f.blockedIn(m.pid), 40_000).then(() => undefined)]);
-    if (first !== undefined) {
-      expect(first.code).toBe(2);
-      expect(first.stderr.trim().split("\n")).toHaveLength(1);
-      return;
-    }
-    const sent = Date.now();
-    m.kill("SIGTERM");
-    const e = await m.ended;
-    expect(e.hung).toBe(false);
-    expect(Date.now() - sent).toBeLessThan(SIGNAL_BOUND_MS);
-    expect(e.code === 143 || e.signal === "SIGTERM", `code ${e.code}, signal ${e.signal}`).toBe(true);
-    expect(e.stderr).toContain("cellgate: interrupted by SIGTERM");
-    await nothingLeft(m.marker);
-  });
 });
 
 describe("what an implementation throws is described safely, in process too", () => {

@@ -34,7 +34,9 @@ describe("livelock", () => {
     expect(r.stdout).toMatch(new RegExp(LIVELOCK.source + message.replace(/[()]/g, "\\$&")));
     // The printed drain keeps its ends and elides the repeated middle.
     expect(r.stdout).toMatch(/\.\.\. \d+ more drain steps \.\.\./);
-    const again = await cli("replay", join(dir, "repro.json"));
+    // --out is the folder of repro directories; the repro names a command line, which replay runs only when trusted.
+    const written = /^repro written to (.*)\/ \(/m.exec(r.stdout)?.[1] ?? dir;
+    const again = await cli("replay", join(written, "repro.json"), "--trust-source");
     expect(again.code).toBe(1);
     expect(again.stdout).toContain("still fails: the same livelock at step");
   });

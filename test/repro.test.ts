@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { BUNDLED, bundled, VARIANTS } from "../reference/index.ts";
@@ -18,6 +18,8 @@ import {
   type CheckResult,
 } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
+import type { ImplementationSource } from "../properties/repro/format.ts";
+import { PYTHON } from "./support/processes.ts";
 import { cli } from "./support/cli.ts";
 import { MINIMUM } from "./support/minimum.ts";
 import { named } from "./support/play.ts";
@@ -27,6 +29,8 @@ const scratch = mkdtempSync(join(tmpdir(), "cellgate-repro-test-"));
 afterAll(() => removeScratch(scratch));
 
 const variant = named;
+const EXAMPLE = `${PYTHON} examples/python/cellgate_impl.py`;
+const BROKEN = `${PYTHON} examples/python/cellgate_impl_broken.py`;
 
 function printed(r: CheckResult): string[] {
   const ce = r.counterexample;
@@ -132,10 +136,10 @@ describe("the printed minimal counterexample of each review bug (seed 1)", () =>
 
 describe("the repro directory and replay", () => {
   it("check writes repro.json, repro.test.ts, trace.mmd and report.md", async () => {
-    const dir = join(scratch, "cbr");
-    const r = await cli("check", "--impl", "bug-close-before-ready", "--out", dir);
+    const dir = join(scratch, "cbr", "bug-close-before-ready-1");
+    const r = await cli("check", "--impl", "bug-close-before-ready", "--out", dirname(dir));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`repro written to ${dir}/`);
+    expect(r.stdout).toContain(`repro written to ${dir}/`); // --out is the folder of repro directories
     const repro = parseRepro(readFileSync(join(dir, "repro.json"), "utf8"));
     expect(repro.ok && repro.repro.failure).toMatchObject({ verdict: "violation", step: 12, invariants: ["no-gate-leak"] });
     for (const f of REPRO_FILES) expect(readFileSync(join(dir, f), "utf8").length).toBeGreaterThan(0);
@@ -151,8 +155,8 @@ describe("the repro directory and replay", () => {
   });
 
   it("replay exits 1 when the same invariant fails at the same step, byte-identically", async () => {
-    const dir = join(scratch, "marker");
-    await cli("check", "--impl", "bug-cancelled-observation-marker", "--out", dir);
+    const dir = join(scratch, "marker", "bug-cancelled-observation-marker-1");
+    await cli("check", "--impl", "bug-cancelled-observation-marker", "--out", dirname(dir));
     const a = await cli("replay", join(dir, "repro.json"));
     const b = await cli("replay", dir);
     expect(a.code).toBe(1);
@@ -161,16 +165,16 @@ describe("the repro directory and replay", () => {
   });
 
   it("replay exits 0 ('fixed') against the reference", async () => {
-    const dir = join(scratch, "cbrd");
-    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dir);
+    const dir = join(scratch, "cbrd", "bug-close-before-rejected-delivery-1");
+    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dirname(dir));
     const r = await cli("replay", join(dir, "repro.json"), "--impl", "reference");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("fixed: the recorded commands now pass");
   });
 
   it("replay exits 1 and says so when a different invariant fails", async () => {
-    const dir = join(scratch, "diff");
-    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dir);
+    const dir = join(scratch, "diff", "bug-close-before-rejected-delivery-1");
+    await cli("check", "--impl", "bug-close-before-rejected-delivery", "--out", dirname(dir));
     const r = await cli("replay", dir, "--impl", "bug-terminate-overrides-completion");
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("fails differently: now violation one-terminal-outcome at step 16; recorded violation outcome-before-close at step 16");
@@ -183,7 +187,7 @@ describe("the repro directory and replay", () => {
     ["another protocol", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 7 }), "protocol version 7"],
     ["not a repro", JSON.stringify([1, 2]), "not a repro file"],
     ["a bad command", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 1, implementation: "reference", cells: 3, commands: [{ kind: "fly" }] }), "command 1 is not a cellgate command"],
-    ["no failure", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 1, implementation: "reference", cells: 3, commands: [] }), 'missing or bad "failure"'],
+    ["an empty command list", JSON.stringify({ format: "cellgate-repro", formatVersion: 1, protocolVersion: 1, implementation: "reference", cells: 3, commands: [] }), 'the "commands" list is empty'],
   ])("replay of %s file exits 2 with one line", async (_what, text, message) => {
     const file = join(scratch, `bad-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(file, text);
@@ -196,8 +200,8 @@ describe("the repro directory and replay", () => {
 
   it("replay of a missing file or an unknown implementation exits 2", async () => {
     expect((await cli("replay", join(scratch, "nope.json"))).code).toBe(2);
-    const dir = join(scratch, "cbr2");
-    await cli("check", "--impl", "bug-double-close", "--out", dir);
+    const dir = join(scratch, "cbr2", "bug-double-close-1");
+    await cli("check", "--impl", "bug-double-close", "--out", dirname(dir));
     const r = await cli("replay", dir, "--impl", "no-such-impl");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown implementation "no-such-impl"');
@@ -224,25 +228,33 @@ describe("the repro directory and replay", () => {
 });
 
 describe("the generated regression test of each review bug", () => {
-  it("fails against the variant and passes against the reference when dropped into test/", () => {
+  it("fails against the implementation the check ran and passes against a correct one, from a folder of the project's tests", () => {
     // A folder of this process's own, so concurrent runs (mutation testing) cannot see each other's files.
     const dir = join(process.cwd(), "test", ".generated", String(process.pid));
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const bugs = ["bug-close-before-ready", "bug-cancelled-observation-marker", "bug-close-before-rejected-delivery"];
+    // The three review bugs by name, and the first as a module and as a command line, started as
+    // the check starts them (paths relative to the folder vitest runs in, like the check's own).
+    const sources: [string, string, ImplementationSource | undefined][] = [
+      ["bug-close-before-ready", "bug-close-before-ready", undefined],
+      ["bug-cancelled-observation-marker", "bug-cancelled-observation-marker", undefined],
+      ["bug-close-before-rejected-delivery", "bug-close-before-rejected-delivery", undefined],
+      ["module", "bug-close-before-ready", { kind: "module", path: "./test/fixtures/ts/close-before-ready.ts" }],
+      ["command", "bug-close-before-ready", { kind: "command", command: BROKEN }],
+    ];
     try {
-      for (const name of bugs) {
+      for (const [file, name, source] of sources) {
         const r = check(variant(name), { seed: 1 });
         const ce = r.counterexample;
         if (ce === undefined) throw new Error("expected a counterexample");
-        const repro = buildRepro({ implementation: name, seed: 1, cells: 3, result: ce.replay });
-        // Two levels deeper than test/, so the imports need two more "..".
-        writeFileSync(join(dir, `${name}.test.ts`), reproTestFile(repro, { root: "../../.." }));
+        const repro = buildRepro({ implementation: name, seed: 1, cells: 3, result: ce.replay, ...(source === undefined ? {} : { source }) });
+        const text = reproTestFile(repro);
+        expect(text.match(/from "[^"]+"/g)).toEqual(['from "vitest"', 'from "cellgate"']);
+        writeFileSync(join(dir, `${file}.test.ts`), text);
       }
-      const run = (impl?: string) => {
-        const env: NodeJS.ProcessEnv = { ...process.env };
-        if (impl === undefined) delete env.CELLGATE_IMPL;
-        else env.CELLGATE_IMPL = impl;
+      const run = (overrides: Record<string, string>) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, ...overrides };
+        for (const k of ["CELLGATE_IMPL", "CELLGATE_IMPL_MODULE", "CELLGATE_IMPL_CMD"]) if (overrides[k] === undefined) delete env[k];
         try {
           const out = execFileSync("npx", ["vitest", "run", "--config", "test/support/generated.vitest.config.ts", "--reporter", "json", `test/.generated/${process.pid}/`], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
           return JSON.parse(out) as { numFailedTests: number; numPassedTests: number };
@@ -250,8 +262,9 @@ describe("the generated regression test of each review bug", () => {
           return JSON.parse(String((e as { stdout?: string }).stdout)) as { numFailedTests: number; numPassedTests: number };
         }
       };
-      expect(run()).toMatchObject({ numFailedTests: 3, numPassedTests: 0 });
-      expect(run("reference")).toMatchObject({ numFailedTests: 0, numPassedTests: 3 });
+      expect(run({})).toMatchObject({ numFailedTests: 5, numPassedTests: 0 });
+      const correct = { CELLGATE_IMPL: "reference", CELLGATE_IMPL_MODULE: "./test/fixtures/ts/wrapped-reference.ts", CELLGATE_IMPL_CMD: EXAMPLE };
+      expect(run(correct)).toMatchObject({ numFailedTests: 0, numPassedTests: 5 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

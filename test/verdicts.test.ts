@@ -48,8 +48,10 @@ async function gate(name: string, implArgs: string[], extra: readonly string[] =
     counterexample: { message: string; step: number } | null;
     stderr: { text: string; starts: number } | null;
   };
-  const repro = parseRepro(readFileSync(join(dir, "repro.json"), "utf8"));
-  return { ...r, report, repro, dir };
+  // --out is the folder the repro directories go into: the check names the one it wrote.
+  const reproDir = /^repro written to (.*)\/ \(/m.exec(r.stdout)?.[1] ?? dir;
+  const repro = parseRepro(readFileSync(join(reproDir, "repro.json"), "utf8"));
+  return { ...r, report, repro, dir: reproDir };
 }
 
 function expectVerdict(g: Gated, c: Case): void {
@@ -79,9 +81,9 @@ describe("verdicts of an implementation over stdio (python fixtures)", () => {
       name: "raises (answers kind error)",
       verdict: "crash",
       message: /reported an error on the host step commit\(c1\): RuntimeError: commit lock poisoned/,
-      // The repro names the command line, so replay starts it again and sees the same crash.
+      // The repro names the command line; trusted, replay starts it again and sees the same crash.
       more: async (g) => {
-        const r = await cli("replay", join(g.dir, "repro.json"));
+        const r = await cli("replay", join(g.dir, "repro.json"), "--trust-source");
         expect(r.code).toBe(1);
         expect(r.stdout).toContain("still fails: the same crash at step");
       },
@@ -183,7 +185,7 @@ describe("the budget", () => {
     const json = join(scratch, "budget.json");
     const r = await cli("check", "--impl-cmd", `${PYTHON} examples/python/cellgate_impl.py`, "--runs", "100000", "--budget", "1", "--min-runs", "1", "--report", `json:${json}`);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/verdict: conforms \(\d+ of 100000 runs \(the 1 s budget ran out; 1 needed \(--min-runs\): a fault failing 1 run in \d+ or more would have shown with 95% confidence\), no invariant violated\)/);
+    expect(r.stdout).toMatch(/verdict: conforms \(\d+ of 100000 runs \(the 1 s time limit ran out; 1 needed \(--min-runs\): a fault failing 1 run in \d+ or more would have shown with 95% confidence\), no invariant violated\)/);
     const report = JSON.parse(readFileSync(json, "utf8")) as { runs: number; runsRequested: number; budget: { seconds: number; exhausted: boolean } };
     expect(report.budget).toMatchObject({ seconds: 1, exhausted: true });
     expect(report.runs).toBeGreaterThan(0);
@@ -194,14 +196,14 @@ describe("the budget", () => {
     // Every step takes 50 ms, so no run can be done within the 1 ms budget, however idle the machine.
     const r = await cli("check", "--impl-cmd", `${PY} ${FIXTURE} slow`, "--budget", "0.001");
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("cellgate check: inconclusive: the budget ran out before the first run was done; nothing was checked (raise --budget or lower --min-runs)");
+    expect(r.stderr).toBe("cellgate check: inconclusive: the time limit ran out before the first run was done; nothing was checked (raise --time or lower --min-runs)");
   });
 
-  it("a budget that ends below the --min-runs floor (default 100) is no pass: exit 2", async () => {
+  it("a time limit that ends below the --min-runs floor (default 100) is no pass: exit 2", async () => {
     // 50 ms a step: 100 runs cannot be done within 2 s, however idle the machine; a few can.
-    const r = await cli("check", "--impl-cmd", `${PY} ${FIXTURE} slow`, "--budget", "2", "--max-commands", "5");
+    const r = await cli("check", "--impl-cmd", `${PY} ${FIXTURE} slow`, "--time", "2", "--max-commands", "5");
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^cellgate check: inconclusive: the budget ran out (after \d+ of the 100 runs a pass needs \(--min-runs\); this is no pass|before the first run was done; nothing was checked) \(raise --budget or lower --min-runs\)$/);
+    expect(r.stderr).toMatch(/^cellgate check: inconclusive: the time limit ran out (after \d+ of the 100 runs a pass needs \(--min-runs\); this is no pass|before the first run was done; nothing was checked) \(raise --time or lower --min-runs\)$/);
   });
 });
 
@@ -222,7 +224,7 @@ describe("interrupting the gate", () => {
     expect(await exited).toBe(code);
     // The pid named is the process group's leader (the shell that runs the command line).
     // What was checked before the signal, then the signal itself (the last line).
-    expect(stderr).toMatch(/^cellgate check: interrupted after \d+\.\d s: \d+ of 10000 runs done, \d+ steps, \d+ failing runs? \(stdio-hang, seed 1\)\ncellgate check: was [a-z ]+;/);
+    expect(stderr).toMatch(/^cellgate check: interrupted after \d+\.\d s: \d+ of 10000 runs done, \d+ steps, \d+ failing runs? \(stdio-hang, seed 1\)\ncellgate check: was [a-z0-9 ]+;/);
     expect(stderr).toMatch(new RegExp(`\ncellgate: interrupted by ${signal}; stopped the implementation \\(pid \\d+\\)\n$`));
     expect(alive(pid as number)).toBe(false);
   });

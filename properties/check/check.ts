@@ -14,7 +14,7 @@ import { stateHash } from "../search/abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { minimize } from "../shrink/minimize.ts";
 import type { ReplayResult } from "../run/replay.ts";
-import { HarnessRun, StartFailure, type Failure, type RunOptions } from "../run/run.ts";
+import { HarnessRun, StartFailure, type Failure, type RunOptions, type Verdict } from "../run/run.ts";
 import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "../generate/strategy.ts";
 
 /**
@@ -96,13 +96,19 @@ export interface CheckStats {
   invariantChecks: InvariantCounts;
 }
 
+/** The verdict of a check: a failure's, `conforms`, or `inconclusive` when no run was done (the time ran out first). */
+export type CheckVerdict = Verdict | "inconclusive";
+
 export interface CheckResult {
+  readonly verdict: CheckVerdict;
   readonly implementation: string;
   /** The protocol version the implementation speaks (its `protocol`, default 1). */
   readonly protocol?: ProtocolVersion;
   readonly seed: number;
   readonly cells: number;
   readonly strategy: StrategyName;
+  readonly pctDepth: number;
+  readonly maxCommands: number;
   /** Runs asked for (`stats.runs` says how many were done). */
   readonly runsRequested: number;
   /** The fewest runs a pass needs (the `minRuns` floor, at most `runsRequested`). */
@@ -357,12 +363,11 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   const durationMs = performance.now() - started;
   const budget = budgetMs === undefined ? undefined : { ms: budgetMs, exhausted: out.interrupted || stats.cutShort > 0 };
   const diagnostics = impl.diagnostics?.();
-  return { implementation: impl.name, protocol: impl.protocol ?? 1, seed, cells, strategy, runsRequested, minRuns: Math.min(options.minRuns ?? DEFAULT_MIN_RUNS, runsRequested), stats, counterexample, durationMs, budget, slow, diagnostics };
-}
-
-/** A check without a failure that did fewer runs than its floor (the budget ran out first): it claims nothing. */
-export function inconclusive(r: Pick<CheckResult, "counterexample" | "stats" | "minRuns">): boolean {
-  return r.counterexample === undefined && r.stats.runs < Math.max(1, r.minRuns);
+  const minRuns = Math.min(options.minRuns ?? DEFAULT_MIN_RUNS, runsRequested);
+  // Below the --min-runs floor a pass cut short by the time limit claims nothing.
+  const verdict: CheckVerdict = counterexample?.failure.verdict ?? (stats.runs < Math.max(1, minRuns) ? "inconclusive" : "conforms");
+  const pctDepth = options.pctDepth ?? 3;
+  return { verdict, implementation: impl.name, protocol: impl.protocol ?? 1, seed, cells, strategy, pctDepth, maxCommands, runsRequested, minRuns, stats, counterexample, durationMs, budget, slow, diagnostics };
 }
 
 /**

@@ -5,7 +5,9 @@
 import { INVARIANTS } from "../../model/index.ts";
 import { COMMAND_KINDS } from "../run/commands.ts";
 import type { Coverage, RequirementResult } from "./coverage.ts";
-import type { ExploreReport } from "./explore-report.ts";
+import { exploreSettingsOf, exploreVerdictOf, type ExploreContext, type ExploreReport } from "./explore-report.ts";
+import { commandLine } from "../report/envelope.ts";
+import { mdCode, mdFenced, printable } from "../report/escape.ts";
 import { INVARIANT_NAMES } from "./invariant-coverage.ts";
 import { ORDERINGS, ORDERING_TEXT } from "../run/orderings.ts";
 
@@ -31,14 +33,18 @@ export function formatRequirements(results: readonly RequirementResult[]): strin
 }
 
 /** The whole report as Markdown. */
-export function exploreMarkdown(r: ExploreReport, requirements: readonly RequirementResult[] = []): string {
+export function exploreMarkdown(r: ExploreReport, requirements: readonly RequirementResult[] = [], context: ExploreContext = {}): string {
   const c = r.coverage;
   const s = r.settings;
+  const verdict = exploreVerdictOf(r, requirements);
+  const command = context.command ?? "explore";
   const out = [
-    `# cellgate exploration: ${s.implementation}`,
+    `## cellgate ${command}: \`${mdCode(s.implementation)}\` ${verdict === "conforms" ? "conforms" : verdict === "inconclusive" ? "inconclusive (nothing was checked)" : `does not pass (${verdict})`}`,
     "",
     `| setting | value |`,
     `|---|---|`,
+    `| verdict | **${verdict}** |`,
+    `| seed | ${s.seed}${context.seedRandom === true ? " (random)" : ""} |`,
     `| cells | ${s.cells} |`,
     `| max commands | ${s.maxCommands} |`,
     `| strategy | ${s.strategy}${s.strategy === "pct" ? ` (depth ${s.pctDepth})` : ""} |`,
@@ -47,20 +53,21 @@ export function exploreMarkdown(r: ExploreReport, requirements: readonly Require
     `| steps | ${c.steps} |`,
     `| failing runs | ${c.violations} |`,
     `| distinct abstract states | ${c.states.size} |`,
+    `| reproduce | \`${mdCode(commandLine("explore", exploreSettingsOf(r, context)))}\` |`,
     "",
-    "## Rare orderings",
+    "### Rare orderings",
     "",
     "| ordering | times | runs | what |",
     "|---|---:|---:|---|",
     ...ORDERINGS.map((o) => `| \`${o}\` | ${c.orderings[o]} | ${c.orderingRuns[o]} | ${ORDERING_TEXT[o]} |`),
     "",
-    "## Command kinds executed",
+    "### Command kinds executed",
     "",
     "| kind | times |",
     "|---|---:|",
     ...COMMAND_KINDS.map((k) => `| \`${k}\` | ${c.executed[k]} |`),
     "",
-    "## Invariants checked",
+    "### Invariants checked",
     "",
     "Times each invariant had something to judge (see `properties/coverage/invariant-coverage.ts`).",
     "",
@@ -69,13 +76,13 @@ export function exploreMarkdown(r: ExploreReport, requirements: readonly Require
     ...INVARIANT_NAMES.map((k) => `| \`${k}\` | ${c.invariantChecks[k]} | ${INVARIANTS[k]} |`),
   ];
   if (requirements.length > 0) {
-    out.push("", "## Coverage requirements", "", "| requirement | actual | |", "|---|---:|---|");
+    out.push("", "### Coverage requirements", "", "| requirement | actual | |", "|---|---:|---|");
     for (const q of requirements) out.push(`| \`${q.name}\` ≥ ${q.min} | ${q.actual} | ${q.ok ? "ok" : "**FAILED**"} |`);
   }
   if (r.counterexamples.length > 0) {
-    out.push("", "## Counterexamples", "");
+    out.push("", "### Counterexamples", "");
     for (const ce of r.counterexamples) {
-      out.push(`### seed ${ce.seed}: ${ce.invariant} (${ce.length} commands)`, "", "```", ...ce.printed, "```", "");
+      out.push(`#### seed ${ce.seed}: ${mdCode(ce.invariant)} (${ce.length} command${ce.length === 1 ? "" : "s"})`, "", "```", mdFenced(ce.printed.map(printable).join("\n")), "```", "");
     }
   }
   return out.join("\n") + "\n";

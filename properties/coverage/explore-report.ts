@@ -10,9 +10,52 @@ import type { ExploreSettings, FoundCounterexample, SeedResult, SeedTask } from 
 import { INVARIANT_NAMES } from "./invariant-coverage.ts";
 import { ORDERINGS } from "../run/orderings.ts";
 import { isStrategy } from "../generate/strategy.ts";
+import { commandLine, ENVELOPE_FORMAT, ENVELOPE_VERSION, envelopeJson, type ReportVerdict, type SettingValue } from "../report/envelope.ts";
+import type { RequirementResult } from "./coverage.ts";
 
-export const REPORT_FORMAT = "cellgate-explore-report";
-export const REPORT_VERSION = 1;
+/** The envelope every JSON report shares (`format`, `version`); an exploration's `command` is explore or merge. */
+export const REPORT_FORMAT = ENVELOPE_FORMAT;
+export const REPORT_VERSION = ENVELOPE_VERSION;
+/** The format exploration reports had before the common envelope (version 1); still read by merge. */
+const LEGACY_FORMAT = "cellgate-explore-report";
+
+const FAILURE_VERDICTS = ["crash", "timeout", "protocol-error", "nondeterminism"] as const;
+
+/** How the report was made, beyond its settings: the options that chose the implementation and the plan. */
+export interface ExploreContext {
+  readonly command?: "explore" | "merge";
+  /** `{ impl: NAME }` or `{ "impl-cmd": "..." }` (default: the name as `impl`). */
+  readonly implementation?: Readonly<Record<string, SettingValue>>;
+  /** Runs asked for, the time limit (s), the shard, the workers, as given. */
+  readonly plan?: Readonly<Record<string, SettingValue>>;
+  readonly seedRandom?: boolean;
+}
+
+/**
+ * An exploration's verdict: the first failing seed's (violation, crash...), else `coverage-short`
+ * when a coverage requirement was not met, `inconclusive` when no run was done, else conforms.
+ */
+export function exploreVerdictOf(r: ExploreReport, judged: readonly RequirementResult[] = []): ReportVerdict {
+  const first = r.counterexamples[0];
+  if (first !== undefined) return (FAILURE_VERDICTS as readonly string[]).includes(first.invariant) ? (first.invariant as ReportVerdict) : "violation";
+  if (judged.some((q) => !q.ok)) return "coverage-short";
+  return r.coverage.runs === 0 ? "inconclusive" : "conforms";
+}
+
+/** The settings of an exploration, named as the options that set them. */
+export function exploreSettingsOf(r: ExploreReport, context: ExploreContext = {}): Record<string, SettingValue> {
+  const s = r.settings;
+  return {
+    ...(context.implementation ?? { impl: s.implementation }),
+    ...(context.plan ?? {}),
+    seed: s.seed,
+    batch: s.batch,
+    cells: s.cells,
+    "max-commands": s.maxCommands,
+    strategy: s.strategy,
+    "pct-depth": s.pctDepth,
+  };
+}
 
 export interface ExploreReport {
   readonly settings: ExploreSettings;
@@ -42,13 +85,15 @@ export function reportOf(settings: ExploreSettings, results: readonly SeedResult
   };
 }
 
-export function reportToJson(r: ExploreReport): unknown {
+export function reportToJson(r: ExploreReport, judged: readonly RequirementResult[] = [], context: ExploreContext = {}): unknown {
   const c = r.coverage;
-  return {
-    format: REPORT_FORMAT,
-    version: REPORT_VERSION,
-    protocol: r.protocol ?? PROTOCOL_VERSION,
-    settings: r.settings,
+  const command = context.command ?? "explore";
+  const settings = exploreSettingsOf(r, context);
+  const envelope = { command, verdict: exploreVerdictOf(r, judged), implementation: r.settings.implementation, protocol: r.protocol ?? PROTOCOL_VERSION, settings, reproduce: commandLine("explore", settings) };
+  return envelopeJson(envelope, {
+    seedRandom: context.seedRandom === true,
+    exploration: r.settings,
+    requirements: judged,
     seeds: r.seeds.map((t) => [t.seed, t.runs]),
     runs: c.runs,
     steps: c.steps,
@@ -62,18 +107,22 @@ export function reportToJson(r: ExploreReport): unknown {
     counterexamples: r.counterexamples,
     durationMs: Math.round(r.durationMs),
     stateHashes: [...c.states].sort(),
-  };
+  });
 }
 
 /** Read a report written by `reportToJson`; every field is checked. */
 export function reportFromJson(x: unknown): ReportResult<ExploreReport> {
   const fail = (error: string): ReportResult<ExploreReport> => ({ ok: false, error });
   if (!isObject(x)) return fail("not a JSON object");
-  if (x.format !== REPORT_FORMAT) return fail(`not an exploration report (format ${JSON.stringify(x.format)})`);
-  if (x.version !== REPORT_VERSION) return fail(`report version ${JSON.stringify(x.version)} is not supported (this cellgate reads version ${REPORT_VERSION})`);
+  const legacy = x.format === LEGACY_FORMAT && x.version === 1;
+  if (!legacy) {
+    if (x.format !== REPORT_FORMAT) return fail(`not a cellgate report (format ${JSON.stringify(x.format)})`);
+    if (x.version !== REPORT_VERSION) return fail(`report version ${JSON.stringify(x.version)} is not supported (this cellgate reads version ${REPORT_VERSION})`);
+    if (x.command !== "explore" && x.command !== "merge") return fail(`a ${JSON.stringify(x.command)} report, not an exploration (explore or merge)`);
+  }
   const protocol = PROTOCOL_VERSIONS.find((v) => v === x.protocol);
   if (protocol === undefined) return fail(`protocol version ${JSON.stringify(x.protocol)} is not supported (this cellgate speaks versions ${PROTOCOL_VERSIONS.join(" and ")})`);
-  const s = x.settings;
+  const s = legacy ? x.settings : x.exploration;
   if (
     !isObject(s) ||
     typeof s.implementation !== "string" ||
@@ -113,6 +162,11 @@ export function reportFromJson(x: unknown): ReportResult<ExploreReport> {
   for (const h of x.stateHashes as string[]) coverage.states.add(h);
   if (x.distinctStates !== coverage.states.size) return fail(`"distinctStates" (${JSON.stringify(x.distinctStates)}) does not match the ${coverage.states.size} state hashes`);
   if (!Array.isArray(x.counterexamples) || !x.counterexamples.every(isCounterexample)) return fail('"counterexamples" is missing or malformed');
+  // Each failing seed gives one counterexample: a report whose counts disagree was edited or cut.
+  if (x.counterexamples.length !== coverage.violations) return fail(`"violations" is ${coverage.violations} but ${x.counterexamples.length} counterexamples are listed`);
+  const seedSet = new Set((x.seeds as [number, number][]).map(([seed]) => seed));
+  const stray = (x.counterexamples as FoundCounterexample[]).find((ce) => !seedSet.has(ce.seed));
+  if (stray !== undefined) return fail(`counterexample of seed ${stray.seed}, a seed the report did not run`);
   if (!isCount(x.durationMs)) return fail('"durationMs" is missing or not a count');
   return {
     ok: true,

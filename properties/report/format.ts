@@ -6,38 +6,45 @@ import { INVARIANTS } from "../../model/index.ts";
 import type { Failure, StepRecord } from "../run/run.ts";
 import type { CheckResult } from "../check/check.ts";
 import { ORDERINGS } from "../run/orderings.ts";
+import { printable } from "./escape.ts";
 
 export function formatFailure(f: Failure): string[] {
   switch (f.verdict) {
     case "violation":
       return f.violations.flatMap((v) => [
         `violated ${v.invariant}: ${INVARIANTS[v.invariant]}`,
-        `  ${v.message}`,
-        `  expected: ${v.expected}`,
-        `  actual:   ${v.actual}`,
+        `  ${printable(v.message)}`,
+        `  expected: ${printable(v.expected)}`,
+        `  actual:   ${printable(v.actual)}`,
       ]);
     case "crash":
-      return [`crash at step ${f.step}: ${f.message}`];
+      return [`crash at step ${f.step}: ${printable(f.message)}`];
     case "timeout":
-      return [`timeout at step ${f.step}: ${f.message}`];
+      return [`timeout at step ${f.step}: ${printable(f.message)}`];
     case "protocol-error":
-      return [`protocol error at step ${f.step}: ${f.message}`];
+      return [`protocol error at step ${f.step}: ${printable(f.message)}`];
     case "livelock":
     case "inspection-dependent":
     case "state-across-runs":
     case "rename-dependent":
-      return [`${f.verdict} at step ${f.step}: ${f.message}`];
+      return [`${f.verdict} at step ${f.step}: ${printable(f.message)}`];
     case "nondeterminism":
-      return [`nondeterminism at step ${f.step}: ${f.message}`, `  first replay:  ${f.first}`, `  second replay: ${f.second}`];
+      return [`nondeterminism at step ${f.step}: ${printable(f.message)}`, `  first replay:  ${printable(f.first)}`, `  second replay: ${printable(f.second)}`];
   }
 }
 
+const FAILS_HERE = "   <-- fails here";
 /** Drain steps printed at each end of a long drain. */
 const DRAIN_SHOWN = 12;
 
-/** `1. create c1` ... with the drain steps (if the failure came at the end of the run) after them. */
+/**
+ * `1. create c1` ... with the drain steps (if the failure came at the end of the run) after them,
+ * and `<-- fails here` on the step that failed, whatever the verdict.
+ */
 export function formatCommandList(labels: readonly string[], trace: readonly StepRecord[], failure: Failure | undefined): string[] {
-  const lines = labels.map((l, i) => `${String(i + 1).padStart(3)}. ${l}`);
+  const commandSteps = trace.filter((s) => !s.drain).map((s) => s.step);
+  const stepOf = (i: number): number => (commandSteps.length === labels.length ? (commandSteps[i] as number) : i + 1);
+  const lines = labels.map((l, i) => `${String(i + 1).padStart(3)}. ${printable(l)}${failure !== undefined && stepOf(i) === failure.step ? FAILS_HERE : ""}`);
   const drain = trace.filter((s) => s.drain);
   if (drain.length > 0) {
     lines.push("     then the end-of-run drain:");
@@ -45,8 +52,13 @@ export function formatCommandList(labels: readonly string[], trace: readonly Ste
     const shown = drain.length > DRAIN_SHOWN * 2 ? [...drain.slice(0, DRAIN_SHOWN), undefined, ...drain.slice(-DRAIN_SHOWN)] : drain;
     for (const s of shown) {
       if (s === undefined) lines.push(`          ... ${drain.length - 2 * DRAIN_SHOWN} more drain steps ...`);
-      else lines.push(`     ${String(s.step).padStart(3)}. ${s.label}${failure !== undefined && s.step === failure.step ? "   <-- fails here" : ""}`);
+      else lines.push(`     ${String(s.step).padStart(3)}. ${printable(s.label)}${failure !== undefined && s.step === failure.step ? FAILS_HERE : ""}`);
     }
+  }
+  // A step that crashed, hung or answered badly is not in the trace (it never completed): name it.
+  if (failure !== undefined && !lines.some((l) => l.endsWith(FAILS_HERE)) && !drain.some((s) => s.step === failure.step)) {
+    const indent = drain.length > 0 ? "     " : "";
+    lines.push(`${indent}${String(failure.step).padStart(3)}. (the step that failed, see below)${FAILS_HERE}`);
   }
   return lines;
 }
@@ -54,7 +66,7 @@ export function formatCommandList(labels: readonly string[], trace: readonly Ste
 export function formatSummary(r: CheckResult): string[] {
   const s = r.stats;
   const lines = [
-    `implementation: ${r.implementation}   seed: ${r.seed}   cells: ${r.cells}`,
+    `implementation: ${printable(r.implementation)}   seed: ${r.seed}   cells: ${r.cells}   max-commands: ${r.maxCommands}   strategy: ${r.strategy === "pct" ? `pct (depth ${r.pctDepth})` : r.strategy}`,
     `runs: ${s.runs}   steps: ${s.steps}   invariant checks: ${s.checks}   time: ${(r.durationMs / 1000).toFixed(1)} s`,
     "rare orderings hit (times / runs):",
   ];

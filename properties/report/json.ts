@@ -1,21 +1,26 @@
-/** The JSON report (`--report json:FILE`): stable field names, one object, for CI tooling. */
+/** The JSON report of a check (`--report json:FILE`): the common envelope, then the check's fields. */
 import { PROTOCOL_VERSION } from "../../protocol/index.ts";
 import type { CheckResult } from "../check/check.ts";
+import type { ReportContext } from "./context.ts";
+import { commandLine, envelopeJson, ENVELOPE_VERSION, type Envelope } from "./envelope.ts";
 import { formatFailure } from "./format.ts";
+import { checkSettings } from "./settings.ts";
 import { verdictOf } from "./verdict.ts";
 
-/** Bumped when a field changes meaning or goes away (new fields do not bump it). */
-export const JSON_REPORT_VERSION = 1;
+/** The version of every JSON report (the envelope's); kept under its old name. */
+export const JSON_REPORT_VERSION = ENVELOPE_VERSION;
 
-export function jsonReport(r: CheckResult): unknown {
+export function checkEnvelope(r: CheckResult, context: ReportContext = {}): Envelope {
+  const settings = checkSettings(r, context);
+  return { command: "check", verdict: verdictOf(r), implementation: r.implementation, protocol: r.protocol ?? PROTOCOL_VERSION, settings, reproduce: commandLine("check", settings) };
+}
+
+export function jsonReport(r: CheckResult, context: ReportContext = {}): Record<string, unknown> {
   const ce = r.counterexample;
   const f = ce?.failure;
-  return {
-    reportVersion: JSON_REPORT_VERSION,
-    verdict: verdictOf(r),
-    implementation: r.implementation,
-    protocol: r.protocol ?? PROTOCOL_VERSION,
+  return envelopeJson(checkEnvelope(r, context), {
     seed: r.seed,
+    seedRandom: context.seedRandom === true,
     cells: r.cells,
     runs: r.stats.runs,
     runsRequested: r.runsRequested,
@@ -41,6 +46,7 @@ export function jsonReport(r: CheckResult): unknown {
             path: ce.path,
             replayPath: ce.replayPath ?? null,
           },
+    replay: context.replayCommand ?? null,
     stderr: r.diagnostics === undefined ? null : { text: r.diagnostics.stderr, dropped: r.diagnostics.stderrDropped, starts: r.diagnostics.starts },
-  };
+  });
 }

@@ -9,29 +9,40 @@ import { formatCommandList, formatFailure } from "./format.ts";
 import { ORDERINGS, ORDERING_TEXT } from "../run/orderings.ts";
 import { buildRepro } from "../repro/build.ts";
 import { mermaid } from "../repro/mermaid.ts";
-import { runsText, verdictOf } from "./verdict.ts";
+import type { ReportContext } from "./context.ts";
+import { mdCode, mdFenced, printable } from "./escape.ts";
+import { checkEnvelope } from "./json.ts";
+import { commandsText, runsText } from "./verdict.ts";
 
-export interface MarkdownOptions {
-  /** The command line that replays the counterexample (shown as is). */
-  readonly replayCommand?: string;
+/** What the Markdown report shows beyond the result (the replay command line); see ReportContext. */
+export type MarkdownOptions = ReportContext;
+
+/** `conforms`, `does not conform (violation)`, `inconclusive (nothing was checked)`. */
+export function verdictPhrase(v: string): string {
+  if (v === "conforms" || v === "fixed") return v;
+  return v === "inconclusive" ? "inconclusive (nothing was checked)" : `does not conform (${v})`;
 }
 
 export function markdownReport(r: CheckResult, options: MarkdownOptions = {}): string {
-  const v = verdictOf(r);
+  const e = checkEnvelope(r, options);
+  const v = e.verdict;
   const ce = r.counterexample;
   const out: string[] = [
-    `## cellgate check: \`${r.implementation}\` ${v === "conforms" ? "conforms" : `does not conform (${v})`}`,
+    `## cellgate check: \`${mdCode(r.implementation)}\` ${verdictPhrase(v)}`,
     "",
     "| | |",
     "|---|---|",
     `| verdict | **${v}** |`,
-    `| implementation | \`${r.implementation}\` |`,
-    `| seed | ${r.seed} |`,
+    `| implementation | \`${mdCode(r.implementation)}\` |`,
+    `| seed | ${r.seed}${options.seedRandom === true ? " (random)" : ""} |`,
     `| cells | ${r.cells} |`,
+    `| max commands | ${r.maxCommands} |`,
+    `| strategy | ${r.strategy}${r.strategy === "pct" ? ` (depth ${r.pctDepth})` : ""} |`,
     `| runs | ${runsText(r)} |`,
     `| steps | ${r.stats.steps} |`,
     `| invariant checks | ${r.stats.checks} |`,
     `| time | ${(r.durationMs / 1000).toFixed(1)} s |`,
+    `| reproduce | \`${mdCode(e.reproduce)}\` |`,
     "",
     "<details><summary>Rare orderings hit</summary>",
     "",
@@ -44,22 +55,22 @@ export function markdownReport(r: CheckResult, options: MarkdownOptions = {}): s
   ];
   if (ce !== undefined) {
     const f = ce.failure;
-    out.push(`### Counterexample (${ce.commands.length} commands, shrunk)`, "", "```text", ...formatCommandList(ce.labels, ce.replay.trace, f), "```", "");
+    out.push(`### Counterexample (${commandsText(ce.commands.length)}, shrunk)`, "", "```text", ...formatCommandList(ce.labels, ce.replay.trace, f), "```", "");
     if (f.verdict === "violation") {
       for (const x of f.violations) {
-        out.push(`**violated \`${x.invariant}\`** at step ${f.step}: ${INVARIANTS[x.invariant]}`, "", `- ${x.message}`, `- expected: ${x.expected}`, `- actual: ${x.actual}`, "");
+        out.push(`**violated \`${x.invariant}\`** at step ${f.step}: ${INVARIANTS[x.invariant]}`, "", `- ${printable(x.message)}`, `- expected: ${printable(x.expected)}`, `- actual: ${printable(x.actual)}`, "");
       }
     } else {
       out.push(`**${f.verdict}** at step ${f.step}:`, "", "```text", ...formatFailure(f), "```", "");
     }
     const repro = buildRepro({ implementation: r.implementation, seed: r.seed, cells: r.cells, result: ce.replay, failure: f });
     out.push("```mermaid", mermaid(repro).trimEnd(), "```", "");
-    if (options.replayCommand !== undefined) out.push("Replay:", "", "```sh", options.replayCommand, "```", "");
+    if (options.replayCommand !== undefined) out.push("Replay:", "", "```sh", mdFenced(options.replayCommand), "```", "");
   }
   const d = r.diagnostics;
   if (d !== undefined) {
     out.push(`<details><summary>stderr of the implementation (${d.starts} start${d.starts === 1 ? "" : "s"})</summary>`, "");
-    out.push("```text", d.stderr === "" ? "(nothing)" : (d.stderrDropped > 0 ? `[${d.stderrDropped} earlier bytes left out]\n` : "") + d.stderr.replace(/```/g, "'''").trimEnd(), "```", "", "</details>", "");
+    out.push("```text", d.stderr === "" ? "(nothing)" : (d.stderrDropped > 0 ? `[${d.stderrDropped} earlier bytes left out]\n` : "") + mdFenced(d.stderr.trimEnd()), "```", "", "</details>", "");
   }
   return out.join("\n");
 }

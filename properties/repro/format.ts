@@ -64,13 +64,27 @@ export function parseRepro(text: string): Parsed {
   if (typeof o.implementation !== "string" || o.implementation === "") return { ok: false, error: `missing or bad "implementation"` };
   if (typeof o.cells !== "number" || !Number.isInteger(o.cells) || o.cells < 1 || o.cells > 9) return { ok: false, error: `bad "cells": ${JSON.stringify(o.cells)} (1 to 9)` };
   if (!Array.isArray(o.commands)) return { ok: false, error: `missing "commands" list (truncated?)` };
+  if (o.commands.length === 0) return { ok: false, error: `the "commands" list is empty: a repro holds the commands of a failing run` };
   const bad = o.commands.findIndex((c) => !isCommand(c));
-  if (bad >= 0) return { ok: false, error: `command ${bad + 1} is not a cellgate command: ${JSON.stringify(o.commands[bad])}` };
+  if (bad >= 0) return { ok: false, error: `command ${bad + 1} is not a cellgate command: ${JSON.stringify(o.commands[bad]).slice(0, 200)}` };
+  // The labels and the trace were written with the commands: a list cut or edited apart from them is caught here.
+  if (!Array.isArray(o.labels) || !o.labels.every((l) => typeof l === "string")) return { ok: false, error: `missing or bad "labels"` };
+  if (o.labels.length !== o.commands.length) return { ok: false, error: `${o.commands.length} commands but ${o.labels.length} labels: the command list was cut or edited` };
+  if (!Array.isArray(o.trace) || !o.trace.every(isStep)) return { ok: false, error: `missing or bad "trace"` };
+  // Every command is a step of the trace, but for a last one that crashed, hung or answered badly (never recorded, and no drain after it).
+  const recorded = (o.trace as StepRecord[]).filter((t) => !t.drain);
+  const unrecordedLast = recorded.length === o.commands.length - 1 && (o.trace as StepRecord[]).every((t) => !t.drain);
+  if (recorded.length !== o.commands.length && !unrecordedLast) return { ok: false, error: `${o.commands.length} commands but the trace has ${recorded.length} command steps: the command list was cut or edited` };
+  const labels = o.labels as string[];
+  const relabelled = recorded.findIndex((t, i) => t.label !== labels[i]);
+  if (relabelled >= 0) return { ok: false, error: `label ${relabelled + 1} differs from its step in the trace: the command list was edited` };
   const f = o.failure as Record<string, unknown> | undefined;
   if (typeof f !== "object" || f === null || typeof f.verdict !== "string" || typeof f.step !== "number" || !Array.isArray(f.invariants)) {
     return { ok: false, error: `missing or bad "failure" (needs verdict, step, invariants)` };
   }
-  const source = (o.source ?? { kind: "bundled", name: o.implementation }) as ImplementationSource;
+  if (!Number.isInteger(f.step) || f.step < 1 || f.step > o.trace.length + 1) return { ok: false, error: `"failure.step" ${JSON.stringify(f.step)} is not a step of the run (1 to ${o.trace.length + 1})` };
+  const source = sourceOf(o.source);
+  if (typeof source === "string") return { ok: false, error: source };
   return {
     ok: true,
     repro: {
@@ -84,7 +98,7 @@ export function parseRepro(text: string): Parsed {
       path: typeof o.path === "string" ? o.path : null,
       replayPath: typeof o.replayPath === "string" ? o.replayPath : null,
       commands: o.commands as Command[],
-      labels: Array.isArray(o.labels) ? (o.labels as string[]) : [],
+      labels: o.labels as string[],
       failure: {
         verdict: f.verdict,
         step: f.step,
@@ -92,7 +106,24 @@ export function parseRepro(text: string): Parsed {
         violations: Array.isArray(f.violations) ? (f.violations as Violation[]) : [],
         message: typeof f.message === "string" ? f.message : null,
       },
-      trace: Array.isArray(o.trace) ? (o.trace as StepRecord[]) : [],
+      trace: o.trace as StepRecord[],
     },
   };
+}
+
+function isStep(x: unknown): boolean {
+  if (typeof x !== "object" || x === null) return false;
+  const t = x as Record<string, unknown>;
+  return typeof t.step === "number" && typeof t.label === "string" && typeof t.drain === "boolean";
+}
+
+/** The `source` of a repro file, or what is wrong with it (each kind needs its own field). */
+function sourceOf(x: unknown): ImplementationSource | string {
+  if (typeof x !== "object" || x === null) return `missing or bad "source" (which implementation failed)`;
+  const s = x as Record<string, unknown>;
+  const field = s.kind === "bundled" ? "name" : s.kind === "module" ? "path" : s.kind === "command" ? "command" : undefined;
+  if (field === undefined) return `"source.kind" must be bundled, module or command, got ${JSON.stringify(s.kind)}`;
+  const value = s[field];
+  if (typeof value !== "string" || value.trim() === "") return `"source" of kind ${String(s.kind)} needs a non-empty "${field}"`;
+  return s.kind === "bundled" ? { kind: "bundled", name: value } : s.kind === "module" ? { kind: "module", path: value } : { kind: "command", command: value };
 }

@@ -2,6 +2,7 @@
 import { INVARIANTS, type InvariantName } from "../../model/index.ts";
 import type { ReproFile } from "./format.ts";
 import { mermaid } from "./mermaid.ts";
+import { mdCode } from "../report/escape.ts";
 
 function tableText(rows: readonly { cell: string; kind: string }[]): string {
   return rows.length === 0 ? "(empty)" : rows.map((e) => `${e.cell}: ${e.kind}`).join(", ");
@@ -10,7 +11,7 @@ function tableText(rows: readonly { cell: string; kind: string }[]): string {
 export function reportMarkdown(repro: ReproFile): string {
   const f = repro.failure;
   const out: string[] = [];
-  out.push(`# cellgate: \`${repro.implementation}\` does not conform`, "");
+  out.push(`# cellgate: \`${mdCode(repro.implementation)}\` does not conform`, "");
   out.push(`- verdict: **${f.verdict}** at step ${f.step}`);
   if (repro.seed !== null) out.push(`- seed: ${repro.seed}, cells: ${repro.cells}`);
   else out.push(`- cells: ${repro.cells}`);

@@ -4,10 +4,12 @@
  * step emitted as a note, gate-table changes as notes, the violated step marked.
  */
 import type { ReproFile } from "./format.ts";
+import { printable } from "../report/escape.ts";
 
 /** Mermaid treats `#` and `;` specially in message text. */
 function esc(text: string): string {
-  return text.replace(/[#;]/g, (ch) => (ch === "#" ? "#35;" : "#59;"));
+  // One line (a name with a newline would end the note), then Mermaid's own entities.
+  return printable(text).replace(/[#;]/g, (ch) => (ch === "#" ? "#35;" : "#59;"));
 }
 
 function arrow(label: string, party: "host" | "core"): { from: string; to: string; kind: string; text: string } {

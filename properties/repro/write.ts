@@ -1,5 +1,9 @@
-/** Write a repro directory: repro.json, repro.test.ts, trace.mmd, report.md. */
-import { mkdirSync, writeFileSync } from "node:fs";
+/**
+ * Write a repro directory: repro.json, repro.test.ts, trace.mmd, report.md. Each file is written
+ * atomically (a temporary file beside it, then a rename): a reader, or a run interrupted midway,
+ * never leaves half a repro file.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ReproFile } from "./format.ts";
 import { reportMarkdown } from "./markdown.ts";
@@ -21,8 +25,20 @@ export function writeRepro(dir: string, repro: ReproFile): string[] {
     ["trace.mmd", mermaid(repro)],
     ["report.md", reportMarkdown(repro)],
   ];
-  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  for (const [name, text] of files) writeFileAtomic(join(dir, name), text);
   return files.map(([name]) => join(dir, name));
+}
+
+/** `text` into `file` through a temporary file and a rename. */
+export function writeFileAtomic(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw e;
+  }
 }
 
 /** The default repro folder of a check: `./cellgate-repro/<impl>-<seed>/`. */
