@@ -37,7 +37,8 @@ describe("soundness replays of passing runs", () => {
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`verdict: ${verdict} after \\d+ runs?; shrunk counterexample`));
     expect(r.stdout).toMatch(message);
-    const again = await cli("replay", join(dir, "repro.json"), "--trust-source");
+    const written = /^repro written to (.*)\/ \(/m.exec(r.stdout)?.[1] ?? dir;
+    const again = await cli("replay", join(written, "repro.json"), "--trust-source");
     expect(again.code, again.stdout).toBe(1);
     expect(again.stdout).toContain(`still fails: the same ${verdict}`);
   });
