@@ -24,7 +24,7 @@ import { errorText, type Failure, type SoundnessVerdict, type StepIo } from "../
 import { firstDifference } from "./confirm.ts";
 
 /** The longest of every this many passing runs is sampled (and the longest of the last, shorter stretch). */
-export const SOUNDNESS_EVERY = 50;
+export const SOUNDNESS_EVERY = 100;
 /** Every this many samples (the first one counts) also runs in a fresh process, which costs a restart. */
 export const SOUNDNESS_FRESH_EVERY = 10;
 /** A longest run shorter than this is not worth a sample. */

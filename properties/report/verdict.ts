@@ -11,7 +11,7 @@ export function runsText(r: CheckResult): string {
   const done = r.stats.runs;
   if (r.budget?.exhausted === true && r.counterexample === undefined) {
     // A pass cut short says what it needed and what its runs are worth (the rule of three).
-    const worth = done >= r.minRuns && done > 0 ? `; ${r.minRuns} needed (--min-runs): a fault failing 1 run in ${Math.max(1, Math.floor(done / 3))} or more would have shown with 95% confidence` : `; ${r.minRuns} needed (--min-runs)`;
+    const worth = done === 0 ? "" : done >= r.minRuns ? `; ${r.minRuns} needed (--min-runs): a fault failing 1 run in ${Math.max(1, Math.floor(done / 3))} or more would have shown with 95% confidence` : `; ${r.minRuns} needed (--min-runs)`;
     return `${done} of ${r.runsRequested} runs (the ${r.budget.ms / 1000} s time limit ran out${worth})`;
   }
   return `${done} run${done === 1 ? "" : "s"}`;
