@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
+import { selfReference } from "./test/support/self.ts";
 
 export default defineConfig({
+  resolve: { alias: selfReference },
   test: {
     include: ["test/**/*.test.ts"],
     // The hostile suite runs on its own, under load (.ci/run, npm run test:hostile).

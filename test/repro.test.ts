@@ -18,6 +18,8 @@ import {
   type CheckResult,
 } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
+import type { ImplementationSource } from "../properties/repro/format.ts";
+import { PYTHON } from "./support/processes.ts";
 import { cli } from "./support/cli.ts";
 import { MINIMUM } from "./support/minimum.ts";
 import { named } from "./support/play.ts";
@@ -27,6 +29,8 @@ const scratch = mkdtempSync(join(tmpdir(), "cellgate-repro-test-"));
 afterAll(() => removeScratch(scratch));
 
 const variant = named;
+const EXAMPLE = `${PYTHON} examples/python/cellgate_impl.py`;
+const BROKEN = `${PYTHON} examples/python/cellgate_impl_broken.py`;
 
 function printed(r: CheckResult): string[] {
   const ce = r.counterexample;
@@ -224,25 +228,33 @@ describe("the repro directory and replay", () => {
 });
 
 describe("the generated regression test of each review bug", () => {
-  it("fails against the variant and passes against the reference when dropped into test/", () => {
+  it("fails against the implementation the check ran and passes against a correct one, from a folder of the project's tests", () => {
     // A folder of this process's own, so concurrent runs (mutation testing) cannot see each other's files.
     const dir = join(process.cwd(), "test", ".generated", String(process.pid));
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const bugs = ["bug-close-before-ready", "bug-cancelled-observation-marker", "bug-close-before-rejected-delivery"];
+    // The three review bugs by name, and the first as a module and as a command line, started as
+    // the check starts them (paths relative to the folder vitest runs in, like the check's own).
+    const sources: [string, string, ImplementationSource | undefined][] = [
+      ["bug-close-before-ready", "bug-close-before-ready", undefined],
+      ["bug-cancelled-observation-marker", "bug-cancelled-observation-marker", undefined],
+      ["bug-close-before-rejected-delivery", "bug-close-before-rejected-delivery", undefined],
+      ["module", "bug-close-before-ready", { kind: "module", path: "./test/fixtures/ts/close-before-ready.ts" }],
+      ["command", "bug-close-before-ready", { kind: "command", command: BROKEN }],
+    ];
     try {
-      for (const name of bugs) {
+      for (const [file, name, source] of sources) {
         const r = check(variant(name), { seed: 1 });
         const ce = r.counterexample;
         if (ce === undefined) throw new Error("expected a counterexample");
-        const repro = buildRepro({ implementation: name, seed: 1, cells: 3, result: ce.replay });
-        // Two levels deeper than test/, so the imports need two more "..".
-        writeFileSync(join(dir, `${name}.test.ts`), reproTestFile(repro, { root: "../../.." }));
+        const repro = buildRepro({ implementation: name, seed: 1, cells: 3, result: ce.replay, ...(source === undefined ? {} : { source }) });
+        const text = reproTestFile(repro);
+        expect(text.match(/from "[^"]+"/g)).toEqual(['from "vitest"', 'from "cellgate"']);
+        writeFileSync(join(dir, `${file}.test.ts`), text);
       }
-      const run = (impl?: string) => {
-        const env: NodeJS.ProcessEnv = { ...process.env };
-        if (impl === undefined) delete env.CELLGATE_IMPL;
-        else env.CELLGATE_IMPL = impl;
+      const run = (overrides: Record<string, string>) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, ...overrides };
+        for (const k of ["CELLGATE_IMPL", "CELLGATE_IMPL_MODULE", "CELLGATE_IMPL_CMD"]) if (overrides[k] === undefined) delete env[k];
         try {
           const out = execFileSync("npx", ["vitest", "run", "--config", "test/support/generated.vitest.config.ts", "--reporter", "json", `test/.generated/${process.pid}/`], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
           return JSON.parse(out) as { numFailedTests: number; numPassedTests: number };
@@ -250,8 +262,9 @@ describe("the generated regression test of each review bug", () => {
           return JSON.parse(String((e as { stdout?: string }).stdout)) as { numFailedTests: number; numPassedTests: number };
         }
       };
-      expect(run()).toMatchObject({ numFailedTests: 3, numPassedTests: 0 });
-      expect(run("reference")).toMatchObject({ numFailedTests: 0, numPassedTests: 3 });
+      expect(run({})).toMatchObject({ numFailedTests: 5, numPassedTests: 0 });
+      const correct = { CELLGATE_IMPL: "reference", CELLGATE_IMPL_MODULE: "./test/fixtures/ts/wrapped-reference.ts", CELLGATE_IMPL_CMD: EXAMPLE };
+      expect(run(correct)).toMatchObject({ numFailedTests: 0, numPassedTests: 5 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
