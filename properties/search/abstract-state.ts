@@ -51,11 +51,41 @@ export function abstractKey(run: HarnessRun, options: KeyOptions): string {
   const cells = [...run.state.cells.keys()];
   if (options.symmetry !== true || cells.length < 2) return render(run, facts, options, undefined);
   let best: string | undefined;
-  for (const perm of permutations(cells)) {
-    const key = render(run, facts, options, new Map(cells.map((c, i) => [c, perm[i] as string])));
+  for (const perm of candidateRenamings(run, facts, cells)) {
+    const key = render(run, facts, options, perm);
     if (best === undefined || key < best) best = key;
   }
   return best as string;
+}
+
+/**
+ * The renamings whose least key is the canonical one. Each cell gets a signature that no renaming
+ * changes (its model facts without names, and how many requests and in-flight host hops it has);
+ * cells are renamed c1, c2, ... in order of signature, and only cells with equal signatures are
+ * tried in every order. The least key over this set is a function of the state's orbit, as the
+ * least over every renaming is, at one rendering per state when the cells differ.
+ */
+function candidateRenamings(run: HarnessRun, f: Facts, cells: readonly string[]): Map<string, string>[] {
+  const sig = new Map<string, string>();
+  for (const c of run.state.cells.values()) {
+    sig.set(
+      c.cell,
+      `${c.admission},${c.hostAnswer},${+c.ready}${+c.initialTaken}${+c.jsDone},${Math.min(c.terminatesReached, 2)},${c.outcome ?? ""},${c.closedEmitted},` +
+        `${+c.closedDelivered}${+c.coreKnowsEnd}${+c.goneAfterClose}${+f.cancelledInitial.has(c.cell)}${+c.idKnown}${+c.consumed}${+c.endedNaturally}${+c.abandoned},` +
+        `${c.attachedAtClose.length},${c.forgetsInFlight},${f.issued.get(c.cell) ?? 0},${f.liveByCell.get(c.cell)?.length ?? 0},${run.channels.peek(`host:${c.cell}` as never) === undefined ? 0 : 1}`,
+    );
+  }
+  const sorted = [...cells].sort((a, b) => ((sig.get(a) as string) < (sig.get(b) as string) ? -1 : (sig.get(a) as string) > (sig.get(b) as string) ? 1 : 0));
+  const groups: string[][] = [];
+  for (const c of sorted) {
+    const last = groups.at(-1);
+    if (last !== undefined && sig.get(last[0] as string) === sig.get(c)) last.push(c);
+    else groups.push([c]);
+  }
+  const names = [...cells].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  let orders: string[][] = [[]];
+  for (const g of groups) orders = orders.flatMap((prefix) => permutations(g).map((p) => [...prefix, ...p]));
+  return orders.map((order) => new Map(order.map((c, i) => [c, names[i] as string])));
 }
 
 /** What a key is rendered from, whatever the cell names. */

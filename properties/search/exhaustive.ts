@@ -114,7 +114,16 @@ interface Node {
   readonly parent: Node | undefined;
   readonly command: Command | undefined;
   readonly depth: number;
-  snap: RunSnapshot | undefined;
+  /** The state to restore, with the implementation's snapshot kept as its JSON text (compact; parsed back on restore). */
+  snap: StoredSnapshot | undefined;
+}
+
+type StoredSnapshot = Omit<RunSnapshot, "impl"> & { readonly implText: string };
+
+function stored(snap: RunSnapshot | undefined): StoredSnapshot | undefined {
+  if (snap === undefined) return undefined;
+  const { impl, ...rest } = snap;
+  return { ...rest, implText: JSON.stringify(impl) };
 }
 
 function pathOf(node: Node): Command[] {
@@ -156,7 +165,10 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   };
   /** A live run in `node`'s state (restored, or replayed from the start). */
   const materialize = (node: Node): HarnessRun => {
-    if (node.snap !== undefined) return HarnessRun.restore(impl, node.snap, { cells });
+    if (node.snap !== undefined) {
+      const { implText, ...rest } = node.snap;
+      return HarnessRun.restore(impl, { ...rest, impl: JSON.parse(implText) as unknown }, { cells });
+    }
     const run = new HarnessRun(impl, { cells });
     for (const cmd of pathOf(node)) run.apply(cmd);
     // Count only what happens from here on, as a restored run would.
@@ -232,7 +244,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     if (root.failure !== undefined) found(rootNode, true);
     const first = new HarnessRun(impl, { cells });
     if (dedupe !== "off") visited.addSeen(keyOf(first));
-    rootNode.snap = first.save();
+    rootNode.snap = stored(first.save());
     first.close();
     let frontier: Node[] = [rootNode];
     let depth = 0;
@@ -267,7 +279,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             continue;
           }
           states++;
-          childNode.snap = snap;
+          childNode.snap = stored(snap);
           options.onState?.(child);
           if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true)) break outer;
           nextFrontier.push(childNode);
