@@ -103,6 +103,8 @@ export interface ExhaustiveResult {
   readonly invariantChecks: InvariantCounts;
   readonly counterexample: ExhaustiveCounterexample | undefined;
   readonly durationMs: number;
+  /** Bytes held by the visited table (fingerprints and flags) at the end. */
+  readonly visitedBytes: number;
 }
 
 /** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
@@ -311,6 +313,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       invariantChecks,
       counterexample,
       durationMs: performance.now() - started,
+      visitedBytes: visited.bytes,
     };
   } finally {
     root.close();
