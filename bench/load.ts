@@ -7,6 +7,7 @@
  *
  *   npm run bench:load                    # N = 3
  *   npm run bench:load -- --n 10 --busy 8
+ *   npm run bench:load -- --runs 1000     # shorter checks of the two correct ones (not the default)
  *
  * Prints one row per case (exit codes seen, wall time median and max) and exits 1 when any run
  * gave another exit code or verdict. Wall times are under load by design: they say how slow, not
@@ -22,11 +23,12 @@ import { failsAs } from "./detection.ts";
 import { VARIANTS } from "../reference/index.ts";
 import { max, median } from "./stats.ts";
 
-const { values } = parseArgs({ options: { n: { type: "string", default: "3" }, busy: { type: "string" } } });
+const { values } = parseArgs({ options: { n: { type: "string", default: "3" }, busy: { type: "string" }, runs: { type: "string" } } });
 const N = Number(values.n);
 const BUSY = values.busy === undefined ? 2 * cpus().length : Number(values.busy);
-if (!Number.isInteger(N) || N < 1 || !Number.isInteger(BUSY) || BUSY < 0) {
-  console.error("bench:load: --n and --busy expect whole numbers (n ≥ 1)");
+const RUNS = values.runs === undefined ? [] : ["--runs", values.runs];
+if (!Number.isInteger(N) || N < 1 || !Number.isInteger(BUSY) || BUSY < 0 || (values.runs !== undefined && !/^[1-9]\d*$/.test(values.runs))) {
+  console.error("bench:load: --n, --busy and --runs expect whole numbers (n, runs ≥ 1)");
   process.exit(2);
 }
 
@@ -76,8 +78,8 @@ interface Case {
 
 // What each variant gives in process, with the CLI's defaults (seed 1): no timing can change it.
 const cases: Case[] = [
-  { name: "reference (in process)", args: ["check"], times: N, code: 0 },
-  { name: "python example (stdio)", args: ["check", "--impl-cmd", "python3 examples/python/cellgate_impl.py"], times: N, code: 0 },
+  { name: "reference (in process)", args: ["check", ...RUNS], times: N, code: 0 },
+  { name: "python example (stdio)", args: ["check", "--impl-cmd", "python3 examples/python/cellgate_impl.py", ...RUNS], times: N, code: 0 },
   ...VARIANTS.map((v) => {
     const ce = check(v, { seed: 1 }).counterexample;
     return { name: v.name, args: ["check", "--impl", v.name], times: 1, code: 1, ...(ce === undefined ? {} : { verdict: failsAs(ce.failure) }) };
@@ -95,6 +97,7 @@ for (const c of cases) {
     const json = join(scratch, `${rows.length}-${i}.json`);
     const o = await cellgate([...c.args, "--report", `json:${json}`]);
     outcomes.push({ ...o, ...(c.verdict === undefined ? {} : { verdict: reported(json) ?? "no report" }) });
+    process.stderr.write(`bench:load: ${c.name} #${i + 1}: exit ${o.code} in ${(o.ms / 1000).toFixed(1)} s\n`);
   }
   const wrong = outcomes.filter((o) => o.code !== c.code || (c.verdict !== undefined && o.verdict !== c.verdict));
   bad += wrong.length;
@@ -105,7 +108,7 @@ for (const c of cases) {
 }
 stopLoad();
 
-console.log(`cellgate under load: ${BUSY} busy loops on ${cpus().length} cores, ${N} runs of each correct implementation, 1 of each faulty variant`);
+console.log(`cellgate under load: ${BUSY} busy loops on ${cpus().length} cores, ${N} checks (${RUNS.length === 0 ? "default runs" : `--runs ${values.runs}`}) of each correct implementation, 1 default check of each faulty variant`);
 const all: Row[] = [["case", "runs", "expected", "exit codes", "result", "wall median", "wall max"], ...rows];
 const widths = all[0]!.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
 for (const r of all) console.log(r.map((x, i) => x.padEnd(widths[i]!)).join("  ").trimEnd());
