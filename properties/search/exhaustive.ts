@@ -56,8 +56,6 @@ export interface ExhaustiveOptions {
    * and the order it keeps them in; off by default (see docs/exploration.md for what was checked).
    */
   readonly symmetry?: boolean;
-  /** Skip the renamed-replay check that symmetry otherwise starts with (symmetry.ts); for tests of the reduction itself. */
-  readonly uncheckedSymmetry?: boolean;
   /** Called with every newly reached distinct state (before its drain); the run must not be changed. */
   readonly onState?: (run: HarnessRun) => void;
 }
@@ -104,6 +102,8 @@ export interface ExhaustiveResult {
   readonly invariantChecks: InvariantCounts;
   readonly counterexample: ExhaustiveCounterexample | undefined;
   readonly durationMs: number;
+  /** Bytes held by the visited table (fingerprints and flags) at the end. */
+  readonly visitedBytes: number;
 }
 
 /** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
@@ -138,7 +138,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const depthBound = options.depth ?? 12;
   const budget = options.requests ?? 2;
   const symmetry = options.symmetry === true;
-  if (symmetry && options.uncheckedSymmetry !== true) {
+  if (symmetry) {
     const differs = renamingDiffers(impl, cells);
     if (differs !== undefined) throw new SymmetryRefused(`symmetry over cell names refused for ${impl.name}: ${differs}`);
   }
@@ -314,6 +314,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       invariantChecks,
       counterexample,
       durationMs: performance.now() - started,
+      visitedBytes: visited.bytes,
     };
   } finally {
     root.close();
