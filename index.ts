@@ -40,6 +40,8 @@ export {
   type HostSelf,
   type Implementation,
   type Instance,
+  type StartOptions,
+  type StepTiming,
   type Message,
   type MessageType,
   type ObserveOutcome,

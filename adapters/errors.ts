@@ -1,3 +1,5 @@
+import { StartFailure } from "../properties/run/start-failure.ts";
+
 /**
  * Errors of the adapters, and the one safe way to describe whatever an implementation throws.
  */
@@ -8,8 +10,8 @@ import { types } from "node:util";
  * a command that exits before the handshake, another protocol version). Not a verdict: nothing
  * was checked. The CLI prints it as one line and exits 2.
  */
-export class SetupError extends Error {
-  override readonly name = "SetupError";
+export class SetupError extends StartFailure {
+  override readonly name: string = "SetupError";
 }
 
 /** Longest description: a thrown value is evidence in a verdict, not a log. */

@@ -55,13 +55,15 @@ export function secondsOption(values: Record<string, unknown>, name: string, fal
   return ms;
 }
 
-/** `--impl NAME|PATH`, `--impl-cmd "COMMAND"` and `--step-timeout SECONDS`, as an implementation spec. */
+/** `--impl NAME|PATH`, `--impl-cmd "COMMAND"`, `--step-timeout SECONDS` and `--start-timeout SECONDS`, as an implementation spec. */
 export function implementationSpec(values: Record<string, unknown>): ImplementationSpec {
   const stepTimeoutMs = secondsOption(values, "step-timeout", undefined);
+  const startTimeoutMs = secondsOption(values, "start-timeout", undefined);
   return {
     ...(typeof values.impl === "string" ? { impl: values.impl } : {}),
     ...(typeof values["impl-cmd"] === "string" ? { implCmd: values["impl-cmd"] } : {}),
     ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+    ...(startTimeoutMs !== undefined ? { startTimeoutMs } : {}),
   };
 }
 

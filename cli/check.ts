@@ -3,6 +3,8 @@ import { basename, join } from "node:path";
 import {
   buildRepro,
   DEFAULT_MAX_COMMANDS,
+  DEFAULT_MIN_RUNS,
+  slowText,
   DEFAULT_RUNS,
   check,
   commandsText,
@@ -33,7 +35,7 @@ export const CHECK: CommandSpec = {
   name: "check",
   brief: "run the conformance property against an implementation",
   summary: "Run the conformance property against an implementation: random command sequences, every invariant after every step; a failure is shrunk, replayed twice and written as a repro directory.",
-  options: [...IMPLEMENTATION_OPTIONS, O.runs, O.seed, O.cells, O.maxCommands, O.strategy, O.pctDepth, O.time, O.report, O.out, ...PROGRESS_OPTIONS],
+  options: [...IMPLEMENTATION_OPTIONS, O.runs, O.seed, O.cells, O.maxCommands, O.strategy, O.pctDepth, O.time, O.minRuns, O.strictTime, O.report, O.out, ...PROGRESS_OPTIONS],
   notes: ["exit codes: 0 conforms, 1 does not conform, 2 usage or harness error, or nothing was checked (inconclusive)"],
 };
 
@@ -50,6 +52,8 @@ export function checkCommand(args: readonly string[]): number {
   const strategy = strategyOption(v.strategy);
   const pctDepth = intOption(v, "pct-depth", DEFAULT_PCT_DEPTH, 1);
   const budgetMs = secondsOption(v, "time", undefined);
+  const minRuns = intOption(v, "min-runs", DEFAULT_MIN_RUNS, 1);
+  const strictTime = v["strict-time"] === true;
   const everyS = progressEveryOption(v);
   const spec = implementationSpec(v);
   const { root, reports, started } = commandOutputs(v);
@@ -64,12 +68,13 @@ export function checkCommand(args: readonly string[]): number {
       progress.activity(phase === "shrinking" ? "shrinking a counterexample" : "running");
       progress.update({ runs: s.runs, steps: s.steps, violations: phase === "shrinking" ? 1 : 0 });
     };
-    result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth, onProgress, ...(budgetMs !== undefined ? { budgetMs } : {}) });
+    result = check(impl, { runs, seed, cells, maxCommands, strategy, pctDepth, onProgress, minRuns, strictTime, ...(budgetMs !== undefined ? { budgetMs } : {}) });
   } finally {
     progress.done();
     impl.dispose?.();
   }
   for (const line of formatSummary(result)) console.log(line);
+  for (const s of result.slow) console.log(`warning: slow, not hung: ${slowText(s)}`);
   const ce = result.counterexample;
   const context: ReportContext = { implementation: implementationSettings(spec, impl.name), seedRandom: random, ...started };
   let replayCommand: string | undefined;
@@ -89,7 +94,9 @@ export function checkCommand(args: readonly string[]): number {
   const full: ReportContext = replayCommand === undefined ? context : { ...context, replayCommand };
   writeReports(reports, (kind) => render(kind, result, full));
   if (result.verdict === "inconclusive") {
-    throw new UsageError(`the time limit ran out before the first run was done; nothing was checked (raise --time)`);
+    const done = result.stats.runs;
+    const what = done === 0 ? "before the first run was done; nothing was checked" : `after ${done} of the ${result.minRuns} runs a pass needs (--min-runs); this is no pass`;
+    throw new UsageError(`inconclusive: the time limit ran out ${what} (raise --time or lower --min-runs)`);
   }
   return ce === undefined ? EXIT.conforms : EXIT.fails;
 }
@@ -107,7 +114,10 @@ function render(kind: ReportKind, result: CheckResult, context: ReportContext): 
 
 /** How a report names the implementation, as the options that choose it again. */
 export function implementationSettings(spec: ImplementationSpec, name: string): Record<string, string | number> {
-  const timeout: Record<string, number> = spec.stepTimeoutMs === undefined ? {} : { "step-timeout": spec.stepTimeoutMs / 1000 };
+  const timeout: Record<string, number> = {
+    ...(spec.stepTimeoutMs === undefined ? {} : { "step-timeout": spec.stepTimeoutMs / 1000 }),
+    ...(spec.startTimeoutMs === undefined ? {} : { "start-timeout": spec.startTimeoutMs / 1000 }),
+  };
   if (spec.implCmd !== undefined) return { "impl-cmd": spec.implCmd, ...timeout };
   return { impl: spec.impl ?? name, ...timeout };
 }

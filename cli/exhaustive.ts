@@ -142,6 +142,7 @@ export function exhaustiveLines(r: ExhaustiveResult): string[] {
     `branching: ${r.branching === "restore" ? "snapshot and restore" : "replay each prefix from start()"}`,
     `new states per depth: ${r.levels.map((l) => l.states).join(" ")}`,
     `states: ${r.states}   transitions: ${r.transitions}   depth reached: ${r.depth}   time: ${seconds.toFixed(1)} s   states/s: ${seconds > 0 ? Math.round(r.states / seconds) : 0}`,
+    `memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB peak RSS (the process), visited table ${(r.visitedBytes / 2 ** 20).toFixed(1)} MiB`,
     "rare orderings hit (transitions):",
     ...ORDERINGS.map((o) => `  ${o.padEnd(38)} ${String(r.orderings[o]).padStart(9)}`),
   ];

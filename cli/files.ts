@@ -93,6 +93,11 @@ export function prepareTarget(file: string, what: string): void {
   }
   if (st.isSymbolicLink()) st = statSync(file, { throwIfNoEntry: false }) ?? st;
   if (!st.isFile()) throw new UsageError(`cannot write ${what} ${file}: it exists and is not a regular file`);
+  try {
+    accessSync(file, constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`cannot write ${what} ${file}: ${code(e)}`);
+  }
 }
 
 /** One name for a path, to tell whether two targets are the same file. */

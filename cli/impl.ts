@@ -15,6 +15,8 @@ export interface ImplementationSpec {
   readonly implCmd?: string;
   /** Step timeout for out-of-thread implementations, in ms. */
   readonly stepTimeoutMs?: number;
+  /** Start limit (thread, process, hello) for out-of-thread implementations, in ms. */
+  readonly startTimeoutMs?: number;
 }
 
 /** Is this `--impl` value a path rather than a bundled name? */
@@ -25,7 +27,10 @@ export function isModulePath(value: string): boolean {
 /** The implementation to check, started (a child process or worker is running after this). */
 export function openImplementation(spec: ImplementationSpec): Implementation {
   if (spec.impl !== undefined && spec.implCmd !== undefined) throw new UsageError("give either --impl or --impl-cmd, not both");
-  const timeout = spec.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: spec.stepTimeoutMs };
+  const timeout = {
+    ...(spec.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: spec.stepTimeoutMs }),
+    ...(spec.startTimeoutMs === undefined ? {} : { startTimeoutMs: spec.startTimeoutMs }),
+  };
   try {
     if (spec.implCmd !== undefined) {
       if (spec.implCmd.trim() === "") throw new UsageError("--impl-cmd expects a command line, got an empty string");

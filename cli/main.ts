@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { errorMessage } from "../adapters/errors.ts";
+import { processRegistry, registryClosed } from "../adapters/transport/registry.ts";
 import { PROTOCOL_VERSIONS } from "../protocol/index.ts";
 import { CHECK, checkCommand } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
@@ -89,6 +90,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
+    // Interrupted: the main thread has said so and is ending the process; a restart refused
+    // meanwhile ("cellgate is stopping") is no error of its own.
+    if (registryClosed(processRegistry())) return EXIT.usage;
     const message = errorMessage(e);
     console.error(`cellgate ${name}: ${e instanceof UsageError ? "" : "harness error: "}${message}`);
     return EXIT.usage;

@@ -8,6 +8,8 @@ export interface ProgressBegin {
   /** Runs planned, when known. */
   readonly planned?: number | undefined;
   readonly seed?: number | null | undefined;
+  /** What the counts count (default run and step; exhaustive: state and transition). */
+  readonly units?: { readonly run: string; readonly step: string } | undefined;
 }
 
 export interface ProgressCounts {

@@ -43,11 +43,11 @@ export class ProgressRecord {
   }
 
   /** The command starts: what it is, against what, how many runs it plans (undefined: unknown). */
-  begin({ command, implementation, planned, seed }) {
+  begin({ command, implementation, planned, seed, units }) {
     this.write(() => {
       const now = Date.now();
       this.nums.set([1, now, now, 0, 0, 0, planned ?? NaN, 0]);
-      this.text = { command, implementation, activity: "starting", seed: seed ?? null };
+      this.text = { command, implementation, activity: "starting", seed: seed ?? null, run: units?.run ?? "run", step: units?.step ?? "step" };
       this.storeText();
     });
   }
@@ -137,12 +137,14 @@ export function formatPartialSummary(buffer, nowMs = Date.now()) {
   const r = new ProgressRecord(buffer).read();
   if (r === undefined) return [];
   const seconds = Math.max(0, (r.frozen ? r.updatedAtMs : nowMs) - r.startedAtMs) / 1000;
-  const runs = r.planned === undefined ? `${r.runs} run${r.runs === 1 ? "" : "s"}` : `${r.runs} of ${r.planned} runs`;
+  const unit = printable(r.run ?? "run");
+  const runs = r.planned === undefined ? `${r.runs} ${unit}${r.runs === 1 ? "" : "s"}` : `${r.runs} of ${r.planned} ${unit}s`;
+  const steps = `${r.steps} ${printable(r.step ?? "step")}${r.steps === 1 ? "" : "s"}`;
   const seed = r.seed === null ? "" : `, seed ${r.seed}`;
   const violations = `${r.violations} failing run${r.violations === 1 ? "" : "s"}`;
   // A progress line drawn in place on the terminal is cleared first, so the summary starts a clean line.
   return [
-    `${r.drawn ? "\r\x1b[K" : ""}cellgate ${printable(r.command)}: interrupted after ${seconds.toFixed(1)} s: ${runs} done, ${r.steps} steps, ${violations} (${printable(r.implementation)}${seed})`,
+    `${r.drawn ? "\r\x1b[K" : ""}cellgate ${printable(r.command)}: interrupted after ${seconds.toFixed(1)} s: ${runs} done, ${steps}, ${violations} (${printable(r.implementation)}${seed})`,
     `cellgate ${printable(r.command)}: was ${printable(r.activity)}${r.activity === "running" && r.command === "check" ? ` run ${r.runs + 1}` : ""}; nothing after this point was checked, and no report was written`,
   ];
 }

@@ -64,7 +64,7 @@ export class ProgressLine {
   /** The command starts against `implementation` with this plan. */
   begin(implementation: string, plan: ProgressPlan, seed: number | null): void {
     this.plan = plan;
-    this.record?.begin({ command: this.command, implementation, planned: plan.runs, seed });
+    this.record?.begin({ command: this.command, implementation, planned: plan.runs, seed, units: this.units });
     this.activity("running");
   }
 

@@ -8,6 +8,7 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import type { Implementation } from "../protocol/index.ts";
 import { bundled } from "../reference/index.ts";
 import {
   commandLine,
@@ -20,8 +21,12 @@ import {
   mdFenced,
   parseRepro,
   printable,
+  replay,
   reproFailure,
+  soundnessOf,
   verdictPhrase,
+  type Failure,
+  type ReplayResult,
   type Envelope,
   type ReproFailure,
   type ReproFile,
@@ -49,6 +54,7 @@ export const REPLAY: CommandSpec = {
     { ...O.impl, default: "the bundled implementation the file names" },
     O.implCmd,
     O.stepTimeout,
+    O.startTimeout,
     O.trustSource,
     O.report,
   ],
@@ -78,10 +84,9 @@ export function replayCommand(args: readonly string[]): number {
   const given = implementationSpec(v);
   const spec = specOf(repro, given, v["trust-source"] === true);
   const impl = openImplementation(spec);
-  // Nondeterminism shows only across replays: a recorded nondeterminism is replayed twice.
   let judged;
   try {
-    judged = confirm(impl, repro.commands, repro.cells, undefined, repro.failure.verdict === "nondeterminism" ? 2 : 1);
+    judged = replayJudged(impl, repro);
   } finally {
     impl.dispose?.();
   }
@@ -121,12 +126,28 @@ export function replayCommand(args: readonly string[]): number {
 }
 
 /**
+ * The recorded commands judged the way their verdict was found: nondeterminism over two replays,
+ * a soundness verdict by driving them again without inspection, renamed and in a fresh process.
+ */
+function replayJudged(impl: Implementation, repro: ReproFile): { failure: Failure | undefined; replay: ReplayResult } {
+  const v = repro.failure.verdict;
+  if (v === "inspection-dependent" || v === "rename-dependent" || v === "state-across-runs") {
+    const found = soundnessOf(impl, repro.commands, repro.cells);
+    if (found !== undefined || v !== "state-across-runs") return found ?? { failure: undefined, replay: replay(impl, repro.commands, { cells: repro.cells }) };
+  }
+  return confirm(impl, repro.commands, repro.cells, undefined, v === "nondeterminism" || v === "state-across-runs" ? 2 : 1);
+}
+
+/**
  * The implementation to replay against: the flags, else the one the repro file names; a command
  * line or a module path from the file only with `trust` (it would run code the file chose).
  */
 function specOf(repro: ReproFile, given: ImplementationSpec, trust: boolean): ImplementationSpec {
   if (given.impl !== undefined || given.implCmd !== undefined) return given;
-  const timeout = given.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: given.stepTimeoutMs };
+  const timeout = {
+    ...(given.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: given.stepTimeoutMs }),
+    ...(given.startTimeoutMs === undefined ? {} : { startTimeoutMs: given.startTimeoutMs }),
+  };
   const s = repro.source;
   switch (s.kind) {
     case "bundled":

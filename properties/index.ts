@@ -21,3 +21,5 @@ export * from "./coverage/coverage.ts";
 export * from "./coverage/coverage-format.ts";
 export * from "./coverage/explore.ts";
 export * from "./coverage/explore-report.ts";
+export * from "./run/timing.ts";
+export * from "./check/soundness.ts";

@@ -59,6 +59,21 @@ export interface Instance {
   restore?(snapshot: unknown): void;
 }
 
+/** How the harness wants a run started (an in-process implementation may ignore both). */
+export interface StartOptions {
+  /**
+   * Start in a fresh process or thread, with nothing left from earlier runs (confirming a
+   * counterexample, and the sampled soundness replays). Honoured when `freshStart` is true.
+   */
+  readonly fresh?: boolean;
+  /**
+   * False: the harness will not read the gate table (or the observers) after each step of this
+   * run, only once at its end, so an adapter must not ask for them along with each step. Used to
+   * check that an implementation does not behave differently when it is not inspected.
+   */
+  readonly inspected?: boolean;
+}
+
 /** A named implementation the harness can start fresh for every run. */
 export interface Implementation {
   readonly name: string;
@@ -72,7 +87,11 @@ export interface Implementation {
    * dispatch, not only by the reported table. Without it no tool call is ever generated.
    */
   readonly dispatch?: boolean;
-  start(): Instance;
+  start(options?: StartOptions): Instance;
+  /** `start({ fresh: true })` really starts a fresh process or thread (out-of-process adapters). */
+  readonly freshStart?: boolean;
+  /** An adapter whose steps are bounded by a timeout: lets the harness re-run under a longer one. */
+  readonly timing?: StepTiming;
   /**
    * What an out-of-process implementation has to tell about the last run (its stderr); the
    * harness calls it once, after replaying a counterexample. Optional.
@@ -80,6 +99,16 @@ export interface Implementation {
   diagnostics?(): Diagnostics;
   /** Stop what the implementation holds across runs (a child process, a worker). Optional. */
   dispose?(): void;
+}
+
+/** The step timeout of an adapter, and what it measured (see properties/run/timing.ts). */
+export interface StepTiming {
+  /** The step timeout, in ms. */
+  readonly stepTimeoutMs: number;
+  /** Run `f` with every step (and reset) bounded by `ms` instead of the step timeout. */
+  withStepTimeout<T>(ms: number, f: () => T): T;
+  /** The slowest request of the current run (since the last start), and how long it took. */
+  slowest(): { readonly what: string; readonly ms: number } | undefined;
 }
 
 /** What an adapter reports about the implementation behind it, for the report. */

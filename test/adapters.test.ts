@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as cellgate from "../index.ts";
+import { implementationFromModule } from "../adapters/index.ts";
 import { describeConformance } from "../properties/check/vitest.ts";
 import { cli } from "./support/cli.ts";
 import { PYTHON } from "./support/processes.ts";
@@ -47,7 +48,8 @@ describe("the package root (import { ... } from \"cellgate\")", () => {
 });
 
 // The vitest helper, used exactly as another project would: one call per implementation.
-describeConformance({ name: "mine", summary: "the reference, wrapped", start: () => cellgate.reference.start() }, { runs: 300 });
+describeConformance(new URL("./fixtures/ts/wrapped-reference.ts", import.meta.url), { runs: 300 });
+describeConformance({ name: "mine", summary: "the reference, wrapped", start: () => cellgate.reference.start() }, { runs: 300, inThread: true });
 describeConformance(cellgate.bundled("bug-close-before-ready") as cellgate.Implementation, { runs: 300, expect: "violation" });
 describeConformance(() => cellgate.stdioImplementation(EXAMPLE), { runs: 30, name: "the Python example over stdio" });
 
@@ -57,6 +59,24 @@ describe("--impl PATH", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("implementation: wrapped-reference");
     expect(r.stdout).toContain("verdict: conforms (100 runs, no invariant violated)");
+  });
+
+  it("loads a CommonJS module (.cts): its `export default` is found on module.exports", async () => {
+    const r = await cli("check", "--impl", "./test/fixtures/ts/commonjs.cts", "--runs", "50");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("implementation: commonjs-reference");
+  });
+
+  it("looks into a CommonJS module's exports object for `default` or `implementation`, and only there", () => {
+    const impl = cellgate.reference;
+    // What an import of a CommonJS module gives: the namespace's default is module.exports.
+    expect(implementationFromModule({ default: { __esModule: true, default: impl } }, "m.cts")).toBe(impl);
+    expect(implementationFromModule({ default: { implementation: impl }, implementation: impl }, "m.cjs")).toBe(impl);
+    expect(() => implementationFromModule({ default: { __esModule: true, default: { name: "x" } } }, "m.cts")).toThrow(
+      'm.cts: its default export is not an Implementation: "summary" must be a string',
+    );
+    expect(() => implementationFromModule({ default: { helper: 1 } }, "m.cjs")).toThrow("m.cjs: its default export is not an Implementation");
   });
 });
 

@@ -109,3 +109,16 @@ describe("a frozen record", () => {
     expect(formatPartialSummary(buffer, (at?.updatedAtMs ?? 0) + 60_000)[0]).toMatch(/interrupted after 0\.\d s: 41 of 100 runs done, 900 steps, 0 failing runs/);
   });
 });
+
+describe("the partial summary of an interrupted exhaustive search", () => {
+  it("counts states and transitions, not runs", () => {
+    const buffer = createProgressRecord();
+    const line = new ProgressLine("exhaustive", { isTTY: false, write: () => undefined }, 0, new ProgressRecord(buffer), { run: "state", step: "transition" });
+    line.begin("reference", {}, null);
+    line.activity("searching depth 8");
+    line.update({ runs: 1102, steps: 2600, violations: 0 }, "depth 7 done");
+    const lines = formatPartialSummary(buffer);
+    expect(lines[0]).toMatch(/: 1102 states done, 2600 transitions, 0 failing runs \(reference\)$/);
+    expect(lines[1]).toMatch(/^cellgate exhaustive: was searching depth 8; /);
+  });
+});

@@ -104,7 +104,8 @@ describe("a version 2 implementation over stdio that declares dispatch", () => {
     const impl = cellgate.stdioImplementation(rec.command);
     let result: cellgate.CheckResult;
     try {
-      result = cellgate.check(impl, { runs: 60, seed: 3 });
+      // No soundness sampling: its extra runs would be in the recorded traffic too.
+      result = cellgate.check(impl, { runs: 60, seed: 3, soundnessEvery: 0 });
     } finally {
       impl.dispose();
     }
@@ -196,6 +197,8 @@ describe("a version 2 implementation over stdio that declares dispatch", () => {
       expect(impl.dispatch).toBe(true);
       impl.start();
       process.kill(-(impl.pid ?? 0), "SIGKILL");
+      // The death shows at the next reset: a crash of that run; the run after it starts a new process.
+      expect(() => impl.start()).toThrow(/exited|killed/);
       expect(() => impl.start()).toThrow(ProtocolError);
       expect(impl.dispatch).toBe(true);
     } finally {
@@ -215,6 +218,8 @@ describe("a version 2 implementation over stdio that declares dispatch", () => {
     try {
       impl.start();
       process.kill(-(impl.pid ?? 0), "SIGKILL");
+      // The death shows at the next reset: a crash of that run; the run after it starts a new process.
+      expect(() => impl.start()).toThrow(/exited|killed/);
       expect(() => impl.start()).toThrow(/^restarted, the implementation answered hello without "dispatch": true; it answered with it before$/);
     } finally {
       impl.dispose();
@@ -230,7 +235,8 @@ describe("an implementation without dispatch never receives a tool call", () => 
     try {
       expect(impl.protocol).toBe(2);
       expect(impl.dispatch).toBe(false);
-      result = cellgate.check(impl, { runs: 60, seed: 3 });
+      // No soundness sampling: its extra runs would be in the recorded traffic too.
+      result = cellgate.check(impl, { runs: 60, seed: 3, soundnessEvery: 0 });
     } finally {
       impl.dispose();
     }
@@ -248,7 +254,8 @@ describe("an implementation without dispatch never receives a tool call", () => 
     try {
       expect(impl.protocol).toBe(1);
       expect(impl.dispatch).toBe(false);
-      result = cellgate.check(impl, { runs: 60, seed: 3 });
+      // No soundness sampling: its extra runs would be in the recorded traffic too.
+      result = cellgate.check(impl, { runs: 60, seed: 3, soundnessEvery: 0 });
     } finally {
       impl.dispose();
     }

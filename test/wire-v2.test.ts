@@ -159,6 +159,8 @@ describe("a version 2 implementation over stdio", () => {
       expect(impl.protocol).toBe(2);
       impl.start();
       process.kill(-(impl.pid ?? 0), "SIGKILL");
+      // The death shows at the next reset: a crash of that run; the run after it starts a new process.
+      expect(() => impl.start()).toThrow(/exited|killed/);
       expect(() => impl.start()).toThrow(/^restarted, the implementation answered hello with protocol version 1; it spoke version 2 before$/);
       expect(impl.protocol).toBe(2);
     } finally {

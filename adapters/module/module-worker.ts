@@ -11,7 +11,8 @@ import { StderrTail } from "../stdio/stderr-tail.ts";
 import { Replier } from "../transport/reply.ts";
 import { Status, type Op } from "../transport/status.ts";
 import { WireServer } from "../wire/serve.ts";
-import { implementationFromModule } from "./load.ts";
+import { implementationFromModule, problemWith } from "./load.ts";
+import type { Implementation } from "../../protocol/index.ts";
 import { describeThrown, SetupError } from "../errors.ts";
 
 export interface ModuleWorkerData {
@@ -22,6 +23,8 @@ export interface ModuleWorkerData {
   /** How the user named it (for messages). */
   readonly label: string;
   readonly stderrLimit: number;
+  /** The export that holds the Implementation (default: `default`, then `implementation`). */
+  readonly exportName?: string;
 }
 
 const data = workerData as ModuleWorkerData;
@@ -76,9 +79,18 @@ try {
   // CommonJS; .mts, .cts, .mjs, .cjs as named); a plain import() cannot load CommonJS TypeScript
   // that requires an ES module such as cellgate itself (docs/packaging.md).
   const mod = (await tsImport(pathToFileURL(data.path).href, import.meta.url)) as Record<string, unknown>;
-  server = new WireServer(implementationFromModule(mod, data.label));
+  server = new WireServer(data.exportName === undefined ? implementationFromModule(mod, data.label) : namedExport(mod, data.exportName, data.label));
 } catch (e) {
   loadError = exitCall !== undefined ? `it ${exitCall.text} while loading` : e instanceof SetupError ? e.message : describeThrown(e);
+}
+
+/** The Implementation under `name`; SetupError (one line) when there is none of the right shape. */
+function namedExport(mod: Readonly<Record<string, unknown>>, name: string, label: string) {
+  const x = mod[name] ?? (mod.default as Record<string, unknown> | undefined)?.[name];
+  if (x === undefined) throw new SetupError(`${label} has no export "${name}"`);
+  const problem = problemWith(x);
+  if (problem !== undefined) throw new SetupError(`${label}: its "${name}" export is not an Implementation: ${problem}`);
+  return x as Implementation;
 }
 
 port.on("message", (op: Op) => {

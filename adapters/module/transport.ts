@@ -4,6 +4,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { SetupError } from "../errors.ts";
 import { SyncChannel } from "../transport/channel.ts";
 import { Status, type Op } from "../transport/status.ts";
@@ -13,12 +14,13 @@ import { BOOT, workerEntry } from "../transport/entry.ts";
 import type { ModuleWorkerData } from "./module-worker.ts";
 
 const MODULE_WORKER = workerEntry("./module-worker", import.meta.url);
-const LOAD_MS = 15_000;
 const STOP_MS = 1000;
 
 export interface ModuleOptions {
   /** Bytes of the module's console output kept per run (default 64 KiB). */
   readonly stderrLimit?: number;
+  /** The export that holds the Implementation (default: `default`, then `implementation`). */
+  readonly exportName?: string;
 }
 
 export class ModuleTransport implements Transport {
@@ -34,20 +36,22 @@ export class ModuleTransport implements Transport {
     private readonly options: ModuleOptions = {},
   ) {
     this.label = path;
-    this.path = resolve(path);
+    this.path = path.startsWith("file:") ? fileURLToPath(path) : resolve(path);
   }
 
   start(timeoutMs: number): void {
     this.kill();
     this.channel = new SyncChannel();
-    const workerData: ModuleWorkerData = { entry: MODULE_WORKER, buffer: this.channel.buffer, path: this.path, label: this.label, stderrLimit: this.options.stderrLimit ?? 64 * 1024 };
+    const workerData: ModuleWorkerData = { entry: MODULE_WORKER, buffer: this.channel.buffer, path: this.path, label: this.label, stderrLimit: this.options.stderrLimit ?? 64 * 1024, ...(this.options.exportName !== undefined ? { exportName: this.options.exportName } : {}) };
     const w = new Worker(BOOT, { workerData, stdout: true, stderr: true });
     w.unref();
     this.worker = w;
-    const r = this.call({ op: "start" }, Math.max(timeoutMs, LOAD_MS));
+    // The thread boots, then loads the module: each part gets the start limit.
+    const limit = 2 * timeoutMs;
+    const r = this.call({ op: "start" }, limit);
     if (r.status === Status.started) return;
     this.kill();
-    const why = r.status === "timeout" ? `loading took more than ${Math.max(timeoutMs, LOAD_MS) / 1000} s` : (JSON.parse(r.payload) as { message: string }).message;
+    const why = r.status === "timeout" ? `loading took more than ${limit / 1000} s (--start-timeout)` : (JSON.parse(r.payload) as { message: string }).message;
     throw new SetupError(why.startsWith(this.label) ? why : `cannot load ${this.label}: ${why}`);
   }
 

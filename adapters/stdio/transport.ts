@@ -22,8 +22,6 @@ export interface ChildOptions {
 }
 
 const IO_WORKER = workerEntry("./io-worker", import.meta.url);
-/** Extra time the first start may take: the worker thread loads first. */
-const WORKER_BOOT_MS = 10_000;
 /** Longest wait for a killed process group to be gone (the io-worker waits up to 2.2 s). */
 const REAP_MS = 3000;
 const GRACE_MS = 1000;
@@ -44,14 +42,15 @@ export class ChildTransport implements Transport {
   }
 
   start(timeoutMs: number): void {
-    const fresh = this.worker === undefined;
-    const r = this.call({ op: "start" }, timeoutMs + (fresh ? WORKER_BOOT_MS : 0));
+    // A fresh adapter thread loads first: it gets a start limit of its own.
+    const limit = timeoutMs * (this.worker === undefined ? 2 : 1);
+    const r = this.call({ op: "start" }, limit);
     if (r.status === Status.started) {
       this.pid = (JSON.parse(r.payload) as { pid: number }).pid;
       return;
     }
     this.dropWorker();
-    const why = r.status === "timeout" ? "the adapter thread did not start" : (JSON.parse(r.payload) as { message?: string }).message;
+    const why = r.status === "timeout" ? `the adapter thread and the process did not start within ${limit / 1000} s (--start-timeout)` : (JSON.parse(r.payload) as { message?: string }).message;
     throw new SetupError(`cannot start "${this.command}": ${why ?? "unknown reason"}`);
   }
 

@@ -30,6 +30,8 @@ import {
   type Message,
   type Party,
   type ProtocolVersion,
+  type StartOptions,
+  type StepTiming,
 } from "../../protocol/index.ts";
 import { ImplementationCrash, ProtocolError, StepTimeout } from "../../properties/run/run.ts";
 import { SetupError } from "../errors.ts";
@@ -40,14 +42,18 @@ import type { Answer, Request, RequestBody } from "./messages.ts";
 export interface WireOptions {
   /** Longest wait for one answer, in ms (default 2000). */
   readonly stepTimeoutMs?: number;
-  /** Longest wait for the process to start and answer hello, in ms (default 10000). */
+  /**
+   * Longest wait for each part of a start, in ms: the adapter thread, the process or module, its
+   * hello answer (default 30 000). Generous, because a loaded machine starts things slowly and a
+   * start that fails is a harness error (SetupError), not a verdict.
+   */
   readonly startTimeoutMs?: number;
   /** Name for reports; default: the name the implementation gives in hello, else derived from the label. */
   readonly name?: string;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 2000;
-export const DEFAULT_START_TIMEOUT_MS = 10_000;
+export const DEFAULT_START_TIMEOUT_MS = 30_000;
 
 export class WireImplementation implements Implementation {
   name: string;
@@ -62,7 +68,28 @@ export class WireImplementation implements Implementation {
    * hello answer (absent: false); undefined before. Every restart must answer the same.
    */
   dispatch: boolean | undefined;
-  private readonly stepTimeoutMs: number;
+  /** start({ fresh: true }) starts a fresh process (or worker). */
+  readonly freshStart = true;
+  private stepTimeoutMs: number;
+  /** The slowest request of the current run. */
+  private slowestRequest: { what: string; ms: number } | undefined;
+  readonly timing: StepTiming = {
+    stepTimeoutMs: 0,
+    withStepTimeout: <T>(ms: number, f: () => T): T => {
+      const before = this.stepTimeoutMs;
+      this.stepTimeoutMs = ms;
+      try {
+        return f();
+      } finally {
+        this.stepTimeoutMs = before;
+      }
+    },
+    slowest: () => this.slowestRequest,
+  };
+  /** Runs started since the process was (re)started. */
+  private runsSinceBoot = 0;
+  /** This run asks for the gate table (and observers) along with every step. */
+  private inspected = true;
   private readonly startTimeoutMs: number;
   private running = false;
   /** The id of the next request: hello is 0, a run's reset is 1, its requests follow. */
@@ -78,6 +105,7 @@ export class WireImplementation implements Implementation {
     private readonly options: WireOptions = {},
   ) {
     this.stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+    (this.timing as { stepTimeoutMs: number }).stepTimeoutMs = this.stepTimeoutMs;
     this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.name = options.name ?? nameOf(transport.label);
     this.summary = `driven over the wire protocol: ${transport.label}`;
@@ -101,16 +129,15 @@ export class WireImplementation implements Implementation {
     return this.running ? this.transport.pid : undefined;
   }
 
-  start(): Instance {
-    if (!this.running) this.boot();
-    try {
-      this.reset();
-    } catch (e) {
-      // A process that ended after the previous run is replaced once; anything else is this run's failure.
-      if (!(e instanceof ImplementationCrash) || this.running) throw e;
-      this.boot();
-      this.reset();
-    }
+  start(options: StartOptions = {}): Instance {
+    if (options.fresh === true && this.running && this.runsSinceBoot > 0) this.halt();
+    if (!this.running) this.restart();
+    this.runsSinceBoot++;
+    this.slowestRequest = undefined;
+    this.inspected = options.inspected !== false;
+    // A reset that crashes is this run's crash (step 0), never a silent restart: an implementation
+    // that dies on every reset must not conform. The next run starts a fresh process.
+    this.reset();
     const instance: Instance = {
       host: (input: HostInput) => this.step("host", input),
       core: (input: CoreInput) => this.step("core", input),
@@ -130,10 +157,23 @@ export class WireImplementation implements Implementation {
     this.transport.stop();
   }
 
+  /** boot() after the first start: any failure to come up again is a SetupError (a harness error). */
+  private restart(): void {
+    try {
+      this.boot();
+    } catch (e) {
+      this.halt();
+      // A restart that answers hello unlike the first start is the implementation's fault (a verdict).
+      if (e instanceof SetupError || e instanceof ProtocolError) throw e;
+      throw new SetupError(`${this.transport.label}: could not be started again: ${e instanceof Error ? e.message : String(e)}${this.stderrHint()}`);
+    }
+  }
+
   private boot(): void {
     this.transport.start(this.startTimeoutMs);
     this.starts++;
     this.running = true;
+    this.runsSinceBoot = 0;
     this.nextId = 0;
     // Not a new capture: what it wrote to stderr since it started (a shell's "not found") is kept for the error.
     const a = this.request({ kind: "hello", protocol: PROTOCOL_VERSION }, "hello", this.startTimeoutMs, false);
@@ -178,6 +218,11 @@ export class WireImplementation implements Implementation {
     const what = `the ${party} step ${formatMessage(input)}`;
     const v2 = this.protocol === 2;
     const body: RequestBody = { kind: "step", party, input: v2 ? input : v1Input(input) };
+    if (!this.inspected) {
+      const [alone] = this.batch([body], [what], this.stepTimeoutMs, false);
+      if (alone instanceof Error) throw alone;
+      return alone?.kind === "step" ? alone.messages : [];
+    }
     const bodies: RequestBody[] = v2 ? [body, { kind: "gate_table" }, { kind: "observers" }] : [body, { kind: "gate_table" }];
     const [a, table, observers] = this.batch(bodies, v2 ? [what, TABLE, OBSERVERS] : [what, TABLE], this.stepTimeoutMs, false);
     this.tableAhead = table;
@@ -219,8 +264,11 @@ export class WireImplementation implements Implementation {
   private batch(bodies: readonly RequestBody[], whats: readonly string[], timeoutMs: number, newRun: boolean): (Answer | Error | undefined)[] {
     this.tableAhead = undefined;
     const requests = bodies.map((b) => ({ id: this.nextId++, ...b }) as Request);
+    const sent = performance.now();
     const r = this.transport.exchange(requests.map((q) => JSON.stringify(q)), timeoutMs, newRun);
     const all = listing(whats);
+    const took = performance.now() - sent;
+    if (r.kind === "lines" && took > (this.slowestRequest?.ms ?? -1)) this.slowestRequest = { what: all, ms: took };
     switch (r.kind) {
       case "lines":
         return requests.map((q, i) => this.decodeOrFail(r.lines[i] ?? "", q, whats[i] ?? all, i === 0));

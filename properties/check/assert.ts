@@ -2,13 +2,13 @@
  * The check as an assertion, for any test framework: run it, and throw a readable error (the
  * shrunk counterexample, what failed, how to replay) unless it ends with the expected verdict.
  */
-import type { Implementation } from "../../protocol/index.ts";
 import { check, type CheckOptions, type CheckResult } from "./check.ts";
 import { formatCommandList, formatFailure } from "../report/format.ts";
 import { headline, verdictOf } from "../report/verdict.ts";
 import type { Verdict } from "../run/run.ts";
+import { openTarget, type ConformanceTarget, type TargetOptions } from "./target.ts";
 
-export interface ConformanceOptions extends CheckOptions {
+export interface ConformanceOptions extends CheckOptions, TargetOptions {
   /** The verdict the check must end with (default "conforms"); "violation" proves a known-bad variant is caught. */
   readonly expect?: Verdict;
 }
@@ -24,10 +24,22 @@ export class ConformanceError extends Error {
   }
 }
 
-/** Run the check with a fixed seed (1 unless given) and throw a ConformanceError on an unexpected verdict. */
-export function assertConforms(impl: Implementation, options: ConformanceOptions = {}): CheckResult {
-  const { expect = "conforms", ...rest } = options;
-  const result = check(impl, { seed: 1, ...rest });
+/**
+ * Run the check with a fixed seed (1 unless given) and throw a ConformanceError on an unexpected
+ * verdict. An implementation given in process must be given as its module (or with
+ * `inThread: true`), so that it runs in a worker thread: see target.ts.
+ */
+export function assertConforms(target: ConformanceTarget, options: ConformanceOptions = {}): CheckResult {
+  const { expect = "conforms", inThread, exportName, stepTimeoutMs, startTimeoutMs, ...rest } = options;
+  const targetOptions = { ...(inThread !== undefined ? { inThread } : {}), ...(exportName !== undefined ? { exportName } : {}), ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}), ...(startTimeoutMs !== undefined ? { startTimeoutMs } : {}) };
+  const impl = openTarget(target, targetOptions);
+  let result: CheckResult;
+  try {
+    result = check(impl, { seed: 1, ...rest });
+  } finally {
+    // What this call started (a module's worker, a factory's process) is stopped here.
+    if (impl !== target) impl.dispose?.();
+  }
   const verdict = verdictOf(result);
   if (verdict !== expect) throw new ConformanceError(conformanceText(result, expect), result);
   return result;

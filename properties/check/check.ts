@@ -6,14 +6,23 @@ import fc from "fast-check";
 import type { Diagnostics, Implementation, ProtocolVersion } from "../../protocol/index.ts";
 import { commandsArbitrary, DEFAULT_MAX_COMMANDS, ranCommands, replayPathOf, weightsFor, type Box, type Weights } from "../generate/arbitrary.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
-import { confirm, type Confirmed } from "./confirm.ts";
+import { confirm, type ConfirmOptions, type Confirmed } from "./confirm.ts";
+import { retryTimeout, type SlowStep } from "../run/timing.ts";
+import { SOUNDNESS_EVERY, SOUNDNESS_FRESH_EVERY, SOUNDNESS_MIN_STEPS, soundnessOf, type SoundnessFinding } from "./soundness.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { stateHash } from "../search/abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { minimize } from "../shrink/minimize.ts";
 import type { ReplayResult } from "../run/replay.ts";
-import { HarnessRun, type Failure, type RunOptions, type Verdict } from "../run/run.ts";
+import { HarnessRun, StartFailure, type Failure, type RunOptions, type Verdict } from "../run/run.ts";
 import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "../generate/strategy.ts";
+
+/**
+ * The fewest complete runs a check cut short by its budget must have done to pass (default of
+ * `minRuns`): with 100 passing runs, a fault that fails one run in 33 or more would have shown
+ * with 95% confidence (the rule of three); fewer runs claim too little to be called a pass.
+ */
+export const DEFAULT_MIN_RUNS = 100;
 
 /** Runs of a default check: cheap in process (a few seconds), and enough to catch every bundled variant. */
 export const DEFAULT_RUNS = 10_000;
@@ -33,12 +42,24 @@ export interface CheckOptions {
    * shrinking keeps the smallest counterexample found so far.
    */
   readonly budgetMs?: number;
+  /**
+   * The fewest complete runs that make a pass when the budget cuts the check short (default
+   * DEFAULT_MIN_RUNS, at most `runs`); below it the check is inconclusive (`inconclusive()`).
+   */
+  readonly minRuns?: number;
+  /**
+   * Drive the longest passing run of every this many again fresh, without inspection and
+   * renamed (soundness.ts; default SOUNDNESS_EVERY, 0: never).
+   */
+  readonly soundnessEvery?: number;
   /** Run the deletion pass after fast-check's shrinking (default true). */
   readonly minimize?: boolean;
   /** Scheduling strategy (default uniform); see strategy.ts. */
   readonly strategy?: StrategyName;
   /** PCT's bug depth (default 3). */
   readonly pctDepth?: number;
+  /** A step that misses the step timeout but answers under the retry limit is a timeout (default: a warning). */
+  readonly strictTime?: boolean;
   /** When given, receives the hash of every abstract state the runs reach (not the shrinking runs). */
   readonly states?: Set<string>;
   /** Called after every run (for a progress display): the counts so far, and whether shrinking has begun. */
@@ -90,11 +111,15 @@ export interface CheckResult {
   readonly maxCommands: number;
   /** Runs asked for (`stats.runs` says how many were done). */
   readonly runsRequested: number;
+  /** The fewest runs a pass needs (the `minRuns` floor, at most `runsRequested`). */
+  readonly minRuns: number;
   readonly stats: CheckStats;
   readonly counterexample: Counterexample | undefined;
   readonly durationMs: number;
   /** The budget, when one was set, and whether it ran out before the check was done. */
   readonly budget: { readonly ms: number; readonly exhausted: boolean } | undefined;
+  /** Steps that missed the step timeout and answered when their run was retried under the retry limit. */
+  readonly slow: readonly SlowStep[];
   /** What an out-of-process implementation reported about the counterexample's replay (its stderr). */
   readonly diagnostics: Diagnostics | undefined;
 }
@@ -136,8 +161,9 @@ export function conformanceProperty(
   onRun?: (run: HarnessRun, cutShort: boolean) => void,
   stop?: () => boolean,
   runOptions: RunOptions = {},
+  settle?: (run: HarnessRun) => HarnessRun,
 ) {
-  return (cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, undefined, onRun, stop, runOptions);
+  return (cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, undefined, onRun, stop, runOptions, settle);
 }
 
 /** The property under a strategy: the run's parameters come first in the generated value. */
@@ -147,8 +173,9 @@ export function strategyProperty(
   onRun?: (run: HarnessRun, cutShort: boolean) => void,
   stop?: () => boolean,
   runOptions: RunOptions = {},
+  settle?: (run: HarnessRun) => HarnessRun,
 ) {
-  return (params: StrategyParams, cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, new Scheduler(params), onRun, stop, runOptions);
+  return (params: StrategyParams, cmds: Iterable<fc.Command<Box, Box>>): boolean => runConforms(impl, cells, cmds, new Scheduler(params), onRun, stop, runOptions, settle);
 }
 
 function runConforms(
@@ -159,6 +186,7 @@ function runConforms(
   onRun: ((run: HarnessRun, cutShort: boolean) => void) | undefined,
   stop: (() => boolean) | undefined,
   runOptions: RunOptions,
+  settle: ((run: HarnessRun) => HarnessRun) | undefined,
 ): boolean {
   const run = new HarnessRun(impl, { ...runOptions, cells });
   const box: Box = { run, ...(scheduler !== undefined ? { scheduler } : {}), ...(stop !== undefined ? { stop } : {}) };
@@ -172,8 +200,10 @@ function runConforms(
   } finally {
     run.close();
   }
-  onRun?.(run, cutShort);
-  return cutShort || run.failure === undefined;
+  // A timeout is not judged by one attempt: `settle` re-runs it under the retry limit.
+  const judged = !cutShort && settle !== undefined && run.failure?.verdict === "timeout" ? settle(run) : run;
+  onRun?.(judged, cutShort);
+  return cutShort || judged.failure === undefined;
 }
 
 /** The commands a run under `params` executed for the commands fast-check ran (pct rewrites deliveries). */
@@ -208,7 +238,51 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   let lastFailure: Failure | undefined;
   const started = performance.now();
   const budgetMs = options.budgetMs;
-  const stop = budgetMs === undefined ? undefined : () => performance.now() - started >= budgetMs;
+  // An implementation that cannot be started again ends the check as a harness error, not a verdict.
+  let startFailure: StartFailure | undefined;
+  const overBudget = budgetMs === undefined ? undefined : () => performance.now() - started >= budgetMs;
+  const stop = overBudget;
+  // A sampled run that behaves differently when driven differently ends the check (it is not shrunk).
+  let finding: SoundnessFinding | undefined;
+  const every = options.soundnessEvery ?? SOUNDNESS_EVERY;
+  // The longest passing run of every `every` (and of the last, shorter stretch) is sampled.
+  let longest: { readonly applied: readonly Command[]; readonly steps: number } | undefined;
+  let passes = 0;
+  let samples = 0;
+  const flush = (): void => {
+    if (longest !== undefined && longest.steps >= SOUNDNESS_MIN_STEPS) finding = soundnessOf(impl, longest.applied, cells, { fresh: samples++ % SOUNDNESS_FRESH_EVERY === 0 });
+    longest = undefined;
+  };
+  const sample = (run: HarnessRun): void => {
+    if (every <= 0) return;
+    if (longest === undefined || run.steps > longest.steps) longest = { applied: run.applied, steps: run.steps };
+    if (++passes % every === 0) flush();
+  };
+  const guarded = <A extends unknown[]>(property: (...a: A) => boolean) => (...a: A): boolean => {
+    if (startFailure !== undefined || finding !== undefined) return true;
+    try {
+      return property(...a);
+    } catch (e) {
+      if (!(e instanceof StartFailure)) throw e;
+      startFailure = e;
+      return true;
+    }
+  };
+  const slow: SlowStep[] = [];
+  const strict = options.strictTime === true ? { strictTime: true } : {};
+  let firstFailing: readonly Command[] | undefined;
+  let firstFailure: Failure | undefined;
+  // While searching, a timeout is re-run under the retry limit before it counts; while shrinking
+  // it counts as failing at once (the counterexample is confirmed under the retry limit anyway).
+  const settle = (run: HarnessRun): HarnessRun => {
+    if (failed || run.failure?.verdict !== "timeout") return run;
+    const t = retryTimeout(impl, run.applied, run.failure, { cells, ...strict });
+    if (t === undefined) return run;
+    if (t.slow !== undefined) slow.push(t.slow);
+    // The retry's verdict (with --strict-time, a slow step stays a timeout).
+    t.result.run.failure = t.result.failure;
+    return t.result.run;
+  };
   const sink = options.states;
   const runOptions: RunOptions = sink === undefined ? {} : { onStep: (run) => void (failed || sink.add(stateHash(run))) };
   const onRun = (run: HarnessRun, cutShort: boolean): void => {
@@ -219,7 +293,13 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
       stats.cutShort++;
     } else {
       addRun(stats, run);
-      if (run.failure !== undefined) failed = true;
+      if (run.failure !== undefined) {
+        failed = true;
+        firstFailing = run.applied;
+        firstFailure = run.failure;
+      } else {
+        sample(run);
+      }
     }
     options.onProgress?.(stats, failed ? "shrinking" : "running");
   };
@@ -237,24 +317,32 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   // Uniform keeps the one-arbitrary property, so a seed gives exactly what it always gave.
   const out =
     strategy === "uniform"
-      ? fc.check(fc.property(arb, conformanceProperty(impl, cells, onRun, stop, runOptions)), params)
+      ? fc.check(fc.property(arb, guarded(conformanceProperty(impl, cells, onRun, stop, runOptions, settle))), params)
       : fc.check(
           fc.property(
             strategyArbitrary(strategy, { cells, maxCommands, ...(options.pctDepth !== undefined ? { pctDepth: options.pctDepth } : {}) }),
             arb,
-            strategyProperty(impl, cells, onRun, stop, runOptions),
+            guarded(strategyProperty(impl, cells, onRun, stop, runOptions, settle)),
           ),
           params,
         );
+  if (startFailure !== undefined) throw startFailure;
+  if (!out.failed && finding === undefined && stop?.() !== true) flush();
   let counterexample: Counterexample | undefined;
   if (out.failed && out.counterexample !== null) {
     const value = out.counterexample as unknown[];
     const runParams: StrategyParams = strategy === "uniform" ? { strategy: "uniform" } : (value[0] as StrategyParams);
     const cmds = value[value.length - 1];
     const commands = effectiveCommands(impl, cells, runParams, ranCommands(cmds as Iterable<unknown>));
-    const judged = confirm(impl, commands, cells, lastFailure);
+    let judged = confirm(impl, commands, cells, lastFailure, 2, strict);
+    // A shrinking step that only timed out under load leaves a case that passes: fall back to the
+    // run that failed first (its failure was already seen again under the retry limit).
+    if (judged.failure === undefined && firstFailing !== undefined) judged = { ...confirm(impl, firstFailing, cells, undefined, 2, strict), slow: [...judged.slow] };
+    // A step too slow for --strict-time need not be slow again: what was timed is the verdict.
+    if (judged.failure === undefined && options.strictTime === true && firstFailure?.verdict === "timeout") judged = { ...judged, failure: firstFailure };
+    slow.push(...judged.slow);
     if (judged.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
-    const final = options.minimize === false || stop?.() === true ? judged : minimizeConfirmed(impl, judged, cells);
+    const final = options.minimize === false || stop?.() === true ? judged : minimizeConfirmed(impl, judged, cells, strict);
     counterexample = {
       commands: final.replay.commands,
       labels: final.replay.labels,
@@ -266,15 +354,20 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
       shrinks,
       strategy: runParams,
     };
+  } else if (finding !== undefined) {
+    const r = finding.replay;
+    counterexample = { commands: r.commands, labels: r.labels, failure: finding.failure, replay: r, path: "", replayPath: undefined, fastCheckLength: r.commands.length, shrinks: 0, strategy: { strategy: "uniform" } };
   } else if (out.failed && !out.interrupted) {
     throw new Error(`fast-check failed without a counterexample: ${String(out.errorInstance ?? "")}`);
   }
   const durationMs = performance.now() - started;
   const budget = budgetMs === undefined ? undefined : { ms: budgetMs, exhausted: out.interrupted || stats.cutShort > 0 };
   const diagnostics = impl.diagnostics?.();
-  const verdict: CheckVerdict = counterexample?.failure.verdict ?? (stats.runs === 0 ? "inconclusive" : "conforms");
+  const minRuns = Math.min(options.minRuns ?? DEFAULT_MIN_RUNS, runsRequested);
+  // Below the --min-runs floor a pass cut short by the time limit claims nothing.
+  const verdict: CheckVerdict = counterexample?.failure.verdict ?? (stats.runs < Math.max(1, minRuns) ? "inconclusive" : "conforms");
   const pctDepth = options.pctDepth ?? 3;
-  return { verdict, implementation: impl.name, protocol: impl.protocol ?? 1, seed, cells, strategy, pctDepth, maxCommands, runsRequested, stats, counterexample, durationMs, budget, diagnostics };
+  return { verdict, implementation: impl.name, protocol: impl.protocol ?? 1, seed, cells, strategy, pctDepth, maxCommands, runsRequested, minRuns, stats, counterexample, durationMs, budget, slow, diagnostics };
 }
 
 /**
@@ -282,10 +375,10 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
  * what gets reported, so it is replayed twice like any other). Timeouts and nondeterminism are
  * left as they are: minimizing would re-run a hang hundreds of times, or chase noise.
  */
-function minimizeConfirmed(impl: Implementation, judged: Confirmed, cells: number): Confirmed {
+function minimizeConfirmed(impl: Implementation, judged: Confirmed, cells: number, options: ConfirmOptions): Confirmed {
   const f = judged.failure;
-  if (f === undefined || f.verdict === "timeout" || f.verdict === "nondeterminism") return judged;
+  if (f === undefined || f.verdict === "timeout" || f.verdict === "nondeterminism" || f.verdict === "state-across-runs") return judged;
   const smaller = minimize(impl, judged.replay, cells);
   if (smaller === judged.replay || smaller.failure === undefined) return judged;
-  return confirm(impl, smaller.commands, cells, smaller.failure);
+  return confirm(impl, smaller.commands, cells, smaller.failure, 2, options);
 }

@@ -3,39 +3,45 @@
  * implements the protocol (entry point `cellgate/vitest`):
  *
  *     import { describeConformance } from "cellgate/vitest";
- *     import { implementation } from "../src/gate.ts";
  *
- *     describeConformance(implementation);                       // must conform
- *     describeConformance(brokenVariant, { expect: "violation" }); // must be caught
+ *     describeConformance(new URL("../src/gate.ts", import.meta.url));             // must conform
+ *     describeConformance("./src/broken.ts", { expect: "violation" });            // must be caught
+ *     describeConformance(() => stdioImplementation("cargo run -q --bin gate"));  // over stdio
  *
  * It registers `describe("cellgate conformance: <name>")` with one test that runs `check` (seed 1
- * and the default 10 000 runs unless given) and fails with the shrunk counterexample. Pass a
- * factory (`() => stdioImplementation("...")`) to start an out-of-process implementation only when
- * the test runs; whatever it starts is disposed after the suite.
+ * and the default 10 000 runs unless given) and fails with the shrunk counterexample. A module
+ * runs in a worker thread, so a step that loops is a `timeout`, not a hung test; an object on the
+ * test's thread is accepted only with `{ inThread: true }` (or when it is an adapter, or one of
+ * cellgate's bundled implementations): see target.ts. A factory starts an out-of-process
+ * implementation only when the test runs; whatever the test starts is stopped when it ends.
  */
-import { afterAll, describe, it } from "vitest";
-import type { Implementation } from "../../protocol/index.ts";
+import { describe, it } from "vitest";
 import { assertConforms, type ConformanceOptions } from "./assert.ts";
+import type { ConformanceTarget } from "./target.ts";
 
 export interface DescribeOptions extends ConformanceOptions {
-  /** Name in the suite title (default: the implementation's name). */
+  /** Name in the suite title (default: the implementation's name, or the module's file name). */
   readonly name?: string;
   /** vitest timeout of the test, in ms (default 300 000). */
   readonly timeout?: number;
 }
 
-export function describeConformance(impl: Implementation | (() => Implementation), options: DescribeOptions = {}): void {
+export function describeConformance(impl: ConformanceTarget, options: DescribeOptions = {}): void {
   const { name, timeout = 300_000, ...check } = options;
-  const title = name ?? (typeof impl === "function" ? "implementation" : impl.name);
+  const title = name ?? titleOf(impl);
   const expected = check.expect ?? "conforms";
-  let started: Implementation | undefined;
   describe(`cellgate conformance: ${title}`, () => {
-    afterAll(() => started?.dispose?.());
     it(expected === "conforms" ? "conforms to the cellgate protocol" : `is rejected by the cellgate check (${expected})`, () => {
-      started = typeof impl === "function" ? impl() : impl;
-      assertConforms(started, check);
+      assertConforms(impl, check);
     }, timeout);
   });
 }
 
+function titleOf(impl: ConformanceTarget): string {
+  if (typeof impl === "function") return "implementation";
+  if (typeof impl === "string" || impl instanceof URL) return String(impl).split("/").at(-1) ?? String(impl);
+  return impl.name;
+}
+
 export { assertConforms, ConformanceError, conformanceText, type ConformanceOptions } from "./assert.ts";
+export type { ConformanceTarget, TargetOptions } from "./target.ts";

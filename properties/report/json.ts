@@ -28,6 +28,8 @@ export function jsonReport(r: CheckResult, context: ReportContext = {}): Record<
     checks: r.stats.checks,
     durationMs: Math.round(r.durationMs),
     budget: r.budget === undefined ? null : { seconds: r.budget.ms / 1000, exhausted: r.budget.exhausted, cutShortRuns: r.stats.cutShort },
+    minRuns: r.minRuns,
+    slow: r.slow.map((s) => ({ step: s.step, missed: s.missed, slowest: s.slowest, ms: Math.round(s.ms), stepTimeoutMs: s.limitMs, retryMs: s.retryMs })),
     orderings: r.stats.orderings,
     counterexample:
       ce === undefined || f === undefined

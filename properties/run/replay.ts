@@ -21,10 +21,12 @@ export interface ReplayOptions {
   readonly cells?: number;
   /** Run the end-of-run drain and final checks (default true). */
   readonly drain?: boolean;
+  /** Start in a fresh process, with nothing left from earlier runs (see StartOptions). */
+  readonly fresh?: boolean;
 }
 
 export function replay(impl: Implementation, commands: readonly Command[], options: ReplayOptions = {}): ReplayResult {
-  const run = new HarnessRun(impl, { cells: options.cells ?? 3, record: true });
+  const run = new HarnessRun(impl, { cells: options.cells ?? 3, record: true, ...(options.fresh === true ? { fresh: true } : {}) });
   const labels: string[] = [];
   const ran: Command[] = [];
   try {

@@ -34,6 +34,9 @@ import {
   type Violation,
 } from "../../model/index.ts";
 import { errorMessage } from "../../adapters/errors.ts";
+import { StartFailure } from "./start-failure.ts";
+
+export { StartFailure } from "./start-failure.ts";
 import { Channels } from "./channels.ts";
 import type { Command, CommandKind } from "./commands.ts";
 import { orderingsOfDelivery, shutdownMidDrain, ORDERINGS, type Ordering } from "./orderings.ts";
@@ -101,6 +104,13 @@ export interface StepRecord {
   readonly drain: boolean;
 }
 
+/** One step's input and what the implementation emitted for it, as objects. */
+export interface StepIo {
+  readonly party: Party;
+  readonly input: Message | CoreEvent | HostEvent;
+  readonly emitted: readonly Message[];
+}
+
 /**
  * A command resolved against the live run: the party and the concrete input (an event, or the
  * channel whose next message is delivered). Its readable label is built only when read, since
@@ -131,6 +141,8 @@ export interface RunOptions {
   readonly record?: boolean;
   /** Called after every step that ran to its checks (coverage: distinct abstract states). */
   readonly onStep?: (run: HarnessRun) => void;
+  /** Start the run in a fresh process (for implementations that can: `freshStart`). */
+  readonly fresh?: boolean;
 }
 
 /**
@@ -158,7 +170,11 @@ export class HarnessRun {
   /** How often each invariant had something to judge (see invariant-coverage.ts). */
   readonly invariantChecks: InvariantCounts;
   readonly trace: StepRecord[] | undefined;
+  /** With `record`: every step's input object and what it emitted (the soundness replays drive these again). */
+  readonly io: StepIo[] | undefined;
   failure: Failure | undefined;
+  /** The commands applied before the drain, in order (effective ones: what a replay runs again). */
+  readonly applied: Command[] = [];
   private readonly known: Set<string>;
   /** The protocol version the implementation speaks (1: no observers report, no `req` on exec_create). */
   readonly protocol: number;
@@ -179,10 +195,12 @@ export class HarnessRun {
     this.executed = { create: 0, yield: 0, complete: 0, terminate: 0, observe: 0, "observe-cancel": 0, ready: 0, shutdown: 0, deliver: 0, tool: 0 };
     this.invariantChecks = zeroInvariantCounts();
     this.trace = options.record === true ? [] : undefined;
+    this.io = options.record === true ? [] : undefined;
     this.onStep = options.onStep;
     try {
-      this.instance = impl.start();
+      this.instance = options.fresh === true ? impl.start({ fresh: true }) : impl.start();
     } catch (e) {
+      if (e instanceof StartFailure) throw e;
       this.instance = { host: () => [], core: () => [], gateTable: () => [] };
       this.failure = errorFailure(e, 0, "start");
     }
@@ -301,6 +319,7 @@ export class HarnessRun {
     const r = this.resolveOnce(cmd);
     if (r === undefined) return false;
     this.executed[cmd.kind]++;
+    if (!this.inDrain) this.applied.push(cmd);
     this.execute(r);
     return true;
   }
@@ -326,6 +345,7 @@ export class HarnessRun {
       emitted = this.call(r.party, e, step);
     }
     if (this.failure !== undefined) return;
+    this.io?.push({ party: r.party, input, emitted: emitted as readonly Message[] });
     const texts: string[] = [];
     if (input.type === "exec_create" && input.req !== undefined) {
       const { cell, req } = input;

@@ -22,6 +22,7 @@ import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.t
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
+import { patientReplay } from "../run/timing.ts";
 import { drainBound, HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
 
 /** What two states must share to count as one: see abstract-state.ts. "off" keeps every path. */
@@ -55,8 +56,6 @@ export interface ExhaustiveOptions {
    * and the order it keeps them in; off by default (see docs/exploration.md for what was checked).
    */
   readonly symmetry?: boolean;
-  /** Skip the renamed-replay check that symmetry otherwise starts with (symmetry.ts); for tests of the reduction itself. */
-  readonly uncheckedSymmetry?: boolean;
   /** Called with every newly reached distinct state (before its drain); the run must not be changed. */
   readonly onState?: (run: HarnessRun) => void;
 }
@@ -103,6 +102,8 @@ export interface ExhaustiveResult {
   readonly invariantChecks: InvariantCounts;
   readonly counterexample: ExhaustiveCounterexample | undefined;
   readonly durationMs: number;
+  /** Bytes held by the visited table (fingerprints and flags) at the end. */
+  readonly visitedBytes: number;
 }
 
 /** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
@@ -137,7 +138,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const depthBound = options.depth ?? 12;
   const budget = options.requests ?? 2;
   const symmetry = options.symmetry === true;
-  if (symmetry && options.uncheckedSymmetry !== true) {
+  if (symmetry) {
     const differs = renamingDiffers(impl, cells);
     if (differs !== undefined) throw new SymmetryRefused(`symmetry over cell names refused for ${impl.name}: ${differs}`);
   }
@@ -178,9 +179,11 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     return run;
   };
   /** Record the counterexample at `node`; false when it is not one the search accepts. */
-  const found = (node: Node, inDrain: boolean): boolean => {
+  const found = (node: Node, inDrain: boolean, failure?: Failure): boolean => {
     const commands = pathOf(node);
-    const again = replay(impl, commands, { cells });
+    // A timeout is re-run under the retry limit (timing.ts): one that answers there was slow, not a counterexample.
+    const again = failure?.verdict === "timeout" ? patientReplay(impl, commands, { cells }).result : replay(impl, commands, { cells });
+    if (again.failure === undefined && failure?.verdict === "timeout") return false;
     if (again.failure === undefined) throw new Error(`the counterexample at depth ${node.depth} did not fail again on replay (is the implementation deterministic?)`);
     if (options.accept !== undefined && !options.accept(again.failure)) return false;
     counterexample = { depth: node.depth, commands: again.commands, labels: again.labels, failure: again.failure, replay: again, inDrain };
@@ -269,7 +272,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           const childNode: Node = { parent: node, command: move.command, depth: depth + 1, snap: undefined };
           if (child.failure !== undefined) {
             child.close();
-            if (found(childNode, false)) break outer;
+            if (found(childNode, false, child.failure)) break outer;
             continue;
           }
           const snap = child.save();
@@ -311,6 +314,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       invariantChecks,
       counterexample,
       durationMs: performance.now() - started,
+      visitedBytes: visited.bytes,
     };
   } finally {
     root.close();

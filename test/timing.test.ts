@@ -1,0 +1,94 @@
+/**
+ * Timing is never a verdict on its own, and starting is not a step. A step that misses the step
+ * timeout is re-run in a fresh process under ten times the limit: slow is a warning (a timeout
+ * with --strict-time), only a hang is a timeout. An implementation that cannot be started within
+ * --start-timeout is a harness error (exit 2, one line), never a verdict. A crash on reset is a
+ * crash. The fixtures are slow or broken in a way that depends on which process they are (a
+ * count kept next to $PIDFILE), never on how loaded the machine is.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { check, StartFailure } from "../properties/index.ts";
+import { stdioImplementation } from "../adapters/index.ts";
+import { cli } from "./support/cli.ts";
+import { PYTHON } from "./support/processes.ts";
+import { removeScratch } from "./support/scratch.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "cellgate-timing-"));
+afterAll(() => removeScratch(scratch));
+
+const FIXTURE = `${PYTHON} -S test/fixtures/stdio/misbehave.py`;
+const SMALL = ["--runs", "30", "--max-commands", "3", "--seed", "1"];
+let n = 0;
+/** The fixture in `mode` with a pid file of its own (fresh process count). */
+const fixture = (mode: string): string => `PIDFILE=${join(scratch, `${mode}-${++n}.pids`)} ${FIXTURE} ${mode}`;
+
+describe("a step that misses the step timeout", () => {
+  it("is slow, not hung, when its retry answers: a warning with the times, exit 0", async () => {
+    const json = join(scratch, "slow.json");
+    const r = await cli("check", "--impl-cmd", fixture("slow-first"), ...SMALL, "--step-timeout", "0.3", "--report", `json:${json}`);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "conforms", slow: [{ stepTimeoutMs: 300, retryMs: 3000, missed: expect.stringContaining("within 300 ms") }] });
+    expect(r.stdout).toMatch(
+      /^warning: slow, not hung: step \d+: no answer to the host step commit\(c1\) and the gate_table request within 300 ms; the implementation was stopped; run again in a fresh process under the 3 s retry limit, it answered \(slowest: .*, \d+ ms\)$/m,
+    );
+    expect(r.stdout).toContain("verdict: conforms (30 runs, no invariant violated)");
+  });
+
+  it("is a timeout with --strict-time, saying it answered under the retry limit (exit 1)", async () => {
+    const r = await cli("check", "--impl-cmd", fixture("slow-first"), ...SMALL, "--step-timeout", "0.3", "--strict-time", "--out", join(scratch, "strict"));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^timeout at step \d+: no answer to the host step commit\(c1\) .*within 300 ms; .*it answered .*; --strict-time makes a slow step a timeout$/m);
+  });
+
+  it("never makes a correct implementation fail (a load spike is at most a warning)", () => {
+    const impl = stdioImplementation(`${PYTHON} -S examples/python/cellgate_impl.py`);
+    try {
+      const r = check(impl, { runs: 50, seed: 2 });
+      expect(r.counterexample).toBeUndefined();
+    } finally {
+      impl.dispose();
+    }
+  });
+});
+
+describe("starting an implementation", () => {
+  it("that misses --start-timeout is a harness error: one line, exit 2", async () => {
+    const r = await cli("check", "--impl-cmd", fixture("slow-hello"), ...SMALL, "--start-timeout", "0.5");
+    expect(r.code).toBe(2);
+    // Which part missed the limit depends on the machine's load; that it is a one-line harness error does not.
+    expect(r.stderr).toMatch(/^cellgate check: (.*slow-hello: no handshake: no answer to hello within 500 ms; the implementation was stopped|cannot start ".*slow-hello": the adapter thread and the process did not start within 1 s \(--start-timeout\))$/);
+    // The default limit (30 s) is generous: the same fixture starts and conforms.
+    expect((await cli("check", "--impl-cmd", fixture("slow-hello"), ...SMALL)).code).toBe(0);
+  });
+
+  it("that cannot be started again mid-check is a harness error, not a verdict (check, exhaustive)", async () => {
+    const check1 = await cli("check", "--impl-cmd", fixture("hello-hang-again"), ...SMALL, "--start-timeout", "1", "--out", join(scratch, "again"));
+    expect(check1.code).toBe(2);
+    expect(check1.stderr).toMatch(/^cellgate check: harness error: .*hello-hang-again: could not be started again: no answer to hello within 1 s; the implementation was stopped$/);
+    const exhaustive = await cli("exhaustive", "--impl-cmd", fixture("hello-hang-again"), "--cells", "1", "--depth", "6", "--start-timeout", "1");
+    expect(exhaustive.code).toBe(2);
+    expect(exhaustive.stderr).toMatch(/could not be started again: no answer to hello within 1 s/);
+    expect(exhaustive.stdout).not.toContain("counterexample");
+  });
+
+  it("is a StartFailure through the check API", () => {
+    const impl = stdioImplementation(fixture("hello-hang-again"), { startTimeoutMs: 1000 });
+    try {
+      expect(() => check(impl, { runs: 30, maxCommands: 3, seed: 1 })).toThrow(StartFailure);
+    } finally {
+      impl.dispose();
+    }
+  });
+});
+
+describe("a crash on reset", () => {
+  it("is a crash, not a silent restart", async () => {
+    const r = await cli("check", "--impl-cmd", fixture("segv-on-reset"), ...SMALL, "--out", join(scratch, "segv"));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain("verdict: crash after 2 runs");
+    expect(r.stdout).toMatch(/^crash at step 0: the implementation exited with code 139 during reset \(after earlier runs in the same process; in a fresh process these commands pass\)$/m);
+  });
+});
