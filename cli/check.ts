@@ -37,6 +37,11 @@ export const CHECK: CommandSpec = {
   summary: "Run the conformance property against an implementation: random command sequences, every invariant after every step; a failure is shrunk, replayed twice and written as a repro directory.",
   options: [...IMPLEMENTATION_OPTIONS, O.runs, O.seed, O.cells, O.maxCommands, O.strategy, O.pctDepth, O.time, O.minRuns, O.strictTime, O.report, O.out, ...PROGRESS_OPTIONS],
   notes: ["exit codes: 0 conforms, 1 does not conform, 2 usage or harness error, or nothing was checked (inconclusive)"],
+  examples: [
+    ["", "the bundled reference, 10,000 runs"],
+    ['--impl-cmd "python3 examples/python/cellgate_impl.py" --report junit:reports/cellgate.xml', "an implementation over stdio, with a JUnit report for CI"],
+    ["--impl ./impl.ts --seed random --time 60", "a module, a fresh seed, at most a minute"],
+  ],
 };
 
 export function checkCommand(args: readonly string[]): number {

@@ -39,6 +39,10 @@ export const EXHAUSTIVE: CommandSpec = {
     ...PROGRESS_OPTIONS,
   ],
   notes: ["exit codes: 0 no state violates an invariant, 1 a counterexample (the shortest), 2 usage or harness error"],
+  examples: [
+    ["--impl bug-close-before-ready --cells 1", "the shortest counterexample of a faulty variant"],
+    ["--cells 2 --requests 1 --symmetry --time 300", "the state space of two cells, up to renaming them"],
+  ],
 };
 
 export function exhaustiveCommand(args: readonly string[]): number {

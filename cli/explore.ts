@@ -44,6 +44,10 @@ export const EXPLORE: CommandSpec = {
     ...PROGRESS_OPTIONS,
   ],
   notes: ["exit codes: 0 conforms (and coverage met), 1 a failing seed or coverage below a minimum, 2 usage or harness error, or nothing was checked"],
+  examples: [
+    ["--time 600 --workers 2 --report json:explore.json", "ten minutes on two threads, coverage in a JSON report"],
+    ["--shard 1/4 --report json:shard1.json", "the first of four shards (sum them with cellgate merge)"],
+  ],
 };
 
 export async function exploreCommand(args: readonly string[]): Promise<number> {

@@ -34,6 +34,8 @@ export interface CommandSpec {
   readonly options: readonly OptionSpec[];
   /** Paragraphs after the option list. */
   readonly notes?: readonly string[];
+  /** Command lines that show the command in use, each with what it does (`[args, what]`). */
+  readonly examples: readonly (readonly [string, string])[];
 }
 
 export type Values = Record<string, string | boolean | string[] | undefined> & { readonly _: string[] };
@@ -121,7 +123,7 @@ function distance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
-/** The help of one command: synopsis, summary, every option with its default, the notes. */
+/** The help of one command: synopsis, summary, every option with its default, the notes, examples. */
 export function helpText(spec: CommandSpec): string {
   const options = [...spec.options, HELP];
   const left = (o: OptionSpec): string => `${o.short !== undefined ? `-${o.short}, ` : "    "}--${o.name}${o.value !== undefined ? ` ${o.value}` : ""}`;
@@ -132,5 +134,7 @@ export function helpText(spec: CommandSpec): string {
     lines.push(`  ${left(o).padEnd(width)}  ${o.help}${extra.length > 0 ? ` (${extra.join("; ")})` : ""}`);
   }
   for (const n of spec.notes ?? []) lines.push("", n);
+  lines.push("", "examples:");
+  for (const [args, what] of spec.examples) lines.push(`  cellgate ${spec.name}${args === "" ? "" : ` ${args}`}`, `      ${what}`);
   return lines.join("\n");
 }

@@ -9,6 +9,7 @@ export const LIST: CommandSpec = {
   brief: "name the bundled implementations",
   summary: "Name the bundled implementations (for --impl NAME), one per line with what it is or gets wrong.",
   options: [],
+  examples: [["", "every bundled implementation, one per line"]],
 };
 
 export function list(args: readonly string[]): number {

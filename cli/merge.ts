@@ -27,6 +27,7 @@ export const MERGE: CommandSpec = {
   maxPositionals: Infinity,
   options: [O.report, MIN_COVERAGE],
   notes: ["exit codes: 0 conforms (and coverage met), 1 a failing seed or coverage below a minimum, 2 usage error or a bad report file"],
+  examples: [["shard1.json shard2.json shard3.json shard4.json --report md:coverage.md", "sum four explore shards, coverage as Markdown"]],
 };
 
 export function mergeCommand(args: readonly string[]): number {

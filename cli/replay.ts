@@ -62,6 +62,10 @@ export const REPLAY: CommandSpec = {
     "A repro file that names a command line or a module is not run unless --trust-source is given (or --impl/--impl-cmd chooses the implementation).",
     "exit codes: 0 fixed (the commands now pass), 1 still fails (or fails differently), 2 usage error or a bad repro file",
   ],
+  examples: [
+    ["cellgate-repro/reference-1/repro.json", "replay a repro of a bundled implementation"],
+    ['cellgate-repro/impl-1 --impl-cmd "python3 impl.py"', "replay against a command line of your choice"],
+  ],
 };
 
 function sameAs(recorded: ReproFailure, now: ReproFailure): boolean {

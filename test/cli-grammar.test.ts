@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CHECK } from "../cli/check.ts";
 import { EXHAUSTIVE } from "../cli/exhaustive.ts";
 import { EXPLORE } from "../cli/explore.ts";
-import { nearest, parseCommand } from "../cli/grammar.ts";
+import { helpText, nearest, parseCommand } from "../cli/grammar.ts";
+import { LIST } from "../cli/list.ts";
 import { MERGE } from "../cli/merge.ts";
 import { REPLAY } from "../cli/replay.ts";
 import { cli } from "./support/cli.ts";
@@ -18,6 +19,8 @@ import { makeScratch, removeScratch } from "./support/scratch.ts";
 
 const scratch = makeScratch("cellgate-grammar-");
 afterAll(() => removeScratch(scratch));
+/** A shell-like split of an example's arguments (double quotes group words). */
+const splitArgs = (line: string): string[] => [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? "");
 const COMMANDS = ["check", "list", "explore", "exhaustive", "merge", "replay"];
 
 describe("help and version", () => {
@@ -43,6 +46,16 @@ describe("help and version", () => {
     expect(stdout).toMatch(/--cells K +cells per run, 1 to 9 \(default 3\)/);
     expect(stdout).toMatch(/--time SECONDS .*\(default none; also --budget\)/);
     for (const o of CHECK.options) expect(stdout).toContain(`--${o.name}`);
+  });
+
+  it.each([CHECK, LIST, EXPLORE, EXHAUSTIVE, MERGE, REPLAY])("$name's help ends with examples, and each parses under its grammar", (spec) => {
+    const help = helpText(spec);
+    expect(help).toMatch(/\nexamples:\n  cellgate /);
+    expect(spec.examples.length).toBeGreaterThan(0);
+    for (const [args] of spec.examples) {
+      expect(help).toContain(`  cellgate ${spec.name}${args === "" ? "" : ` ${args}`}\n`);
+      expect(() => parseCommand(spec, splitArgs(args))).not.toThrow();
+    }
   });
 
   it("the top-level help lists every command; no command is a usage error", async () => {
