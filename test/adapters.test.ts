@@ -148,8 +148,10 @@ describe("the wire protocol as docs/protocol.md specifies it", () => {
   it("every line of a real check, both ways, is valid against the schemas", () => {
     const requests = join(scratch, "requests.ndjson");
     const answers = join(scratch, "answers.ndjson");
-    // A shell pipeline as the command line: tee records the traffic (the whole group is stopped after).
-    const impl = cellgate.stdioImplementation(`tee -a ${requests} | ${EXAMPLE} | tee -a ${answers}`);
+    // A shell pipeline as the command line: record.py writes each line to its file before passing
+    // it on (tee passes it on first, so a group stopped right after an answer could lose its record).
+    const record = `${PYTHON} test/fixtures/stdio/record.py`;
+    const impl = cellgate.stdioImplementation(`${record} ${requests} | ${EXAMPLE} | ${record} ${answers}`);
     try {
       expect(cellgate.check(impl, { runs: 40, seed: 3 }).counterexample).toBeUndefined();
     } finally {
