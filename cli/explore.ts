@@ -4,7 +4,7 @@
  */
 import { basename, join } from "node:path";
 import type { Implementation } from "../protocol/index.ts";
-import { buildRepro, commandsText, DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, defaultReproDir, printable, replay } from "../properties/index.ts";
+import { buildRepro, commandsText, DEFAULT_MAX_COMMANDS, DEFAULT_MIN_RUNS, DEFAULT_RUNS, defaultReproDir, printable, replay } from "../properties/index.ts";
 import { judgeCoverage, parseRequirement, type Requirement, type RequirementResult } from "../properties/coverage/coverage.ts";
 import { describeSeeds, formatCoverage, formatRequirements } from "../properties/coverage/coverage-format.ts";
 import { parseShard, type ExploreSettings, type FoundCounterexample, type Shard } from "../properties/coverage/explore.ts";
@@ -36,6 +36,8 @@ export const EXPLORE: CommandSpec = {
     O.maxCommands,
     O.strategy,
     O.pctDepth,
+    O.minRuns,
+    O.strictTime,
     { name: "workers", value: "N", help: "threads running seeds", default: "1" },
     { name: "shard", value: "i/n", help: "run only the i-th of n disjoint shares of the seeds (merge the reports)", default: "1/1" },
     O.report,
@@ -77,6 +79,9 @@ async function explore(v: Record<string, unknown>, impl: Implementation, implSpe
     pctDepth: intOption(v, "pct-depth", DEFAULT_PCT_DEPTH, 1),
     batch: intOption(v, "batch", 100, 1),
     seed,
+    ...(v["strict-time"] === true ? { strictTime: true } : {}),
+    // The floor applies to a pass cut short by --time; a run count asked for and done is its own floor.
+    minRuns: Math.min(intOption(v, "min-runs", DEFAULT_MIN_RUNS, 1), runs ?? Infinity),
   };
   const workers = intOption(v, "workers", 1, 1);
   const shard = shardOption(v.shard);
@@ -113,6 +118,9 @@ async function explore(v: Record<string, unknown>, impl: Implementation, implSpe
   const context: ExploreContext = { command: "explore", implementation: implementationSettings(implSpec, impl.name), plan, seedRandom: random };
   writeReports(reports, (kind) => renderExploreReport(kind, report, judged, context, started));
   if (report.coverage.runs === 0) throw new UsageError("the time limit ran out before the first run was done; nothing was checked (raise --time)");
+  if (verdict.exit === EXIT.conforms && report.coverage.runs < (settings.minRuns ?? 1)) {
+    throw new UsageError(`inconclusive: the time limit ran out after ${report.coverage.runs} of the ${settings.minRuns} runs a pass needs (--min-runs); this is no pass (raise --time or lower --min-runs)`);
+  }
   return verdict.exit;
 }
 

@@ -92,3 +92,25 @@ describe("a crash on reset", () => {
     expect(r.stdout).toMatch(/^crash at step 0: the implementation exited with code 139 during reset \(after earlier runs in the same process; in a fresh process these commands pass\)$/m);
   });
 });
+
+describe("explore judges time as check does", () => {
+  const EXPLORE_SMALL = ["--runs", "30", "--batch", "30", "--max-commands", "3", "--seed", "1", "--quiet"];
+
+  it("a slow step is a warning, and a timeout with --strict-time (exit 1)", async () => {
+    const lenient = await cli("explore", "--impl-cmd", fixture("slow-first"), ...EXPLORE_SMALL, "--step-timeout", "0.3", "--out", join(scratch, "explore-lenient"));
+    expect(lenient.code, lenient.stdout + lenient.stderr).toBe(0);
+    const strict = await cli("explore", "--impl-cmd", fixture("slow-first"), ...EXPLORE_SMALL, "--step-timeout", "0.3", "--strict-time", "--out", join(scratch, "explore-strict"));
+    expect(strict.code, strict.stdout + strict.stderr).toBe(1);
+    expect(strict.stdout).toMatch(/--strict-time makes a slow step a timeout/);
+  });
+
+  it("a pass cut short by --time below --min-runs is inconclusive (exit 2, and so says its report)", async () => {
+    const json = join(scratch, "explore-short.json");
+    const r = await cli("explore", "--time", "0.5", "--min-runs", "100000000", "--quiet", "--report", `json:${json}`);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/inconclusive: the time limit ran out after \d+ of the 100000000 runs a pass needs \(--min-runs\)/);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "inconclusive", settings: { "min-runs": 100000000 } });
+    const enough = await cli("explore", "--time", "0.5", "--min-runs", "1", "--quiet");
+    expect(enough.code, enough.stdout + enough.stderr).toBe(0);
+  });
+});

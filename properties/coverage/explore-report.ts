@@ -39,7 +39,7 @@ export function exploreVerdictOf(r: ExploreReport, judged: readonly RequirementR
   const first = r.counterexamples[0];
   if (first !== undefined) return (FAILURE_VERDICTS as readonly string[]).includes(first.invariant) ? (first.invariant as ReportVerdict) : "violation";
   if (judged.some((q) => !q.ok)) return "coverage-short";
-  return r.coverage.runs === 0 ? "inconclusive" : "conforms";
+  return r.coverage.runs < Math.max(1, r.settings.minRuns ?? 1) ? "inconclusive" : "conforms";
 }
 
 /** The settings of an exploration, named as the options that set them. */
@@ -54,6 +54,8 @@ export function exploreSettingsOf(r: ExploreReport, context: ExploreContext = {}
     "max-commands": s.maxCommands,
     strategy: s.strategy,
     "pct-depth": s.pctDepth,
+    ...(s.strictTime === true ? { "strict-time": true } : {}),
+    ...(s.minRuns !== undefined ? { "min-runs": s.minRuns } : {}),
   };
 }
 

@@ -22,6 +22,10 @@ export interface ExploreSettings {
   readonly batch: number;
   /** Seed of the first batch. */
   readonly seed: number;
+  /** A slow step (answered only under the retry limit) is a timeout (`--strict-time`). */
+  readonly strictTime?: boolean;
+  /** Fewest runs a pass cut short by the time limit needs (`--min-runs`); below it: inconclusive. */
+  readonly minRuns?: number;
 }
 
 export interface Shard {
@@ -77,6 +81,7 @@ export function runSeed(impl: Implementation, settings: ExploreSettings, task: S
     maxCommands: settings.maxCommands,
     strategy: settings.strategy,
     pctDepth: settings.pctDepth,
+    ...(settings.strictTime === true ? { strictTime: true } : {}),
     states,
   });
   const newStates: string[] = [];
