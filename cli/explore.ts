@@ -8,7 +8,7 @@ import { buildRepro, commandsText, DEFAULT_MAX_COMMANDS, DEFAULT_MIN_RUNS, DEFAU
 import { judgeCoverage, parseRequirement, type Requirement, type RequirementResult } from "../properties/coverage/coverage.ts";
 import { describeSeeds, formatCoverage, formatRequirements } from "../properties/coverage/coverage-format.ts";
 import { parseShard, type ExploreSettings, type FoundCounterexample, type Shard } from "../properties/coverage/explore.ts";
-import type { ExploreContext, ExploreReport } from "../properties/coverage/explore-report.ts";
+import { exploreVerdictOf, type ExploreContext, type ExploreReport } from "../properties/coverage/explore-report.ts";
 import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption, seedOption, strategyOption } from "./args.ts";
 import { implementationSettings, sourceOf } from "./check.ts";
 import { EXIT, UsageError } from "./errors.ts";
@@ -117,9 +117,13 @@ async function explore(v: Record<string, unknown>, impl: Implementation, implSpe
   const plan = { runs: runs ?? null, time: timeMs === undefined ? null : timeMs / 1000, shard: `${shard.index}/${shard.count}`, workers, "min-coverage": requirements.length === 0 ? null : requirements.map((q) => `${q.name}=${q.min}`).join(" ") };
   const context: ExploreContext = { command: "explore", implementation: implementationSettings(implSpec, impl.name), plan, seedRandom: random };
   writeReports(reports, (kind) => renderExploreReport(kind, report, judged, context, started));
-  if (report.coverage.runs === 0) throw new UsageError("the time limit ran out before the first run was done; nothing was checked (raise --time)");
-  if (verdict.exit === EXIT.conforms && report.coverage.runs < (settings.minRuns ?? 1)) {
-    throw new UsageError(`inconclusive: the time limit ran out after ${report.coverage.runs} of the ${settings.minRuns} runs a pass needs (--min-runs); this is no pass (raise --time or lower --min-runs)`);
+  if (verdict.exit === EXIT.usage) {
+    const done = report.coverage.runs;
+    throw new UsageError(
+      done === 0
+        ? "the time limit ran out before the first run was done; nothing was checked (raise --time)"
+        : `inconclusive: the time limit ran out after ${done} of the ${settings.minRuns} runs a pass needs (--min-runs); this is no pass (raise --time or lower --min-runs)`,
+    );
   }
   return verdict.exit;
 }
@@ -197,6 +201,8 @@ export function exploreVerdict(r: ExploreReport, judged: readonly RequirementRes
   if (c.violations > 0) problems.push(`${c.violations} of ${r.seeds.length} seeds found a failing run`);
   if (short.length > 0) problems.push(`coverage below the minimum for ${short.map((q) => `${q.name} (${q.actual} < ${q.min})`).join(", ")}`);
   if (problems.length > 0) return { line: `verdict: does not pass: ${problems.join("; ")}`, exit: EXIT.fails };
+  // The report's own rule (fewer runs than the --min-runs floor, or none), so output and report agree.
+  if (exploreVerdictOf(r, judged) === "inconclusive") return { line: `verdict: inconclusive (${c.runs} runs, ${Math.max(1, r.settings.minRuns ?? 1)} needed)`, exit: EXIT.usage };
   return { line: `verdict: conforms (${c.runs} runs, no invariant violated${judged.length > 0 ? ", coverage met" : ""})`, exit: EXIT.conforms };
 }
 
