@@ -95,6 +95,28 @@ describe("a crash on reset", () => {
   });
 });
 
+describe("exhaustive judges time as check does, in the end-of-run drain too", () => {
+  // --depth 2: every step from the third on is a drain's (the commands are at most two).
+  const EXHAUSTIVE_SMALL = ["--cells", "1", "--depth", "2", "--step-timeout", "0.3"];
+
+  it("a drain step that is slow is re-run under the retry limit: a warning (and in the report), exit 0", async () => {
+    const json = join(scratch, "exhaustive-slow.json");
+    const r = await cli("exhaustive", "--impl-cmd", fixture("slow-late"), ...EXHAUSTIVE_SMALL, "--report", `json:${json}`);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("verdict: conforms");
+    expect(r.stdout).toMatch(/^warning: slow, not hung: step 3: no answer to the core step created\(c1\) .*within 300 ms; .*under the 3 s retry limit, it answered/m);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "conforms", slow: [{ step: 3, stepTimeoutMs: 300, retryMs: 3000 }] });
+  });
+
+  it("a drain step that hangs is still a timeout after the retry (exit 1, its counterexample in the drain)", async () => {
+    const json = join(scratch, "exhaustive-hang.json");
+    const r = await cli("exhaustive", "--impl-cmd", fixture("hang-late"), ...EXHAUSTIVE_SMALL, "--report", `json:${json}`, "--out", join(scratch, "exhaustive-hang"));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/within 3 s; .*\(it had missed the 300 ms step timeout first: it hangs, it is not slow\)/);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "timeout", slow: [], counterexample: { inDrain: true } });
+  });
+});
+
 describe("explore judges time as check does", () => {
   const EXPLORE_SMALL = ["--runs", "30", "--batch", "30", "--max-commands", "3", "--seed", "1", "--quiet"];
 
