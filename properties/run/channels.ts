@@ -43,6 +43,15 @@ export class Channels {
     this.owned = this.layout.order.map(() => false);
   }
 
+  /** Channels holding these queues (in canonical order, as `messagesAt` gives them). */
+  static fromQueues(cells: readonly string[], queues: readonly (readonly Message[])[]): Channels {
+    const c = new Channels(cells);
+    if (queues.length !== c.queues.length) throw new Error(`${queues.length} queues for ${c.queues.length} channels`);
+    c.queues = queues.slice();
+    for (const q of queues) c.inFlight += q.length;
+    return c;
+  }
+
   private slot(channel: ChannelName): number | undefined {
     return this.layout.index.get(channel);
   }
