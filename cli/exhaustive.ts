@@ -34,6 +34,7 @@ export const EXHAUSTIVE: CommandSpec = {
     { name: "dedupe", value: DEDUPES.join("|"), help: "what makes two states the same (docs/exploration.md; table is unsound)", default: "snapshot when the implementation offers it, else off" },
     { name: "symmetry", help: "count states equal up to renaming the cells as one (checked first by renamed replays)" },
     { name: "workers", value: "N", help: "threads expanding each depth's states (the same result as one; needs snapshot and restore)", default: "1" },
+    { name: "no-tools", help: "make no nested tool calls, even if the implementation offers dispatch (the space the SPIN peer models, docs/peer.md)" },
     O.time,
     O.report,
     { ...O.out, help: "where the repro directory goes: DIR/<impl>-exhaustive/" },
@@ -43,6 +44,7 @@ export const EXHAUSTIVE: CommandSpec = {
   examples: [
     ["--impl bug-close-before-ready --cells 1", "the shortest counterexample of a faulty variant"],
     ["--cells 2 --requests 1 --symmetry --time 300", "the state space of two cells, up to renaming them"],
+    ["--cells 1 --requests 2 --depth 60 --no-tools", "exhaust the space without tool calls (1,691 states, as the SPIN peer counts)"],
   ],
 };
 
@@ -55,7 +57,7 @@ export function exhaustiveCommand(args: readonly string[]): number {
   const spec = implementationSpec(v);
   const impl = openImplementation(spec);
   try {
-    return search(v, impl, spec);
+    return search(v, v["no-tools"] === true ? withoutToolCalls(impl) : impl, spec);
   } finally {
     impl.dispose?.();
   }
@@ -90,7 +92,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
       ...(dedupe !== undefined ? { dedupe } : {}),
       ...(v.symmetry === true ? { symmetry: true } : {}),
       ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
-      ...(workers > 1 ? { workers, workerOpen: { module: new URL(`./impl.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url).href, export: "openImplementation", argument: spec } } : {}),
+      ...(workers > 1 ? { workers, workerOpen: { module: import.meta.url, export: "openSearched", argument: { spec, noTools: v["no-tools"] === true } satisfies Searched } } : {}),
       onLevel: (l) => {
         states += l.states;
         transitions += l.transitions;
@@ -105,6 +107,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
     progress.done();
   }
   for (const line of exhaustiveLines(r)) console.log(line);
+  if (v["no-tools"] === true) console.log("tool calls: none (--no-tools: the implementation was searched as one without dispatch)");
   for (const line of slowWarnings(r.slow)) console.log(line);
   const ce = r.counterexample;
   let context: ReportContext = { implementation: implementationSettings(spec, impl.name), ...started };
@@ -122,6 +125,31 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   const verdict = exhaustiveVerdict(r);
   if (verdict === "inconclusive") throw new UsageError("the time limit ran out before the first depth was searched; nothing was checked (raise --time)");
   return ce === undefined ? EXIT.conforms : EXIT.fails;
+}
+
+interface Searched {
+  readonly spec: ImplementationSpec;
+  readonly noTools: boolean;
+}
+
+/** The implementation a search worker opens: as the command did (`--impl`, `--impl-cmd`, `--no-tools`). */
+export function openSearched(s: Searched): Implementation {
+  const impl = openImplementation(s.spec);
+  return s.noTools ? withoutToolCalls(impl) : impl;
+}
+
+/**
+ * The implementation as one that does not offer dispatch, so the search makes no nested tool
+ * calls; everything else (read when used, as an adapter learns its protocol at start) is its own.
+ */
+export function withoutToolCalls(impl: Implementation): Implementation {
+  return new Proxy(impl, {
+    get(target, key) {
+      if (key === "dispatch") return false;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function offersSnapshot(impl: Implementation): boolean {
