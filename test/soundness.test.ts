@@ -46,6 +46,18 @@ describe("soundness replays of passing runs", () => {
     expect(again.stdout).toContain(`still fails: the same ${verdict}`);
   });
 
+  it("explore shrinks a sampled finding too, and writes its repro (a plain replay of it passes: it was skipped), which replay finds again", async () => {
+    const dir = join(scratch, "explore-peek");
+    const r = await cli("explore", "--impl-cmd", `${FIXTURE} peek-dependent`, "--runs", "100", "--quiet", "--out", dir);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^counterexample 1: seed 1, 1 command:$/m);
+    const written = /^repro written to (.*)\/$/m.exec(r.stdout)?.[1];
+    expect(written, r.stdout).toBeDefined();
+    const again = await cli("replay", written as string, "--trust-source");
+    expect(again.code, again.stdout).toBe(1);
+    expect(again.stdout).toContain("still fails: the same inspection-dependent");
+  });
+
   const SOUNDNESS: readonly Verdict[] = ["inspection-dependent", "rename-dependent", "state-across-runs"];
 
   it("never trips on the bundled correct designs, every run sampled", () => {
