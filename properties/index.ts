@@ -23,3 +23,5 @@ export * from "./coverage/explore.ts";
 export * from "./coverage/explore-report.ts";
 export * from "./run/timing.ts";
 export * from "./check/soundness.ts";
+export * from "./check/across-runs.ts";
+export * from "./check/judge-replay.ts";
