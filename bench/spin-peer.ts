@@ -253,4 +253,12 @@ function main(): number {
   return failed === 0 ? 0 : 1;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    process.exitCode = main();
+  } catch (e) {
+    // A build or run of spin, gcc or pan that failed: one line, a harness error.
+    console.error(`error: ${(e instanceof Error ? e.message : String(e)).split("\n").join(" ").slice(0, 600)}`);
+    process.exitCode = 2;
+  }
+}
