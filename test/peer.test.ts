@@ -5,7 +5,7 @@
  * `spin` and `gcc` are installed, and says so when it is skipped.
  */
 import { describe, expect, it } from "vitest";
-import { cellgateCounts, countMismatches, runPan, spinMissing, type CountPair, type PanResult } from "../bench/spin-peer.ts";
+import { cellgateCounts, cellgateShortest, countMismatches, panShortest, ruleOf, runPan, spinMissing, type CountPair, type PanResult } from "../bench/spin-peer.ts";
 import { withoutToolCalls } from "../cli/exhaustive.ts";
 import { exhaustive } from "../properties/index.ts";
 import { reference } from "../reference/index.ts";
@@ -36,6 +36,13 @@ describe("exhaustive --no-tools", () => {
   });
 });
 
+describe("the model's rule names", () => {
+  it("are cellgate's rules before the double underscore", () => {
+    expect(ruleOf("no_gate_leak__end_of_run_table_not_empty")).toBe("no-gate-leak");
+    expect(ruleOf("outcome_before_close")).toBe("outcome-before-close");
+  });
+});
+
 const missing = spinMissing();
 if (missing !== undefined) console.log(`test/peer.test.ts: the SPIN comparisons are skipped: ${missing}`);
 
@@ -53,6 +60,14 @@ describe.skipIf(missing !== undefined)("cellgate against SPIN on the Promela mod
     const p: CountPair = { cells: 1, requests: 1, tools: true, cellgate: cellgateCounts(1, 1, true), spin: runPan(1, 1, ["TOOLS"], false) };
     expect(countMismatches(p)).toEqual([]);
     expect(p.cellgate.states).toBe(1418);
+  });
+
+  it("the shortest counterexamples of two model variants (pan -DBFS with the drain) are cellgate's: the same commands and rule", () => {
+    for (const [bug, variant, commands] of [[1, "bug-close-before-ready", 4], [5, "bug-double-close", 1]] as const) {
+      const spin = panShortest(1, 1, bug);
+      expect(spin, variant).toEqual(cellgateShortest(variant, 1, 1));
+      expect(spin?.commands, variant).toBe(commands);
+    }
   });
 
   it("the model with the environment as it was before it was made faithful (-DOLDENV) counts differently, and the check says so", () => {
