@@ -10,6 +10,8 @@ export * from "./run/script.ts";
 export * from "./check/confirm.ts";
 export * from "./report/index.ts";
 export * from "./shrink/minimize.ts";
+export * from "./shrink/labels.ts";
+export * from "./shrink/shortest.ts";
 export * from "./repro/index.ts";
 export * from "./check/assert.ts";
 export * from "./generate/strategy.ts";

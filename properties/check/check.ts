@@ -13,6 +13,7 @@ import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { stateHash } from "../search/abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { minimize } from "../shrink/minimize.ts";
+import { unproven, type Minimality } from "../shrink/shortest.ts";
 import type { ReplayResult } from "../run/replay.ts";
 import { HarnessRun, StartFailure, type Failure, type RunOptions, type Verdict } from "../run/run.ts";
 import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "../generate/strategy.ts";
@@ -79,6 +80,8 @@ export interface Counterexample {
   readonly shrinks: number;
   /** The failing run's strategy parameters (the commands above are already the ones it chose). */
   readonly strategy: StrategyParams;
+  /** Whether the length is proven minimal: no run of fewer commands fails the same way (shrink/shortest.ts). */
+  readonly minimality: Minimality;
 }
 
 export interface CheckStats {
@@ -342,7 +345,10 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
     if (judged.failure === undefined && options.strictTime === true && firstFailure?.verdict === "timeout") judged = { ...judged, failure: firstFailure };
     slow.push(...judged.slow);
     if (judged.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
-    const final = options.minimize === false || stop?.() === true ? judged : minimizeConfirmed(impl, judged, cells, strict);
+    const final =
+      options.minimize === false || stop?.() === true
+        ? { ...judged, minimality: unproven(cells, stop?.() === true ? "the time limit ran out before minimizing" : "minimizing was turned off") }
+        : minimizeConfirmed(impl, judged, cells, strict);
     counterexample = {
       commands: final.replay.commands,
       labels: final.replay.labels,
@@ -353,10 +359,11 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
       fastCheckLength: commands.length,
       shrinks,
       strategy: runParams,
+      minimality: final.minimality,
     };
   } else if (finding !== undefined) {
     const r = finding.replay;
-    counterexample = { commands: r.commands, labels: r.labels, failure: finding.failure, replay: r, path: "", replayPath: undefined, fastCheckLength: r.commands.length, shrinks: 0, strategy: { strategy: "uniform" } };
+    counterexample = { commands: r.commands, labels: r.labels, failure: finding.failure, replay: r, path: "", replayPath: undefined, fastCheckLength: r.commands.length, shrinks: 0, strategy: { strategy: "uniform" }, minimality: unproven(cells, "a run that behaved differently when driven differently is not minimized") };
   } else if (out.failed && !out.interrupted) {
     throw new Error(`fast-check failed without a counterexample: ${String(out.errorInstance ?? "")}`);
   }
@@ -375,10 +382,13 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
  * what gets reported, so it is replayed twice like any other). Timeouts and nondeterminism are
  * left as they are: minimizing would re-run a hang hundreds of times, or chase noise.
  */
-function minimizeConfirmed(impl: Implementation, judged: Confirmed, cells: number, options: ConfirmOptions): Confirmed {
+function minimizeConfirmed(impl: Implementation, judged: Confirmed, cells: number, options: ConfirmOptions): Confirmed & { readonly minimality: Minimality } {
   const f = judged.failure;
-  if (f === undefined || f.verdict === "timeout" || f.verdict === "nondeterminism" || f.verdict === "state-across-runs") return judged;
-  const smaller = minimize(impl, judged.replay, cells);
-  if (smaller === judged.replay || smaller.failure === undefined) return judged;
-  return confirm(impl, smaller.commands, cells, smaller.failure, 2, options);
+  if (f === undefined || f.verdict === "timeout" || f.verdict === "nondeterminism" || f.verdict === "state-across-runs") return { ...judged, minimality: unproven(cells, `a ${f?.verdict ?? "passing run"} is not minimized`) };
+  const { result: smaller, minimality } = minimize(impl, judged.replay, cells);
+  if (smaller === judged.replay || smaller.failure === undefined) return { ...judged, minimality };
+  const again = confirm(impl, smaller.commands, cells, smaller.failure, 2, options);
+  // The proof is about this length and this failure: a confirmation that ends otherwise keeps no claim.
+  const same = again.replay.commands.length === smaller.commands.length && again.failure?.verdict === smaller.failure.verdict;
+  return { ...again, minimality: same ? minimality : unproven(cells, "the minimized run ended differently when confirmed") };
 }
