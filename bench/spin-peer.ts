@@ -1,14 +1,15 @@
 /**
  * The SPIN peer of `cellgate exhaustive`: the Promela model of the reference in
- * /work/shared/peers/spin/cellgate.pml (or $CELLGATE_SPIN_MODEL), generated, compiled and run
- * with pan on the same bounds. Skipped, with the reason, when the model, `spin` or `gcc` is absent.
+ * bench/peer/cellgate.pml (or $CELLGATE_SPIN_MODEL), generated, compiled and run with pan on the
+ * same bounds (docs/peer.md). Skipped, with the reason, when the model, `spin` or `gcc` is absent.
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const SPIN_MODEL = process.env.CELLGATE_SPIN_MODEL ?? "/work/shared/peers/spin/cellgate.pml";
+export const SPIN_MODEL = process.env.CELLGATE_SPIN_MODEL ?? fileURLToPath(new URL("./peer/cellgate.pml", import.meta.url));
 
 export interface PanResult {
   readonly states: number;

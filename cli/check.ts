@@ -4,7 +4,7 @@ import {
   buildRepro,
   DEFAULT_MAX_COMMANDS,
   DEFAULT_MIN_RUNS,
-  slowText,
+  slowWarnings,
   DEFAULT_RUNS,
   check,
   commandsText,
@@ -80,7 +80,7 @@ export function checkCommand(args: readonly string[]): number {
     impl.dispose?.();
   }
   for (const line of formatSummary(result)) console.log(line);
-  for (const s of result.slow) console.log(`warning: slow, not hung: ${slowText(s)}`);
+  for (const line of slowWarnings(result.slow)) console.log(line);
   const ce = result.counterexample;
   const context: ReportContext = { implementation: implementationSettings(spec, impl.name), seedRandom: random, ...started };
   let replayCommand: string | undefined;

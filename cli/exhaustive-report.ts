@@ -1,6 +1,6 @@
 /** The reports of `cellgate exhaustive`: the common envelope (JSON), Markdown and JUnit. */
 import { commandLine, envelopeJson, formatCommandList, formatFailure, junitXml, mdCode, mdFenced, ORDERINGS, verdictPhrase, type Envelope, type ExhaustiveResult, type ReportContext, type ReportVerdict, type SettingValue } from "../properties/index.ts";
-import { commandsText } from "../properties/index.ts";
+import { commandsText, slowJson, slowMarkdown, slowWarnings } from "../properties/index.ts";
 
 export function exhaustiveVerdict(r: ExhaustiveResult): ReportVerdict {
   if (r.counterexample !== undefined) return r.counterexample.failure.verdict;
@@ -42,6 +42,7 @@ export function exhaustiveJson(r: ExhaustiveResult, context: ReportContext = {},
     orderings: r.orderings,
     invariantChecks: r.invariantChecks,
     durationMs: Math.round(r.durationMs),
+    slow: r.slow.map(slowJson),
     replay: context.replayCommand ?? null,
     counterexample:
       ce === undefined
@@ -83,6 +84,7 @@ export function exhaustiveMarkdown(r: ExhaustiveResult, context: ReportContext =
     "|---|---:|",
     ...ORDERINGS.map((o) => `| \`${o}\` | ${r.orderings[o]} |`),
     "",
+    ...slowMarkdown(slowWarnings(r.slow)),
   ];
   if (r.counterexample !== undefined) out.push("```text", mdFenced(counterexampleText(r).join("\n")), "```", "");
   if (context.replayCommand !== undefined) out.push("Replay:", "", "```sh", mdFenced(context.replayCommand), "```", "");
@@ -99,8 +101,9 @@ export function exhaustiveJunit(r: ExhaustiveResult, context: ReportContext = {}
     durationMs: r.durationMs,
     timestamp: context.timestamp,
     hostname: context.hostname,
-    properties: [["verdict", e.verdict], ...Object.entries(e.settings), ["states", r.states], ["transitions", r.transitions], ["depth", r.depth], ["exhausted", r.exhausted], ["reproduce", e.reproduce]],
+    properties: [["verdict", e.verdict], ...Object.entries(e.settings), ["states", r.states], ["transitions", r.transitions], ["depth", r.depth], ["exhausted", r.exhausted], ["slowSteps", r.slow.length], ["reproduce", e.reproduce]],
     failure: ce === undefined ? undefined : { type: ce.failure.verdict, message: formatFailure(ce.failure)[0] ?? ce.failure.verdict, text: counterexampleText(r).join("\n") },
     error: e.verdict === "inconclusive" ? { type: "inconclusive", message: "the time limit ran out before the first depth was searched" } : undefined,
+    stdout: slowWarnings(r.slow).join("\n"),
   });
 }

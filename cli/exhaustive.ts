@@ -3,7 +3,7 @@
  * depth, deduplicating states; reports the size of the space, or the shortest counterexample.
  */
 import { basename, join } from "node:path";
-import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext } from "../properties/index.ts";
+import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, slowWarnings, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption } from "./args.ts";
 import { implementationSettings, sourceOf } from "./check.ts";
@@ -101,6 +101,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
     progress.done();
   }
   for (const line of exhaustiveLines(r)) console.log(line);
+  for (const line of slowWarnings(r.slow)) console.log(line);
   const ce = r.counterexample;
   let context: ReportContext = { implementation: implementationSettings(spec, impl.name), ...started };
   if (ce !== undefined) {

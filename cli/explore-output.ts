@@ -2,7 +2,7 @@
 import { exploreMarkdown } from "../properties/coverage/coverage-format.ts";
 import type { RequirementResult } from "../properties/coverage/coverage.ts";
 import { exploreSettingsOf, exploreVerdictOf, reportToJson, type ExploreContext, type ExploreReport } from "../properties/coverage/explore-report.ts";
-import { commandLine, junitXml, printable } from "../properties/index.ts";
+import { commandLine, junitXml, printable, slowWarnings } from "../properties/index.ts";
 import type { ReportKind } from "./reports.ts";
 
 export function renderExploreReport(kind: ReportKind, r: ExploreReport, judged: readonly RequirementResult[], context: ExploreContext, where: { timestamp: string; hostname: string }): string {
@@ -34,8 +34,9 @@ function exploreJunit(r: ExploreReport, judged: readonly RequirementResult[], co
     durationMs: r.durationMs,
     timestamp: where.timestamp,
     hostname: where.hostname,
-    properties: [["verdict", verdict], ...Object.entries(settings), ["runsDone", c.runs], ["steps", c.steps], ["failingSeeds", c.violations], ["distinctStates", c.states.size], ["reproduce", commandLine("explore", settings)]],
+    properties: [["verdict", verdict], ...Object.entries(settings), ["runsDone", c.runs], ["steps", c.steps], ["failingSeeds", c.violations], ["distinctStates", c.states.size], ["slowSteps", r.slow.length], ["reproduce", commandLine("explore", settings)]],
     failure: failed ? { type: verdict, message: short.length > 0 && r.counterexamples.length === 0 ? "coverage below the minimum" : `${c.violations} failing seed${c.violations === 1 ? "" : "s"}`, text } : undefined,
     error: verdict === "inconclusive" ? { type: "inconclusive", message: "no run was done" } : undefined,
+    stdout: slowWarnings(r.slow).join("\n"),
   });
 }

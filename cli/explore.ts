@@ -4,7 +4,7 @@
  */
 import { basename, join } from "node:path";
 import type { Implementation } from "../protocol/index.ts";
-import { buildRepro, commandsText, DEFAULT_MAX_COMMANDS, DEFAULT_MIN_RUNS, DEFAULT_RUNS, defaultReproDir, printable, replay } from "../properties/index.ts";
+import { buildRepro, commandsText, DEFAULT_MAX_COMMANDS, DEFAULT_MIN_RUNS, DEFAULT_RUNS, defaultReproDir, printable, replay, slowWarnings } from "../properties/index.ts";
 import { judgeCoverage, parseRequirement, type Requirement, type RequirementResult } from "../properties/coverage/coverage.ts";
 import { describeSeeds, formatCoverage, formatRequirements } from "../properties/coverage/coverage-format.ts";
 import { parseShard, type ExploreSettings, type FoundCounterexample, type Shard } from "../properties/coverage/explore.ts";
@@ -108,6 +108,7 @@ async function explore(v: Record<string, unknown>, impl: Implementation, implSpe
   }
   const judged = judgeCoverage(report.coverage, requirements);
   for (const line of exploreSummary(report, shard, workers)) console.log(line);
+  for (const line of slowWarnings(report.slow)) console.log(line);
   for (const line of formatCoverage(report.coverage)) console.log(line);
   for (const line of formatCounterexamples(report)) console.log(line);
   for (const line of writeRepros(impl, implSpec, report, root)) console.log(line);

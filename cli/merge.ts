@@ -7,6 +7,7 @@
 import { judgeCoverage } from "../properties/coverage/coverage.ts";
 import { formatCoverage, formatRequirements } from "../properties/coverage/coverage-format.ts";
 import { mergeReports, reportFromJson, type ExploreReport } from "../properties/coverage/explore-report.ts";
+import { slowWarnings } from "../properties/report/slow.ts";
 import { parse } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { renderExploreReport } from "./explore-output.ts";
@@ -47,6 +48,7 @@ export function mergeCommand(args: readonly string[]): number {
   const judged = judgeCoverage(report.coverage, requirements);
   console.log(`merged ${files.length} report${files.length === 1 ? "" : "s"}`);
   for (const line of exploreSummary(report, undefined, undefined)) console.log(line);
+  for (const line of slowWarnings(report.slow)) console.log(line);
   for (const line of formatCoverage(report.coverage)) console.log(line);
   for (const line of formatCounterexamples(report)) console.log(line);
   for (const line of formatRequirements(judged)) console.log(line);

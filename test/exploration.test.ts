@@ -296,6 +296,20 @@ describe("explore: coverage, shards, workers, merge", () => {
     expect(back.ok && noDuration(back.value)).toEqual(noDuration(r));
   });
 
+  it("slow steps read back from a JSON report, and a malformed or stray one is refused", async () => {
+    const r = await explore({ runs: 200 });
+    const slow = { seed: SETTINGS.seed, step: 3, missed: "no answer within 300 ms", slowest: "reset", ms: 4, limitMs: 300, retryMs: 3000 };
+    const json = reportToJson({ ...r, slow: [slow] }) as Record<string, unknown>;
+    expect(json.slow).toEqual([{ seed: SETTINGS.seed, step: 3, missed: "no answer within 300 ms", slowest: "reset", ms: 4, stepTimeoutMs: 300, retryMs: 3000 }]);
+    const back = reportFromJson(JSON.parse(JSON.stringify(json)));
+    expect(back.ok && back.value.slow).toEqual([slow]);
+    expect(reportFromJson({ ...json, slow: [{ seed: SETTINGS.seed, step: "3" }] })).toMatchObject({ ok: false, error: '"slow[0]" is malformed' });
+    expect(reportFromJson({ ...json, slow: [{ ...(json.slow as object[])[0], seed: 99_999 }] })).toMatchObject({ ok: false, error: expect.stringContaining("slow step of seed 99999, a seed the report did not run") });
+    // A report written before slow steps were carried has none.
+    const { slow: _, ...old } = json;
+    expect(reportFromJson(old)).toMatchObject({ ok: true, value: { slow: [] } });
+  });
+
   it("refuses to merge overlapping seeds or other settings", async () => {
     const a = await explore({ runs: 100 });
     expect(mergeReports([a, a])).toMatchObject({ ok: false, error: expect.stringContaining("seed 1 is in more than one report") });

@@ -28,8 +28,10 @@ const fixture = (mode: string): string => `PIDFILE=${join(scratch, `${mode}-${++
 describe("a step that misses the step timeout", () => {
   it("is slow, not hung, when its retry answers: a warning with the times, exit 0", async () => {
     const json = join(scratch, "slow.json");
-    const r = await cli("check", "--impl-cmd", fixture("slow-first"), ...SMALL, "--step-timeout", "0.3", "--report", `json:${json}`);
+    const r = await cli("check", "--impl-cmd", fixture("slow-first"), ...SMALL, "--step-timeout", "0.3", "--report", `json:${json}`, "--report", `md:${json}.md`, "--report", `junit:${json}.xml`);
     expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(`${json}.md`, "utf8")).toMatch(/### Slow, not hung \(1\)[^]*warning: slow, not hung: step \d+: no answer/);
+    expect(readFileSync(`${json}.xml`, "utf8")).toMatch(/<property name="slowSteps" value="1"\/>[^]*<system-out>warning: slow, not hung: step/);
     expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "conforms", slow: [{ stepTimeoutMs: 300, retryMs: 3000, missed: expect.stringContaining("within 300 ms") }] });
     expect(r.stdout).toMatch(
       /^warning: slow, not hung: step \d+: no answer to the host step commit\(c1\) and the gate_table request within 300 ms; the implementation was stopped; run again in a fresh process under the 3 s retry limit, it answered \(slowest: .*, \d+ ms\)$/m,
@@ -93,15 +95,66 @@ describe("a crash on reset", () => {
   });
 });
 
+describe("exhaustive judges time as check does, in the end-of-run drain too", () => {
+  // --depth 2: every step from the third on is a drain's (the commands are at most two).
+  const EXHAUSTIVE_SMALL = ["--cells", "1", "--depth", "2", "--step-timeout", "0.3"];
+
+  it("a drain step that is slow is re-run under the retry limit: a warning (and in the report), exit 0", async () => {
+    const json = join(scratch, "exhaustive-slow.json");
+    const r = await cli("exhaustive", "--impl-cmd", fixture("slow-late"), ...EXHAUSTIVE_SMALL, "--report", `json:${json}`);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("verdict: conforms");
+    expect(r.stdout).toMatch(/^warning: slow, not hung: step 3: no answer to the core step created\(c1\) .*within 300 ms; .*under the 3 s retry limit, it answered/m);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "conforms", slow: [{ step: 3, stepTimeoutMs: 300, retryMs: 3000 }] });
+  });
+
+  it("a drain step that hangs is still a timeout after the retry (exit 1, its counterexample in the drain)", async () => {
+    const json = join(scratch, "exhaustive-hang.json");
+    const r = await cli("exhaustive", "--impl-cmd", fixture("hang-late"), ...EXHAUSTIVE_SMALL, "--report", `json:${json}`, "--out", join(scratch, "exhaustive-hang"));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/within 3 s; .*\(it had missed the 300 ms step timeout first: it hangs, it is not slow\)/);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "timeout", slow: [], counterexample: { inDrain: true } });
+  });
+});
+
 describe("explore judges time as check does", () => {
   const EXPLORE_SMALL = ["--runs", "30", "--batch", "30", "--max-commands", "3", "--seed", "1", "--quiet"];
 
   it("a slow step is a warning, and a timeout with --strict-time (exit 1)", async () => {
     const lenient = await cli("explore", "--impl-cmd", fixture("slow-first"), ...EXPLORE_SMALL, "--step-timeout", "0.3", "--out", join(scratch, "explore-lenient"));
     expect(lenient.code, lenient.stdout + lenient.stderr).toBe(0);
+    expect(lenient.stdout).toMatch(/^warning: slow, not hung: seed 1, step \d+: no answer to the host step commit\(c1\) .*within 300 ms; .*under the 3 s retry limit, it answered/m);
     const strict = await cli("explore", "--impl-cmd", fixture("slow-first"), ...EXPLORE_SMALL, "--step-timeout", "0.3", "--strict-time", "--out", join(scratch, "explore-strict"));
     expect(strict.code, strict.stdout + strict.stderr).toBe(1);
     expect(strict.stdout).toMatch(/--strict-time makes a slow step a timeout/);
+  });
+
+  it("on worker threads, the slow step of a worker is warned of in the output and in every report, and merge keeps it", async () => {
+    const out = (ext: string): string => join(scratch, `explore-workers.${ext}`);
+    const pidfile = join(scratch, `slow-once-workers.pids`);
+    // slow-once: only the first commit ever (of any worker's process) is slow.
+    const r = await cli("explore", "--impl-cmd", `PIDFILE=${pidfile} ${FIXTURE} slow-once`, ...EXPLORE_SMALL, "--runs", "60", "--workers", "2", "--step-timeout", "0.3", "--out", join(scratch, "explore-workers"), "--report", `json:${out("json")}`, "--report", `md:${out("md")}`, "--report", `junit:${out("xml")}`);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const warning = /^warning: slow, not hung: seed [12], step \d+: no answer to the host step commit\(c1\) .*within 300 ms; .*it answered .*$/m;
+    const line = warning.exec(r.stdout)?.[0];
+    expect(line, r.stdout).toBeDefined();
+    expect(r.stdout.match(/^warning: slow/gm)).toHaveLength(1);
+    const json = JSON.parse(readFileSync(out("json"), "utf8"));
+    expect(json).toMatchObject({ verdict: "conforms", slow: [{ seed: expect.any(Number), stepTimeoutMs: 300, retryMs: 3000, missed: expect.stringContaining("within 300 ms") }] });
+    expect(readFileSync(out("md"), "utf8")).toContain(`### Slow, not hung (1)`);
+    expect(readFileSync(out("md"), "utf8")).toContain(line);
+    expect(readFileSync(out("xml"), "utf8")).toMatch(/<property name="slowSteps" value="1"\/>[^]*<system-out>warning: slow, not hung: seed/);
+    const merged = await cli("merge", out("json"));
+    expect(merged.code, merged.stdout + merged.stderr).toBe(0);
+    expect(merged.stdout).toContain(line);
+  });
+
+  it("an implementation that is never slow gets no warning (and an empty list in its report)", async () => {
+    const json = join(scratch, "explore-fast.json");
+    const r = await cli("explore", "--impl-cmd", `${FIXTURE} chatty`, ...EXPLORE_SMALL, "--step-timeout", "30", "--report", `json:${json}`);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toContain("warning: slow");
+    expect(JSON.parse(readFileSync(json, "utf8")).slow).toEqual([]);
   });
 
   it("a pass cut short by --time below --min-runs is inconclusive (exit 2, and so says its report)", async () => {

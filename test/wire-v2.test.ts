@@ -251,6 +251,7 @@ describe("repro files and reports carry the version of the implementation checke
       seeds: [{ seed: 1, runs: 10 }],
       coverage: emptyCoverage(),
       counterexamples: [],
+      slow: [],
       durationMs: 0,
     };
     const json = reportToJson(report) as { protocol: number };

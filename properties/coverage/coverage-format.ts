@@ -10,6 +10,7 @@ import { commandLine } from "../report/envelope.ts";
 import { mdCode, mdFenced, printable } from "../report/escape.ts";
 import { INVARIANT_NAMES } from "./invariant-coverage.ts";
 import { ORDERINGS, ORDERING_TEXT } from "../run/orderings.ts";
+import { slowMarkdown, slowWarnings } from "../report/slow.ts";
 
 const pad = (n: number, w = 9): string => String(n).padStart(w);
 
@@ -55,6 +56,7 @@ export function exploreMarkdown(r: ExploreReport, requirements: readonly Require
     `| distinct abstract states | ${c.states.size} |`,
     `| reproduce | \`${mdCode(commandLine("explore", exploreSettingsOf(r, context)))}\` |`,
     "",
+    ...slowMarkdown(slowWarnings(r.slow)),
     "### Rare orderings",
     "",
     "| ordering | times | runs | what |",

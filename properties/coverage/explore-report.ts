@@ -6,12 +6,13 @@
 import { PROTOCOL_VERSION, PROTOCOL_VERSIONS, type ProtocolVersion } from "../../protocol/index.ts";
 import { COMMAND_KINDS } from "../run/commands.ts";
 import { emptyCoverage, mergeCoverage, type Coverage } from "./coverage.ts";
-import type { ExploreSettings, FoundCounterexample, SeedResult, SeedTask } from "./explore.ts";
+import type { ExploreSettings, FoundCounterexample, SeedResult, SeedSlow, SeedTask } from "./explore.ts";
 import { INVARIANT_NAMES } from "./invariant-coverage.ts";
 import { ORDERINGS } from "../run/orderings.ts";
 import { isStrategy } from "../generate/strategy.ts";
 import { commandLine, ENVELOPE_FORMAT, ENVELOPE_VERSION, envelopeJson, type ReportVerdict, type SettingValue } from "../report/envelope.ts";
 import type { RequirementResult } from "./coverage.ts";
+import { slowFromJson, slowJson } from "../run/timing.ts";
 
 /** The envelope every JSON report shares (`format`, `version`); an exploration's `command` is explore or merge. */
 export const REPORT_FORMAT = ENVELOPE_FORMAT;
@@ -68,6 +69,8 @@ export interface ExploreReport {
   readonly coverage: Coverage;
   /** One per failing seed, by seed. */
   readonly counterexamples: readonly FoundCounterexample[];
+  /** Steps that were slow, not hung (a warning unless --strict-time), by seed. */
+  readonly slow: readonly SeedSlow[];
   /** Wall time (summed over merged reports); the one timed field. */
   readonly durationMs: number;
 }
@@ -83,6 +86,7 @@ export function reportOf(settings: ExploreSettings, results: readonly SeedResult
     seeds: sorted.map((r) => r.task),
     coverage,
     counterexamples: sorted.flatMap((r) => (r.counterexample === undefined ? [] : [r.counterexample])),
+    slow: sorted.flatMap((r) => r.slow),
     durationMs,
   };
 }
@@ -107,6 +111,7 @@ export function reportToJson(r: ExploreReport, judged: readonly RequirementResul
     orderingRuns: c.orderingRuns,
     distinctStates: c.states.size,
     counterexamples: r.counterexamples,
+    slow: r.slow.map((s) => ({ seed: s.seed, ...slowJson(s) })),
     durationMs: Math.round(r.durationMs),
     stateHashes: [...c.states].sort(),
   });
@@ -169,6 +174,18 @@ export function reportFromJson(x: unknown): ReportResult<ExploreReport> {
   const seedSet = new Set((x.seeds as [number, number][]).map(([seed]) => seed));
   const stray = (x.counterexamples as FoundCounterexample[]).find((ce) => !seedSet.has(ce.seed));
   if (stray !== undefined) return fail(`counterexample of seed ${stray.seed}, a seed the report did not run`);
+  // Reports written before slow steps were carried have none; a list that is there is checked.
+  const slow: SeedSlow[] = [];
+  if (x.slow !== undefined) {
+    if (!Array.isArray(x.slow)) return fail('"slow" is not a list');
+    for (const [i, entry] of (x.slow as unknown[]).entries()) {
+      const s = slowFromJson(entry);
+      const seed = isObject(entry) ? entry.seed : undefined;
+      if (s === undefined || !isCount(seed)) return fail(`"slow[${i}]" is malformed`);
+      if (!seedSet.has(seed)) return fail(`slow step of seed ${seed}, a seed the report did not run`);
+      slow.push({ ...s, seed });
+    }
+  }
   if (!isCount(x.durationMs)) return fail('"durationMs" is missing or not a count');
   return {
     ok: true,
@@ -178,6 +195,7 @@ export function reportFromJson(x: unknown): ReportResult<ExploreReport> {
       seeds: (x.seeds as [number, number][]).map(([seed, runs]) => ({ seed, runs })),
       coverage,
       counterexamples: x.counterexamples as FoundCounterexample[],
+      slow,
       durationMs: x.durationMs,
     },
   };
@@ -192,6 +210,7 @@ export function mergeReports(reports: readonly ExploreReport[]): ReportResult<Ex
   const coverage = emptyCoverage();
   let durationMs = 0;
   const counterexamples: FoundCounterexample[] = [];
+  const slow: SeedSlow[] = [];
   for (const [i, r] of reports.entries()) {
     if (JSON.stringify(settingsKey(r.settings)) !== key) {
       return { ok: false, error: `report ${i + 1} was made with other settings (${describe(r.settings)}) than report 1 (${describe(first.settings)})` };
@@ -205,6 +224,7 @@ export function mergeReports(reports: readonly ExploreReport[]): ReportResult<Ex
     }
     mergeCoverage(coverage, r.coverage);
     counterexamples.push(...r.counterexamples);
+    slow.push(...r.slow);
     durationMs += r.durationMs;
   }
   return {
@@ -215,6 +235,7 @@ export function mergeReports(reports: readonly ExploreReport[]): ReportResult<Ex
       seeds: [...seeds.values()].sort((a, b) => a.seed - b.seed),
       coverage,
       counterexamples: counterexamples.sort((a, b) => a.seed - b.seed),
+      slow: slow.sort((a, b) => a.seed - b.seed),
       durationMs,
     },
   };

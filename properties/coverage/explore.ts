@@ -10,6 +10,7 @@ import { check, type CheckStats } from "../check/check.ts";
 import type { Command } from "../run/commands.ts";
 import { formatCommandList, formatFailure } from "../report/format.ts";
 import type { StrategyName } from "../generate/strategy.ts";
+import type { SlowStep } from "../run/timing.ts";
 
 /** Everything that decides what a seed generates (a report carries it; merge requires equality). */
 export interface ExploreSettings {
@@ -51,10 +52,17 @@ export interface FoundCounterexample {
   readonly printed: readonly string[];
 }
 
+/** A slow step (it answered only under the retry limit) and the seed whose check saw it. */
+export interface SeedSlow extends SlowStep {
+  readonly seed: number;
+}
+
 export interface SeedResult {
   readonly task: SeedTask;
   readonly stats: CheckStats;
   readonly counterexample: FoundCounterexample | undefined;
+  /** Steps of this seed's check that missed the step timeout and answered under the retry limit. */
+  readonly slow: readonly SeedSlow[];
   /** Abstract-state hashes this seed reached that its executor had not seen before. */
   readonly newStates: readonly string[];
 }
@@ -102,7 +110,8 @@ export function runSeed(impl: Implementation, settings: ExploreSettings, task: S
           invariant: ce.failure.verdict === "violation" ? [...new Set(ce.failure.violations.map((v) => v.invariant))].join(", ") : ce.failure.verdict,
           printed: [...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure)],
         };
-  return { task, stats: r.stats, counterexample, newStates };
+  const slow = r.slow.map((s) => ({ ...s, seed: task.seed }));
+  return { task, stats: r.stats, counterexample, slow, newStates };
 }
 
 /** Parse `i/n` (1 ≤ i ≤ n); a reason on bad input. */

@@ -7,3 +7,4 @@ export { commandLine, envelopeJson, exitCodeOf, ENVELOPE_FORMAT, ENVELOPE_VERSIO
 export { implementationSettings, type ReportContext } from "./context.ts";
 export { mdCode, mdFenced, printable, printableLines } from "./escape.ts";
 export { checkSettings } from "./settings.ts";
+export { slowMarkdown, slowWarnings } from "./slow.ts";

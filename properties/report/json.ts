@@ -4,6 +4,7 @@ import type { CheckResult } from "../check/check.ts";
 import type { ReportContext } from "./context.ts";
 import { commandLine, envelopeJson, ENVELOPE_VERSION, type Envelope } from "./envelope.ts";
 import { formatFailure } from "./format.ts";
+import { slowJson } from "../run/timing.ts";
 import { checkSettings } from "./settings.ts";
 import { verdictOf } from "./verdict.ts";
 
@@ -29,7 +30,7 @@ export function jsonReport(r: CheckResult, context: ReportContext = {}): Record<
     durationMs: Math.round(r.durationMs),
     budget: r.budget === undefined ? null : { seconds: r.budget.ms / 1000, exhausted: r.budget.exhausted, cutShortRuns: r.stats.cutShort },
     minRuns: r.minRuns,
-    slow: r.slow.map((s) => ({ step: s.step, missed: s.missed, slowest: s.slowest, ms: Math.round(s.ms), stepTimeoutMs: s.limitMs, retryMs: s.retryMs })),
+    slow: r.slow.map(slowJson),
     orderings: r.stats.orderings,
     counterexample:
       ce === undefined || f === undefined

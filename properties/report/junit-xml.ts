@@ -20,6 +20,8 @@ export interface JUnitCase {
   /** Nothing was judged (inconclusive): a JUnit error, not a failure. */
   readonly error?: { readonly type: string; readonly message: string } | undefined;
   readonly stderr?: string | undefined;
+  /** Warnings (slow steps), one a line. */
+  readonly stdout?: string | undefined;
 }
 
 export function junitXml(c: JUnitCase): string {
@@ -38,6 +40,7 @@ export function junitXml(c: JUnitCase): string {
   ];
   if (c.failure !== undefined) lines.push(`      <failure type="${xml(c.failure.type)}" message="${xml(printable(c.failure.message))}">${xml(c.failure.text)}</failure>`);
   if (c.error !== undefined) lines.push(`      <error type="${xml(c.error.type)}" message="${xml(printable(c.error.message))}"/>`);
+  if (c.stdout !== undefined && c.stdout !== "") lines.push(`      <system-out>${xml(c.stdout)}</system-out>`);
   if (c.stderr !== undefined && c.stderr !== "") lines.push(`      <system-err>${xml(c.stderr)}</system-err>`);
   lines.push(`    </testcase>`, `  </testsuite>`, `</testsuites>`, "");
   return lines.join("\n");

@@ -8,6 +8,7 @@ import type { ReportContext } from "./context.ts";
 import { checkEnvelope } from "./json.ts";
 import { formatCommandList, formatFailure, formatMinimality } from "./format.ts";
 import { junitXml } from "./junit-xml.ts";
+import { slowWarnings } from "./slow.ts";
 import { commandsText, headline } from "./verdict.ts";
 
 export function junitReport(r: CheckResult, context: ReportContext = {}): string {
@@ -28,6 +29,7 @@ export function junitReport(r: CheckResult, context: ReportContext = {}): string
       ["runsDone", r.stats.runs],
       ["steps", r.stats.steps],
       ["checks", r.stats.checks],
+      ["slowSteps", r.slow.length],
       ["reproduce", e.reproduce],
     ],
     failure:
@@ -40,5 +42,6 @@ export function junitReport(r: CheckResult, context: ReportContext = {}): string
           },
     error: e.verdict === "inconclusive" ? { type: "inconclusive", message: headline(r) } : undefined,
     stderr: r.diagnostics?.stderr,
+    stdout: slowWarnings(r.slow).join("\n"),
   });
 }

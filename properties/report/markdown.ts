@@ -13,6 +13,7 @@ import type { ReportContext } from "./context.ts";
 import { mdCode, mdFenced, printable } from "./escape.ts";
 import { checkEnvelope } from "./json.ts";
 import { commandsText, runsText } from "./verdict.ts";
+import { slowMarkdown, slowWarnings } from "./slow.ts";
 
 /** What the Markdown report shows beyond the result (the replay command line); see ReportContext. */
 export type MarkdownOptions = ReportContext;
@@ -52,6 +53,7 @@ export function markdownReport(r: CheckResult, options: MarkdownOptions = {}): s
     "",
     "</details>",
     "",
+    ...slowMarkdown(slowWarnings(r.slow)),
   ];
   if (ce !== undefined) {
     const f = ce.failure;

@@ -64,6 +64,29 @@ export function retryTimeout(impl: Implementation, commands: readonly Command[],
   return { result: { ...again, failure: { verdict: "timeout", step: missed.step, message } }, slow };
 }
 
+/** A slow step as JSON reports carry it (times in whole ms). */
+export function slowJson(s: SlowStep): SlowJson {
+  return { step: s.step, missed: s.missed, slowest: s.slowest, ms: Math.round(s.ms), stepTimeoutMs: s.limitMs, retryMs: s.retryMs };
+}
+
+export interface SlowJson {
+  readonly step: number;
+  readonly missed: string;
+  readonly slowest: string;
+  readonly ms: number;
+  readonly stepTimeoutMs: number;
+  readonly retryMs: number;
+}
+
+/** A slow step read back from a JSON report (`slowJson`), or undefined when a field is missing or malformed. */
+export function slowFromJson(x: unknown): SlowStep | undefined {
+  if (typeof x !== "object" || x === null) return undefined;
+  const o = x as Record<string, unknown>;
+  const count = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+  if (!count(o.step) || typeof o.missed !== "string" || typeof o.slowest !== "string" || !count(o.ms) || !count(o.stepTimeoutMs) || !count(o.retryMs)) return undefined;
+  return { step: o.step, missed: o.missed, slowest: o.slowest, ms: o.ms, limitMs: o.stepTimeoutMs, retryMs: o.retryMs };
+}
+
 /** "step 3: no answer to ... within 2 s; ...; run again in a fresh process under the 20 s retry limit, it answered (slowest: ... in 2.41 s)". */
 export function slowText(s: SlowStep, withStep = true): string {
   return `${withStep ? `step ${s.step}: ` : ""}${s.missed}; run again in a fresh process under the ${seconds(s.retryMs)} retry limit, it answered (slowest: ${s.slowest}, ${seconds(Math.round(s.ms))})`;

@@ -22,7 +22,7 @@ import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.t
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
-import { patientReplay } from "../run/timing.ts";
+import { retryTimeout, type SlowStep } from "../run/timing.ts";
 import { drainBound, HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
 
 /** What two states must share to count as one: see abstract-state.ts. "off" keeps every path. */
@@ -104,6 +104,8 @@ export interface ExhaustiveResult {
   readonly durationMs: number;
   /** Bytes held by the visited table (fingerprints and flags) at the end. */
   readonly visitedBytes: number;
+  /** Steps that missed the step timeout (at a command or in a drain) and answered when re-run under the retry limit. */
+  readonly slow: readonly SlowStep[];
 }
 
 /** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
@@ -158,6 +160,9 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   let states = 1;
   let counterexample: ExhaustiveCounterexample | undefined;
   let stoppedByTime = false;
+  const slow: SlowStep[] = [];
+  // The failure of the last drain that did not pass (drainPasses), for `found`.
+  let drainFailure: Failure | undefined;
 
   const tally = (run: HarnessRun): void => {
     for (const k of COMMAND_KINDS) executed[k] += run.executed[k];
@@ -181,8 +186,10 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   /** Record the counterexample at `node`; false when it is not one the search accepts. */
   const found = (node: Node, inDrain: boolean, failure?: Failure): boolean => {
     const commands = pathOf(node);
-    // A timeout is re-run under the retry limit (timing.ts): one that answers there was slow, not a counterexample.
-    const again = failure?.verdict === "timeout" ? patientReplay(impl, commands, { cells }).result : replay(impl, commands, { cells });
+    // A timeout (at a command or in the drain) is re-run, fresh, under the retry limit (timing.ts): one that answers there was slow, not a counterexample.
+    const retried = failure?.verdict === "timeout" ? retryTimeout(impl, commands, failure, { cells }) : undefined;
+    if (retried?.slow !== undefined) slow.push(retried.slow);
+    const again = retried?.result ?? replay(impl, commands, { cells });
     if (again.failure === undefined && failure?.verdict === "timeout") return false;
     if (again.failure === undefined) throw new Error(`the counterexample at depth ${node.depth} did not fail again on replay (is the implementation deterministic?)`);
     if (options.accept !== undefined && !options.accept(again.failure)) return false;
@@ -235,6 +242,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       key = dedupe === "off" || (step + 1 > depthLeft && !run.channels.quiescent) ? undefined : keyOf(run);
     }
     for (const [name, n] of Object.entries(run.invariantChecks)) invariantChecks[name as keyof InvariantCounts] += n;
+    drainFailure = run.failure;
     run.close();
     for (const key of chain) visited.setDrainVerdict(key, verdict);
     return verdict;
@@ -244,7 +252,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     root.drain();
     tally(root);
     const rootNode: Node = { parent: undefined, command: undefined, depth: 0, snap: undefined };
-    if (root.failure !== undefined) found(rootNode, true);
+    if (root.failure !== undefined) found(rootNode, true, root.failure);
     const first = new HarnessRun(impl, { cells });
     if (dedupe !== "off") visited.addSeen(keyOf(first));
     rootNode.snap = stored(first.save());
@@ -284,7 +292,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           states++;
           childNode.snap = stored(snap);
           options.onState?.(child);
-          if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true)) break outer;
+          if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true, drainFailure)) break outer;
           nextFrontier.push(childNode);
         }
         node.snap = undefined;
@@ -315,6 +323,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       counterexample,
       durationMs: performance.now() - started,
       visitedBytes: visited.bytes,
+      slow,
     };
   } finally {
     root.close();
