@@ -25,3 +25,4 @@ export * from "./coverage/explore.ts";
 export * from "./coverage/explore-report.ts";
 export * from "./run/timing.ts";
 export * from "./check/soundness.ts";
+export * from "./shrink/input-trace.ts";

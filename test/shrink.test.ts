@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Implementation } from "../protocol/index.ts";
-import { VARIANTS } from "../reference/index.ts";
-import { check, formatMinimality, replay, shortest } from "../properties/index.ts";
+import { reference, VARIANTS } from "../reference/index.ts";
+import { abstractKey, check, exhaustive, formatMinimality, partiesCoupled, replay, shortest, withInputTrace } from "../properties/index.ts";
+import coupled from "./fixtures/ts/coupled-parties.ts";
 import { MINIMUM } from "./support/minimum.ts";
 import { named } from "./support/play.ts";
 
@@ -22,12 +23,12 @@ describe("shrinking a black box ends with an exact search", () => {
     const min = MINIMUM[name] as number;
     expect(ce?.commands.length).toBe(min);
     const m = ce?.minimality;
-    expect(m?.dedupe).toBe("off");
+    expect(m?.dedupe).toBe("inputs");
     // Nothing shorter was ever claimed ruled out wrongly, and a proof is a proof of the true minimum.
     expect(m?.searched).toBeLessThan(min);
     expect(m?.proven).toBe(m?.searched === min - 1);
-    // Every one up to 11 commands is proven within the default bound; the two of 12 are not (the bound stops at depth 10).
-    expect(m?.proven).toBe(min <= 11);
+    // Keyed by each party's inputs, every one is proven within the default bound (the deepest, 12 commands, takes 2,434 transitions).
+    expect(m?.proven).toBe(true);
   });
 
   it("a search cut short by its bound proves no minimum, and says how far it got", () => {
@@ -37,7 +38,7 @@ describe("shrinking a black box ends with an exact search", () => {
     expect(formatMinimality(found!.minimality)).toBe("minimal: not proven, shrunk only (minimizing was turned off)");
     const start = replay(v, found!.commands, { cells: 3 });
     const cut = shortest(v, start, start.failure, 3, { maxTransitions: 40, heuristicTransitions: 0 });
-    expect(cut.minimality).toMatchObject({ proven: false, dedupe: "off", transitions: 40 });
+    expect(cut.minimality).toMatchObject({ proven: false, dedupe: "inputs", transitions: 40 });
     expect(cut.minimality.searched).toBeLessThan(MINIMUM["bug-close-on-abandoned-wait"] as number);
     expect(formatMinimality(cut.minimality)).toMatch(/^minimal: not proven, shrunk only; no run of up to \d commands fails this way \(at most 1 cell\): the exact search stopped at its bound of 40 transitions$/);
     // The same start with the bound it needs is proven at the minimum.
@@ -48,9 +49,47 @@ describe("shrinking a black box ends with an exact search", () => {
   it("a shorter run found by the unsound heuristic is proven minimal only when the exact levels reach just below it", () => {
     const v = blackBox(named("bug-cancelled-observation-marker"));
     const start = replay(v, check(v, { seed: 1, minimize: false }).counterexample!.commands, { cells: 3 });
-    const r = shortest(v, start, start.failure, 3, { maxTransitions: 5, heuristicTransitions: 5_000 });
+    const r = shortest(v, start, start.failure, 3, { maxTransitions: 5, heuristicTransitions: 5_000, inputs: false });
     expect(r.minimality.searched).toBeLessThan(3);
     expect(r.minimality.proven).toBe(r.minimality.searched >= r.result.commands.length - 1);
     expect(r.minimality.proven).toBe(false);
+  });
+});
+
+describe("states keyed by each party's inputs", () => {
+  it("never merge states the reference's own snapshot tells apart (1 cell, 1 request, every reachable state)", () => {
+    // The reference with its snapshot kept aside: the search sees only the input trace.
+    const inner = new WeakMap<object, () => unknown>();
+    const traced: Implementation = {
+      ...withInputTrace(blackBox(reference)),
+      start(o) {
+        const real = reference.start(o);
+        const wrapped = withInputTrace({ ...reference, start: () => ({ ...real, snapshot: undefined, restore: undefined }) }).start(o);
+        inner.set(wrapped, () => real.snapshot?.());
+        return wrapped;
+      },
+    };
+    const seen = new Map<string, string>();
+    const r = exhaustive(traced, {
+      cells: 1,
+      requests: 1,
+      depth: 40,
+      dedupe: "snapshot",
+      onState: (run) => {
+        const byInputs = abstractKey(run, { view: "snapshot", issued: true });
+        const bySnapshot = abstractKey(run, { view: "snapshot", issued: true, snapshot: inner.get(run.instance)?.() });
+        expect(seen.get(byInputs) ?? bySnapshot).toBe(bySnapshot);
+        seen.set(byInputs, bySnapshot);
+      },
+    });
+    expect(r).toMatchObject({ exhausted: true, counterexample: undefined, branching: "replay" });
+    // At least as many states as the snapshot's 1,418: the input key is finer, never coarser.
+    expect(new Set(seen.values()).size).toBe(exhaustive(reference, { cells: 1, requests: 1, depth: 40 }).states - 1);
+    expect(r.states).toBeGreaterThanOrEqual(1418);
+  });
+
+  it("are used only when the parties are seen to be separate: a Host that reads Core's state is searched with no dedupe", () => {
+    expect(partiesCoupled(blackBox(reference), 2)).toBeUndefined();
+    expect(partiesCoupled(coupled, 1)).toMatch(/^host answered .*create_cell.* when given its inputs host party first: its state depends on the other party's inputs$/);
   });
 });

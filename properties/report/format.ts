@@ -78,7 +78,7 @@ export function formatSummary(r: CheckResult): string[] {
 /** One line saying whether a counterexample's length is proven minimal, and within which bounds. */
 export function formatMinimality(m: Minimality): string {
   const cells = `${m.cells} cell${m.cells === 1 ? "" : "s"}`;
-  const how = m.dedupe === "off" ? "every command sequence" : "exact deduplication by snapshot";
+  const how = m.dedupe === "off" ? "every command sequence" : m.dedupe === "inputs" ? "states keyed by each party's inputs" : "exact deduplication by snapshot";
   if (m.proven) return `minimal: proven, no run of fewer commands fails this way (breadth-first over ${how}, at most ${cells}, ${m.transitions} transitions)`;
   if (m.searched < 0) return `minimal: not proven, shrunk only (${m.reason ?? "no search ran"})`;
   return `minimal: not proven, shrunk only; no run of up to ${m.searched} command${m.searched === 1 ? "" : "s"} fails this way (at most ${cells}): ${m.reason ?? "the search was cut short"}`;

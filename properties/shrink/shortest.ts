@@ -13,11 +13,20 @@
  * exact levels already rule out anything shorter.
  */
 import type { Implementation } from "../../protocol/index.ts";
-import { exhaustive, type Dedupe, type ExhaustiveResult } from "../search/exhaustive.ts";
+import { exhaustive, type ExhaustiveResult } from "../search/exhaustive.ts";
+import { partiesCoupled, withInputTrace } from "./input-trace.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
 import type { Command } from "../run/commands.ts";
 import type { Failure } from "../run/run.ts";
 import { resolveLabels, sameFailure } from "./labels.ts";
+
+/**
+ * How the exact search tells states apart: "snapshot" (the implementation's own), "inputs" (each
+ * party's inputs since the start, for an implementation without snapshots whose parties the
+ * separation check found to be separate state machines; input-trace.ts), "off" (every command
+ * sequence its own node).
+ */
+export type ExactDedupe = "snapshot" | "inputs" | "off";
 
 /** What is known about the length of a reported counterexample. */
 export interface Minimality {
@@ -29,8 +38,8 @@ export interface Minimality {
   /** Every run of at most this many commands (with at most `cells` cells) was searched exactly, and none fails the same way; -1 when none was. */
   readonly searched: number;
   readonly cells: number;
-  /** How the exact search told states apart ("snapshot", or "off": every command sequence its own node). */
-  readonly dedupe: Exclude<Dedupe, "table"> | undefined;
+  /** How the exact search told states apart (see ExactDedupe). */
+  readonly dedupe: ExactDedupe | undefined;
   /** Transitions the searches took (exact and heuristic). */
   readonly transitions: number;
   /** Why it is not proven, when it is not. */
@@ -40,6 +49,8 @@ export interface Minimality {
 export interface ShortestOptions {
   /** Transitions the exact search may take (default: SNAPSHOT_TRANSITIONS or REPLAY_TRANSITIONS). */
   readonly maxTransitions?: number;
+  /** Key states by each party's inputs when the implementation has no snapshot and its parties are separate (default true; false: dedupe "off"). */
+  readonly inputs?: boolean;
   /** Transitions the table heuristic may take after an exact search cut short (default HEURISTIC_TRANSITIONS; 0: none). */
   readonly heuristicTransitions?: number;
 }
@@ -75,14 +86,16 @@ export function shortest(
   const used = Math.max(1, cellsUsed(best.labels));
   const length = best.commands.length;
   const restores = best.run.instance.snapshot !== undefined && best.run.instance.restore !== undefined;
-  const dedupe = restores ? "snapshot" : "off";
+  // Without a snapshot: each party's inputs as the key when the parties are seen to be separate state machines, else every path.
+  const separate = !restores && options.inputs !== false && partiesCoupled(impl, used, [best.commands]) === undefined;
+  const dedupe: ExactDedupe = restores ? "snapshot" : separate ? "inputs" : "off";
   const accept = (f: Failure): boolean => sameFailure(f, failure);
-  const exact = exhaustive(impl, {
+  const exact = exhaustive(separate ? withInputTrace(impl) : impl, {
     cells: used,
     depth: length - 1,
     requests: Number.POSITIVE_INFINITY,
     accept,
-    dedupe,
+    dedupe: dedupe === "off" ? "off" : "snapshot",
     maxTransitions: options.maxTransitions ?? (restores ? SNAPSHOT_TRANSITIONS : REPLAY_TRANSITIONS),
   });
   let transitions = exact.transitions;
