@@ -5,9 +5,9 @@
  * process of its own (bench/exhaustive-case.ts), so CPU time and peak RSS are its own. CPU time
  * (user + system) is the figure to compare on a shared machine; wall time is printed too.
  *
- * The Promela model was written for the reference before nested tool calls and before the
- * environment waited for the initial reply's id, so its graph is no longer cellgate's; the rows
- * "without dispatch" (the reference with its tool calls left out) are the nearest cellgate graph.
+ * The Promela model (bench/peer/cellgate.pml) has no nested tool calls: the rows "without
+ * dispatch" (the reference with its tool calls left out) are its graph, with the same counts
+ * (docs/peer.md; bench/spin-peer.ts --equality checks them).
  *
  *   npx tsx bench/exhaustive.ts [--quick] [--time SECONDS]   (--quick: the small bounds only)
  */

@@ -33,6 +33,7 @@ export const EXHAUSTIVE: CommandSpec = {
     { name: "requests", value: "R|unbounded", help: "most observe, terminate and tool requests per cell", default: String(DEFAULT_REQUESTS) },
     { name: "dedupe", value: DEDUPES.join("|"), help: "what makes two states the same (docs/exploration.md; table is unsound)", default: "snapshot when the implementation offers it, else off" },
     { name: "symmetry", help: "count states equal up to renaming the cells as one (checked first by renamed replays)" },
+    { name: "no-tools", help: "make no nested tool calls, even if the implementation offers dispatch (the space the SPIN peer models, docs/peer.md)" },
     O.time,
     O.report,
     { ...O.out, help: "where the repro directory goes: DIR/<impl>-exhaustive/" },
@@ -42,6 +43,7 @@ export const EXHAUSTIVE: CommandSpec = {
   examples: [
     ["--impl bug-close-before-ready --cells 1", "the shortest counterexample of a faulty variant"],
     ["--cells 2 --requests 1 --symmetry --time 300", "the state space of two cells, up to renaming them"],
+    ["--cells 1 --requests 2 --depth 60 --no-tools", "exhaust the space without tool calls (1,691 states, as the SPIN peer counts)"],
   ],
 };
 
@@ -54,7 +56,7 @@ export function exhaustiveCommand(args: readonly string[]): number {
   const spec = implementationSpec(v);
   const impl = openImplementation(spec);
   try {
-    return search(v, impl, spec);
+    return search(v, v["no-tools"] === true ? withoutToolCalls(impl) : impl, spec);
   } finally {
     impl.dispose?.();
   }
@@ -101,6 +103,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
     progress.done();
   }
   for (const line of exhaustiveLines(r)) console.log(line);
+  if (v["no-tools"] === true) console.log("tool calls: none (--no-tools: the implementation was searched as one without dispatch)");
   for (const line of slowWarnings(r.slow)) console.log(line);
   const ce = r.counterexample;
   let context: ReportContext = { implementation: implementationSettings(spec, impl.name), ...started };
@@ -118,6 +121,20 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   const verdict = exhaustiveVerdict(r);
   if (verdict === "inconclusive") throw new UsageError("the time limit ran out before the first depth was searched; nothing was checked (raise --time)");
   return ce === undefined ? EXIT.conforms : EXIT.fails;
+}
+
+/**
+ * The implementation as one that does not offer dispatch, so the search makes no nested tool
+ * calls; everything else (read when used, as an adapter learns its protocol at start) is its own.
+ */
+export function withoutToolCalls(impl: Implementation): Implementation {
+  return new Proxy(impl, {
+    get(target, key) {
+      if (key === "dispatch") return false;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function offersSnapshot(impl: Implementation): boolean {

@@ -57,6 +57,13 @@ export interface Instance {
   snapshot?(): unknown;
   /** Optional, with `snapshot`: put a fresh instance (from `start()`) into a snapshot's state. */
   restore?(snapshot: unknown): void;
+  /**
+   * Optional, with `snapshot`: every value `snapshot()` returns is new and nothing of the
+   * instance refers to it, and `restore()` neither keeps nor changes the value it is given. A
+   * search may then keep the value itself and restore many instances from it; otherwise it keeps
+   * a copy (its JSON text).
+   */
+  readonly snapshotsUnshared?: boolean;
 }
 
 /** How the harness wants a run started (an in-process implementation may ignore both). */

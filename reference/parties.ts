@@ -42,6 +42,8 @@ export function fromParties(name: string, summary: string, makeHost: () => HostP
           host.restore(snap.host);
           core.restore(snap.core);
         },
+        // encodeFields builds a new value, decodeFields copies out of it (reference/snapshot.ts).
+        snapshotsUnshared: true,
       };
     },
   };

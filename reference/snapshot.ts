@@ -11,34 +11,63 @@ export type PartyState = Readonly<Record<string, unknown>>;
 
 export function encodeFields(party: object): PartyState {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(party)) out[k] = encode(v);
+  const fields = party as Record<string, unknown>;
+  for (const k of Object.keys(fields)) out[k] = encode(fields[k]);
   return out;
 }
 
 /** Overwrite every field of `party` (a fresh one of the same class) from its JSON form. */
 export function decodeFields(party: object, state: PartyState): void {
-  for (const [k, v] of Object.entries(state)) (party as Record<string, unknown>)[k] = decode(v);
+  const fields = party as Record<string, unknown>;
+  for (const k of Object.keys(state)) fields[k] = decode(state[k]);
 }
 
+// Plain loops rather than entries/map chains: a search snapshots and restores on every transition.
 function encode(v: unknown): unknown {
-  if (v instanceof Map) return { $map: [...v].map(([k, x]) => [encode(k), encode(x)]) };
-  if (v instanceof Set) return { $set: [...v].map(encode) };
-  if (Array.isArray(v)) return v.map(encode);
-  if (typeof v === "object" && v !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = encode(x);
+  if (typeof v !== "object" || v === null) return v;
+  if (v instanceof Map) {
+    const entries: unknown[] = [];
+    for (const [k, x] of v) entries.push([encode(k), encode(x)]);
+    return { $map: entries };
+  }
+  if (v instanceof Set) {
+    const members: unknown[] = [];
+    for (const x of v) members.push(encode(x));
+    return { $set: members };
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = encode(v[i]);
     return out;
   }
-  return v;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    if (x !== undefined) out[k] = encode(x);
+  }
+  return out;
 }
 
 function decode(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(decode);
   if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = decode(v[i]);
+    return out;
+  }
   const o = v as Record<string, unknown>;
-  if (Array.isArray(o.$map)) return new Map((o.$map as [unknown, unknown][]).map(([k, x]) => [decode(k), decode(x)]));
-  if (Array.isArray(o.$set)) return new Set((o.$set as unknown[]).map(decode));
+  if (Array.isArray(o.$map)) {
+    const m = new Map<unknown, unknown>();
+    for (const e of o.$map as [unknown, unknown][]) m.set(decode(e[0]), decode(e[1]));
+    return m;
+  }
+  if (Array.isArray(o.$set)) {
+    const s = new Set<unknown>();
+    for (const x of o.$set as unknown[]) s.add(decode(x));
+    return s;
+  }
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(o)) out[k] = decode(x);
+  for (const k of Object.keys(o)) out[k] = decode(o[k]);
   return out;
 }

@@ -65,7 +65,7 @@ export function abstractKey(run: HarnessRun, options: KeyOptions): string {
  * tried in every order. The least key over this set is a function of the state's orbit, as the
  * least over every renaming is, at one rendering per state when the cells differ.
  */
-function candidateRenamings(run: HarnessRun, f: Facts, cells: readonly string[]): Map<string, string>[] {
+export function candidateRenamings(run: HarnessRun, f: Facts, cells: readonly string[]): Map<string, string>[] {
   const sig = new Map<string, string>();
   for (const c of run.state.cells.values()) {
     sig.set(
@@ -89,7 +89,7 @@ function candidateRenamings(run: HarnessRun, f: Facts, cells: readonly string[])
 }
 
 /** What a key is rendered from, whatever the cell names. */
-interface Facts {
+export interface Facts {
   /** Live request ids per cell, in order of value. */
   readonly liveByCell: Map<string, number[]>;
   readonly cellOfReq: Map<number, string>;
@@ -99,7 +99,7 @@ interface Facts {
   readonly table: readonly { cell: string; kind: string }[] | undefined;
 }
 
-function gather(run: HarnessRun, options: KeyOptions): Facts {
+export function gather(run: HarnessRun, options: KeyOptions): Facts {
   const s = run.state;
   const liveByCell = new Map<string, number[]>();
   const cellOfReq = new Map<number, string>();

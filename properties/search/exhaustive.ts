@@ -15,9 +15,9 @@
  */
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
-import { abstractKey } from "./abstract-state.ts";
+import { stateFingerprint } from "./state-code.ts";
 import { renamingDiffers } from "./symmetry.ts";
-import { fingerprint, VisitedTable, type Fingerprint } from "./visited.ts";
+import { VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { distinctMoves, type Move } from "./moves.ts";
@@ -117,16 +117,18 @@ interface Node {
   readonly parent: Node | undefined;
   readonly command: Command | undefined;
   readonly depth: number;
-  /** The state to restore, with the implementation's snapshot kept as its JSON text (compact; parsed back on restore). */
+  /**
+   * The state to restore. The implementation's snapshot is kept as the value `snapshot()`
+   * returned when the instance says nothing else refers to it (`snapshotsUnshared`), so it is
+   * restored without a JSON text in between; otherwise as its JSON text, a copy.
+   */
   snap: StoredSnapshot | undefined;
 }
 
-type StoredSnapshot = Omit<RunSnapshot, "impl"> & { readonly implText: string };
+type StoredSnapshot = RunSnapshot & { readonly asText?: true };
 
-function stored(snap: RunSnapshot | undefined): StoredSnapshot | undefined {
-  if (snap === undefined) return undefined;
-  const { impl, ...rest } = snap;
-  return { ...rest, implText: JSON.stringify(impl) };
+function stored(snap: RunSnapshot | undefined, shared: boolean): StoredSnapshot | undefined {
+  return snap === undefined || shared ? snap : { ...snap, impl: JSON.stringify(snap.impl), asText: true };
 }
 
 function pathOf(node: Node): Command[] {
@@ -150,10 +152,12 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const dedupe: Dedupe = options.dedupe ?? (canRestore ? "snapshot" : "off");
   if (dedupe === "snapshot" && root.instance.snapshot === undefined) throw new Error(`${impl.name} offers no snapshot(); use dedupe "table" or "off"`);
   const view = dedupe === "table" ? "table" : "snapshot";
+  const shared = root.instance.snapshotsUnshared === true;
 
   const executed = Object.fromEntries(COMMAND_KINDS.map((k) => [k, 0])) as Record<CommandKind, number>;
   const orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
   const invariantChecks = zeroInvariantCounts();
+  const INVARIANT_NAMES = Object.keys(invariantChecks) as (keyof InvariantCounts)[];
   const levels: LevelStats[] = [];
   const visited = new VisitedTable();
   let transitions = 0;
@@ -167,14 +171,12 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const tally = (run: HarnessRun): void => {
     for (const k of COMMAND_KINDS) executed[k] += run.executed[k];
     for (const o of ORDERINGS) orderings[o] += run.orderings[o];
-    for (const [name, n] of Object.entries(run.invariantChecks)) invariantChecks[name as keyof InvariantCounts] += n;
+    for (const name of INVARIANT_NAMES) invariantChecks[name] += run.invariantChecks[name];
   };
   /** A live run in `node`'s state (restored, or replayed from the start). */
   const materialize = (node: Node): HarnessRun => {
-    if (node.snap !== undefined) {
-      const { implText, ...rest } = node.snap;
-      return HarnessRun.restore(impl, { ...rest, impl: JSON.parse(implText) as unknown }, { cells });
-    }
+    const snap = node.snap;
+    if (snap !== undefined) return HarnessRun.restore(impl, snap.asText === true ? { ...snap, impl: JSON.parse(snap.impl as string) as unknown } : snap, { cells });
     const run = new HarnessRun(impl, { cells });
     for (const cmd of pathOf(node)) run.apply(cmd);
     // Count only what happens from here on, as a restored run would.
@@ -206,7 +208,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     return issued < budget;
   };
   const keyOf = (run: HarnessRun, snapshot?: unknown): Fingerprint =>
-    fingerprint(abstractKey(run, { view, issued: Number.isFinite(budget), symmetry, ...(snapshot !== undefined && view === "snapshot" ? { snapshot } : {}) }));
+    stateFingerprint(run, { view, issued: Number.isFinite(budget), symmetry, ...(snapshot !== undefined && view === "snapshot" ? { snapshot } : {}) });
   /**
    * Does the end-of-run drain from this run's state pass? The drain starts by delivering
    * `deliver[0]` until nothing is in flight, so from a state with messages in flight it is that
@@ -241,7 +243,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       if (run.failure !== undefined) verdict = false;
       key = dedupe === "off" || (step + 1 > depthLeft && !run.channels.quiescent) ? undefined : keyOf(run);
     }
-    for (const [name, n] of Object.entries(run.invariantChecks)) invariantChecks[name as keyof InvariantCounts] += n;
+    for (const name of INVARIANT_NAMES) invariantChecks[name] += run.invariantChecks[name];
     drainFailure = run.failure;
     run.close();
     for (const key of chain) visited.setDrainVerdict(key, verdict);
@@ -255,7 +257,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     if (root.failure !== undefined) found(rootNode, true, root.failure);
     const first = new HarnessRun(impl, { cells });
     if (dedupe !== "off") visited.addSeen(keyOf(first));
-    rootNode.snap = stored(first.save());
+    rootNode.snap = stored(first.save(), shared);
     first.close();
     let frontier: Node[] = [rootNode];
     let depth = 0;
@@ -290,7 +292,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             continue;
           }
           states++;
-          childNode.snap = stored(snap);
+          childNode.snap = stored(snap, shared);
           options.onState?.(child);
           if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true, drainFailure)) break outer;
           nextFrontier.push(childNode);

@@ -1,0 +1,110 @@
+/**
+ * The search's integer code of a state (properties/search/state-code.ts) against the text key it
+ * replaces (abstractKey): on every state reached, two states have equal codes exactly when they
+ * have equal keys, with and without symmetry, for the snapshot and the table views.
+ */
+import { describe, expect, it } from "vitest";
+import { abstractKey, exhaustive, HarnessRun } from "../properties/index.ts";
+import type { KeyOptions } from "../properties/search/abstract-state.ts";
+import { distinctMoves } from "../properties/search/moves.ts";
+import { murmur128, stateCode, stateFingerprint } from "../properties/search/state-code.ts";
+import { reference } from "../reference/index.ts";
+import { closeBeforeReady } from "../reference/variants/close-before-ready.ts";
+
+const VIEWS: readonly (readonly [string, KeyOptions])[] = [
+  ["snapshot", { view: "snapshot", issued: true }],
+  ["snapshot, symmetry", { view: "snapshot", issued: true, symmetry: true }],
+  ["table", { view: "table", issued: true }],
+  ["table, symmetry", { view: "table", symmetry: true }],
+];
+
+/** Per view, the pairs (key, code) of every state passed to `add`. */
+function collector(): { add: (run: HarnessRun) => void; pairs: [string, string][][] } {
+  const pairs: [string, string][][] = VIEWS.map(() => []);
+  const add = (run: HarnessRun): void => {
+    for (const [i, [, options]] of VIEWS.entries()) pairs[i]?.push([abstractKey(run, options), stateCode(run, options).join(",")]);
+  };
+  return { add, pairs };
+}
+
+/** Pairs (key, code) must form a bijection: no key with two codes, no code with two keys. Returns the distinct keys. */
+function expectSamePartition(pairs: readonly (readonly [string, string])[]): number {
+  const codeOfKey = new Map<string, string>();
+  const keyOfCode = new Map<string, string>();
+  for (const [key, code] of pairs) {
+    expect(codeOfKey.get(key) ?? code).toBe(code);
+    expect(keyOfCode.get(code) ?? key).toBe(key);
+    codeOfKey.set(key, code);
+    keyOfCode.set(code, key);
+  }
+  return codeOfKey.size;
+}
+
+/** Every path's state (no dedupe) of 2 cells, 1 request each, to depth 6: the paths meet often. */
+const paths = collector();
+exhaustive(reference, { cells: 2, depth: 6, requests: 1, dedupe: "off", onState: paths.add });
+
+/** The states along seeded random walks of 40 distinct moves (2 cells): deep states, where more of the key's fields matter. */
+const walks = collector();
+let seed = 12345;
+const random = (n: number): number => {
+  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+  return (seed >>> 8) % n;
+};
+for (let w = 0; w < 300; w++) {
+  const run = new HarnessRun(reference, { cells: 2 });
+  for (let i = 0; i < 40 && run.failure === undefined; i++) {
+    const moves = distinctMoves(run);
+    if (moves.length === 0) break;
+    run.apply((moves[random(moves.length)] as (typeof moves)[number]).command);
+    walks.add(run);
+  }
+  run.close();
+}
+
+describe("the integer code of a state", () => {
+  it.each(VIEWS.map(([name], i) => [name, i] as const))("merges exactly the states the text key merges (%s; every path of 2 cells to depth 6, random walks of 40 moves)", (_name, i) => {
+    const p = paths.pairs[i] as [string, string][];
+    const distinct = expectSamePartition(p);
+    expect(distinct).toBeGreaterThan(100);
+    expect(distinct).toBeLessThan(p.length / 3);
+    expect(expectSamePartition(walks.pairs[i] as [string, string][])).toBeGreaterThan(500);
+  });
+
+  it("gives a search the same states as the text key did (1 cell x 1 request: 1,418; 2 cells x 1 request to depth 8 with symmetry)", () => {
+    const keys = new Set<string>();
+    const r = exhaustive(reference, { cells: 1, requests: 1, depth: 60, onState: (run) => void keys.add(abstractKey(run, { view: "snapshot", issued: true })) });
+    expect(r.exhausted).toBe(true);
+    expect(r.states).toBe(1418);
+    // No two states the search kept apart share a text key (none was split), and the count is the pinned one (none merged).
+    expect(keys.size).toBe(r.states - 1);
+    const orbits = new Set<string>();
+    const s = exhaustive(reference, { cells: 2, requests: 1, depth: 8, symmetry: true, onState: (run) => void orbits.add(abstractKey(run, { view: "snapshot", issued: true, symmetry: true })) });
+    expect(orbits.size).toBe(s.states - 1);
+  });
+
+  it("finds a faulty variant at its minimum", () => {
+    expect(exhaustive(closeBeforeReady, { cells: 1, depth: 4 }).counterexample?.depth).toBe(4);
+  });
+
+  it("is fingerprinted as a whole: codes that differ in one word, or only in length, have different fingerprints", () => {
+    const seen = new Set<string>();
+    const words = new Int32Array(7);
+    for (let i = 0; i < 20000; i++) {
+      words[i % 7] = i;
+      seen.add(murmur128(words, 7).join(","));
+    }
+    expect(seen.size).toBe(20000);
+    for (let n = 0; n < 6; n++) expect(murmur128(new Int32Array(n), n).join(",")).not.toBe(murmur128(new Int32Array(n + 1), n + 1).join(","));
+    exhaustive(reference, {
+      cells: 2,
+      requests: 1,
+      depth: 5,
+      onState: (run) => {
+        const options = { view: "snapshot", issued: true, symmetry: true } as const;
+        const code = stateCode(run, options);
+        expect(stateFingerprint(run, options)).toEqual(murmur128(code, code.length));
+      },
+    });
+  });
+});
