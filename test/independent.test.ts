@@ -45,7 +45,7 @@ describe("an independent implementation, written from the docs", () => {
     expect(f?.verdict).toBe("violation");
     expect(f?.verdict === "violation" ? f.violations.map((v) => v.invariant) : []).toContain(rule);
     expect(r.counterexample?.commands.length).toBe(minimum);
-    expect(r.counterexample?.minimality).toMatchObject({ proven: true, dedupe: "off", cells: 1, searched: minimum - 1 });
+    expect(r.counterexample?.minimality).toMatchObject({ proven: true, dedupe: "inputs", cells: 1, searched: minimum - 1 });
   });
 
   // The minima above, re-derived: the exact search finds the rule's failure at that depth and no sooner.

@@ -7,8 +7,9 @@
  * steps between them. With the harness's own state (model and channels, in the search key) that
  * is the whole state. What this merges is exactly those interleavings.
  *
- * The wrapped instance offers that key as its `snapshot()` (one string, so no number in it is
- * renamed) and no `restore()`: the search still replays prefixes, and deduplicates by the key.
+ * The wrapped instance offers that key as its `snapshot()` (each input as its JSON text, so no
+ * request id in it is renamed: equal keys mean equal inputs, byte for byte) and no `restore()`:
+ * the search still replays prefixes, and deduplicates by the key.
  */
 import fc from "fast-check";
 import type { Implementation, Instance } from "../../protocol/index.ts";
@@ -27,7 +28,7 @@ export function withInputTrace(impl: Implementation): Implementation {
         ...bound(inner),
         host: (input) => (host.push(JSON.stringify(input)), inner.host(input)),
         core: (input) => (core.push(JSON.stringify(input)), inner.core(input)),
-        snapshot: () => `host:${host.join(";")}|core:${core.join(";")}`,
+        snapshot: () => ({ host: [...host], core: [...core] }),
       };
     },
   };
