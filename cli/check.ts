@@ -92,7 +92,7 @@ export function checkCommand(args: readonly string[]): number {
     for (const line of formatFailure(ce.failure)) console.log(line);
     console.log(formatMinimality(ce.minimality));
     for (const line of stderrTail(result)) console.log(line);
-    const repro = buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed, cells, path: ce.path, replayPath: ce.replayPath ?? null, result: ce.replay, failure: ce.failure });
+    const repro = buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed, cells, path: ce.path, replayPath: ce.replayPath ?? null, result: ce.replay, failure: ce.failure, runsBefore: ce.runsBefore });
     const dir = placeRepro(join(root, basename(defaultReproDir(impl.name, seed))), repro);
     replayCommand = `npx cellgate replay ${dir}/repro.json`;
     console.log(`repro written to ${dir}/ (repro.json, repro.test.ts, trace.mmd, report.md)`);

@@ -4,7 +4,7 @@
  */
 import { basename, join } from "node:path";
 import type { Implementation } from "../protocol/index.ts";
-import { buildRepro, commandsText, DEFAULT_MAX_COMMANDS, DEFAULT_MIN_RUNS, DEFAULT_RUNS, defaultReproDir, printable, replay, slowWarnings } from "../properties/index.ts";
+import { buildRepro, commandsText, DEFAULT_MAX_COMMANDS, DEFAULT_MIN_RUNS, DEFAULT_RUNS, defaultReproDir, judgeReplay, printable, slowWarnings } from "../properties/index.ts";
 import { judgeCoverage, parseRequirement, type Requirement, type RequirementResult } from "../properties/coverage/coverage.ts";
 import { describeSeeds, formatCoverage, formatRequirements } from "../properties/coverage/coverage-format.ts";
 import { parseShard, type ExploreSettings, type FoundCounterexample, type Shard } from "../properties/coverage/explore.ts";
@@ -186,9 +186,10 @@ function writeRepros(impl: Implementation, spec: ImplementationSpec, r: ExploreR
     return true;
   });
   for (const ce of distinct.slice(0, MAX_REPROS)) {
-    const result = replay(impl, ce.commands, { cells: r.settings.cells });
-    if (result.failure === undefined) continue;
-    const repro = buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed: ce.seed, cells: r.settings.cells, result });
+    // Judged as replay will judge it (a soundness verdict, state kept across runs: a plain replay does not show them).
+    const judged = judgeReplay(impl, ce.commands, { cells: r.settings.cells, verdict: ce.invariant, ...(ce.runsBefore === undefined ? {} : { runsBefore: ce.runsBefore }) });
+    if (judged.failure === undefined) continue;
+    const repro = buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed: ce.seed, cells: r.settings.cells, result: judged.replay, failure: judged.failure, ...(ce.runsBefore === undefined ? {} : { runsBefore: ce.runsBefore }) });
     const dir = placeRepro(join(root, basename(defaultReproDir(impl.name, ce.seed))), repro);
     lines.push(`repro written to ${dir}/`);
   }

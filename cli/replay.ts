@@ -8,11 +8,9 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import type { Implementation } from "../protocol/index.ts";
 import { bundled } from "../reference/index.ts";
 import {
   commandLine,
-  confirm,
   envelopeJson,
   formatCommandList,
   formatFailure,
@@ -21,12 +19,9 @@ import {
   mdFenced,
   parseRepro,
   printable,
-  replay,
+  judgeReplay,
   reproFailure,
-  soundnessOf,
   verdictPhrase,
-  type Failure,
-  type ReplayResult,
   type Envelope,
   type ReproFailure,
   type ReproFile,
@@ -90,12 +85,14 @@ export function replayCommand(args: readonly string[]): number {
   const impl = openImplementation(spec);
   let judged;
   try {
-    judged = replayJudged(impl, repro);
+    judged = judgeReplay(impl, repro.commands, { cells: repro.cells, verdict: repro.failure.verdict, ...(repro.runsBefore === undefined ? {} : { runsBefore: repro.runsBefore }) });
   } finally {
     impl.dispose?.();
   }
+  if (judged.unreproducible !== undefined) throw new UsageError(`${file}: ${judged.unreproducible}`);
   const result = { ...judged.replay, failure: judged.failure };
-  const lines = [`replaying ${repro.commands.length} command${repro.commands.length === 1 ? "" : "s"} of ${printable(file)} against ${printable(impl.name)} (recorded against ${printable(repro.implementation)})`];
+  const times = repro.runsBefore === undefined ? "" : `, run ${repro.runsBefore + 1} times in one fresh process (the last run is judged)`;
+  const lines = [`replaying ${repro.commands.length} command${repro.commands.length === 1 ? "" : "s"} of ${printable(file)}${times} against ${printable(impl.name)} (recorded against ${printable(repro.implementation)})`];
   lines.push(...formatCommandList(result.labels, result.trace, result.failure));
   const was = `${repro.failure.verdict} ${repro.failure.invariants.join(", ")} at step ${repro.failure.step}`.replace("  ", " ");
   let verdict: ReportVerdict;
@@ -127,19 +124,6 @@ export function replayCommand(args: readonly string[]): number {
     });
   });
   return verdict === "fixed" ? EXIT.conforms : EXIT.fails;
-}
-
-/**
- * The recorded commands judged the way their verdict was found: nondeterminism over two replays,
- * a soundness verdict by driving them again without inspection, renamed and in a fresh process.
- */
-function replayJudged(impl: Implementation, repro: ReproFile): { failure: Failure | undefined; replay: ReplayResult } {
-  const v = repro.failure.verdict;
-  if (v === "inspection-dependent" || v === "rename-dependent" || v === "state-across-runs") {
-    const found = soundnessOf(impl, repro.commands, repro.cells);
-    if (found !== undefined || v !== "state-across-runs") return found ?? { failure: undefined, replay: replay(impl, repro.commands, { cells: repro.cells }) };
-  }
-  return confirm(impl, repro.commands, repro.cells, undefined, v === "nondeterminism" || v === "state-across-runs" ? 2 : 1);
 }
 
 /**

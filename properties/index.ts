@@ -26,3 +26,5 @@ export * from "./coverage/explore-report.ts";
 export * from "./run/timing.ts";
 export * from "./check/soundness.ts";
 export * from "./shrink/input-trace.ts";
+export * from "./check/across-runs.ts";
+export * from "./check/judge-replay.ts";

@@ -41,8 +41,8 @@ function noStackTrace(e: Ended): void {
   expect(e.stderr + e.stdout).not.toMatch(/\n\s+at .+:\d+:\d+/);
 }
 
-async function gate(args: readonly string[], env: Record<string, string> = {}): Promise<Ended & { marker: string }> {
-  const m = runMarked(args, { env, boundMs: BOUND_MS });
+async function gate(args: readonly string[], env: Record<string, string> = {}, boundMs = BOUND_MS): Promise<Ended & { marker: string }> {
+  const m = runMarked(args, { env, boundMs });
   const e = await m.ended;
   expect(e.hung, `hung: ${e.stderr}`).toBe(false);
   await nothingLeft(m.marker);
@@ -143,6 +143,65 @@ describe.concurrent("nothing escapes", () => {
     const e = await gate(["check", "--impl", "./test/fixtures/ts/livelock.ts", "--runs", "50", "--max-commands", "10", "--out", dir("livelock")]);
     expect(e.code, e.stdout + e.stderr).toBe(1);
     expect(e.stdout).toMatch(/verdict: livelock after \d+ runs/);
+  });
+});
+
+describe.concurrent("load is never a verdict: slow is slow, not hung, not broken, and never a pass", () => {
+  it("the README's Python example conforms (exit 0) beside the busy loops", async () => {
+    const e = await gate(["check", "--impl-cmd", `${PYTHON} examples/python/cellgate_impl.py`, "--runs", "100", "--max-commands", "30"], {}, 2 * BOUND_MS);
+    expect(e.code, e.stdout + e.stderr).toBe(0);
+    expect(e.stdout).toContain("verdict: conforms (100 runs, no invariant violated)");
+  });
+
+  it("a step that is slow once is a warning with the times, exit 0, not a timeout", async () => {
+    const pidfile = join(scratch, "slow-once.pids");
+    const e = await gate(["check", "--impl-cmd", `PIDFILE=${pidfile} ${PYTHON} ${MISBEHAVE} slow-once`, "--runs", "30", "--max-commands", "5", "--step-timeout", "0.5"]);
+    expect(e.code, e.stdout + e.stderr).toBe(0);
+    expect(e.stdout).toMatch(/^warning: slow, not hung: step \d+: no answer to the host step commit\(c1\) .*within 500 ms; .*under the 5 s retry limit, it answered/m);
+    expect(e.stdout).toContain("verdict: conforms (30 runs, no invariant violated)");
+  });
+
+  it("a broken implementation too slow for its time limit is inconclusive (exit 2), never a pass", async () => {
+    const e = await gate(["check", "--impl", "./test/fixtures/hostile/slow-broken.ts", "--time", "3", "--out", dir("slow-broken")]);
+    expect(e.stdout).not.toMatch(/^verdict: conforms/m);
+    // Should a run be done in time, the race is found: either way it does not pass.
+    if (e.code === 1) expect(e.stdout).toMatch(/verdict: violation after \d+ runs/);
+    else {
+      expect(e.code, e.stdout + e.stderr).toBe(2);
+      expect(e.stderr).toMatch(/^cellgate check: inconclusive: the time limit ran out (before the first run was done|after \d+ of the 100 runs a pass needs)/);
+    }
+  });
+
+  it("a module slow to load again (the fresh replays): its crash, confirmed, not a crash at step 0 nor nondeterminism", async () => {
+    const e = await gate(["check", "--impl", "./test/fixtures/hostile/slow-reload.ts", "--runs", "50", "--out", dir("slow-reload")], { HOSTILE_STATE: join(scratch, "slow-reload.loads") });
+    expect(e.code, e.stdout + e.stderr).toBe(1);
+    expect(e.stdout).toMatch(/^crash at step [1-9]\d*: the implementation reported an error on the host step commit\(c1\): Error: commit failed$/m);
+    expect(e.stdout).not.toMatch(/nondeterminism|crash at step 0/);
+    expect(readIfThere(join(scratch, "slow-reload.loads")).length, "the module was not loaded again").toBeGreaterThan(1);
+  });
+
+  it("a segfault on every reset but the first is a crash (not silent restarts), and its repro replays as one", async () => {
+    const pidfile = join(scratch, "segv.pids");
+    const out = dir("segv");
+    const e = await gate(["check", "--impl-cmd", `PIDFILE=${pidfile} ${PYTHON} ${MISBEHAVE} segv-on-reset`, "--runs", "30", "--max-commands", "3", "--out", out]);
+    expect(e.code, e.stdout + e.stderr).toBe(1);
+    expect(e.stdout).toMatch(/^crash at step 0: the implementation exited with code 139 during reset \(run 2 of these commands in one fresh process/m);
+    const written = /^repro written to (.*)\/ \(/m.exec(e.stdout)?.[1] ?? out;
+    const again = await gate(["replay", written, "--trust-source"]);
+    expect(again.code, again.stdout + again.stderr).toBe(1);
+    expect(again.stdout).toContain("still fails: the same crash at step 0");
+  });
+
+  it("a livelock is a verdict in exhaustive and in replay too, not a hang", async () => {
+    const out = dir("livelock-exhaustive");
+    const e = await gate(["exhaustive", "--impl", "./test/fixtures/ts/livelock.ts", "--cells", "1", "--depth", "4", "--out", out]);
+    expect(e.code, e.stdout + e.stderr).toBe(1);
+    expect(e.stdout).toMatch(/livelock/);
+    expect(e.stdout).toMatch(/the end-of-run drain did not settle within \d+ steps/);
+    const written = /^repro written to (.*)\/ \(/m.exec(e.stdout)?.[1] ?? out;
+    const again = await gate(["replay", written, "--trust-source"]);
+    expect(again.code, again.stdout + again.stderr).toBe(1);
+    expect(again.stdout).toContain("still fails: the same livelock at step");
   });
 });
 

@@ -4,11 +4,11 @@
  * verdict is made to fire by a fixture that is correct in a normal check and leaks its gates
  * otherwise; correct implementations never trip them, even when every run is sampled.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { check, type Verdict } from "../properties/index.ts";
+import { check, judgeReplay, parseRepro, type Verdict } from "../properties/index.ts";
 import { stdioImplementation } from "../adapters/index.ts";
 import { CORRECT } from "../reference/index.ts";
 import { cli } from "./support/cli.ts";
@@ -35,12 +35,27 @@ describe("soundness replays of passing runs", () => {
     }
     const r = await cli("check", "--impl-cmd", `${FIXTURE} ${mode}`, "--runs", "100", "--seed", "1", "--out", dir);
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    expect(r.stdout).toMatch(new RegExp(`verdict: ${verdict} after \\d+ runs?; shrunk counterexample`));
     expect(r.stdout).toMatch(message);
+    // Shrunk with the replay that found it: the sampled run (the longest of 100, 57 commands here) comes down to a few.
+    const length = Number(new RegExp(`verdict: ${verdict} after \\d+ runs?; shrunk counterexample \\((\\d+) commands?\\)`).exec(r.stdout)?.[1]);
+    expect(length, r.stdout).toBeLessThanOrEqual(4);
     const written = /^repro written to (.*)\/ \(/m.exec(r.stdout)?.[1] ?? dir;
+    expect(JSON.parse(readFileSync(join(written, "repro.json"), "utf8")).commands).toHaveLength(length);
     const again = await cli("replay", join(written, "repro.json"), "--trust-source");
     expect(again.code, again.stdout).toBe(1);
     expect(again.stdout).toContain(`still fails: the same ${verdict}`);
+  });
+
+  it("explore shrinks a sampled finding too, and writes its repro (a plain replay of it passes: it was skipped), which replay finds again", async () => {
+    const dir = join(scratch, "explore-peek");
+    const r = await cli("explore", "--impl-cmd", `${FIXTURE} peek-dependent`, "--runs", "100", "--quiet", "--out", dir);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^counterexample 1: seed 1, 1 command:$/m);
+    const written = /^repro written to (.*)\/$/m.exec(r.stdout)?.[1];
+    expect(written, r.stdout).toBeDefined();
+    const again = await cli("replay", written as string, "--trust-source");
+    expect(again.code, again.stdout).toBe(1);
+    expect(again.stdout).toContain("still fails: the same inspection-dependent");
   });
 
   const SOUNDNESS: readonly Verdict[] = ["inspection-dependent", "rename-dependent", "state-across-runs"];
@@ -65,4 +80,62 @@ describe("soundness replays of passing runs", () => {
       }
     },
   );
+});
+
+describe("state kept across runs is reproduced alone: its repro runs the commands again first", () => {
+  const stateful = `${FIXTURE} nondeterministic`;
+
+  it("check shrinks it and records the runs it needs; replay shows it again (exit 1), and against a correct implementation it is fixed", async () => {
+    const dir = join(scratch, "across");
+    const r = await cli("check", "--impl-cmd", stateful, "--runs", "200", "--seed", "1", "--out", dir);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/verdict: state-across-runs after \d+ runs; shrunk counterexample \(1 command\)/);
+    expect(r.stdout).toMatch(/^state-across-runs at step 1: run 2 of these commands in one fresh process, after a run of them, ended differently from the first: the implementation keeps state across reset/m);
+    const written = /^repro written to (.*)\/ \(/m.exec(r.stdout)?.[1] ?? dir;
+    const file = join(written, "repro.json");
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ formatVersion: 2, runsBefore: 1, failure: { verdict: "state-across-runs" } });
+    const again = await cli("replay", file, "--trust-source");
+    expect(again.code, again.stdout + again.stderr).toBe(1);
+    expect(again.stdout).toContain("run 2 times in one fresh process (the last run is judged)");
+    expect(again.stdout).toContain("still fails: the same state-across-runs at step 1");
+    const fixed = await cli("replay", file, "--impl-cmd", `${FIXTURE} chatty`);
+    expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+    expect(fixed.stdout).toContain("fixed: the recorded commands now pass");
+    // The generated test judges it the same way.
+    expect(readFileSync(join(written, "repro.test.ts"), "utf8")).toContain('judgeReplay(impl, commands, { cells: 3, verdict: "state-across-runs", runsBefore: 1 })');
+    // A repro without the runs it needs (an older cellgate's) is judged by looking for them, never called fixed unseen.
+    const old = JSON.parse(readFileSync(file, "utf8"));
+    delete old.runsBefore;
+    old.formatVersion = 1;
+    writeFileSync(join(scratch, "old.json"), JSON.stringify(old));
+    expect((await cli("replay", join(scratch, "old.json"), "--trust-source")).code).toBe(1);
+    const unseen = await cli("replay", join(scratch, "old.json"), "--impl-cmd", `${FIXTURE} chatty`);
+    expect(unseen.code, unseen.stdout + unseen.stderr).toBe(2);
+    expect(unseen.stderr).toMatch(/^cellgate replay: .*old\.json: the recorded state-across-runs came after other runs of its check in the same process, .*a replay cannot judge it \(run the check again\)\n?$/);
+  });
+
+  it("judgeReplay with runs before: fails for the stateful implementation, passes for a correct one", () => {
+    for (const [cmd, fails] of [[stateful, true], [`${FIXTURE} chatty`, false]] as const) {
+      const impl = stdioImplementation(cmd);
+      try {
+        const r = judgeReplay(impl, [{ kind: "create" }], { cells: 3, verdict: "state-across-runs", runsBefore: 1 });
+        expect(r.failure?.verdict, cmd).toBe(fails ? "state-across-runs" : undefined);
+      } finally {
+        impl.dispose();
+      }
+    }
+  });
+
+  it.each([
+    ["0 runs before", { runsBefore: 0 }, 'bad "runsBefore": 0 (1 to 3)'],
+    ["too many runs before", { runsBefore: 4 }, 'bad "runsBefore": 4 (1 to 3)'],
+    ["runs before as text", { runsBefore: "1" }, 'bad "runsBefore": "1" (1 to 3)'],
+    ["step 0 without runs before", { failure: { verdict: "crash", step: 0, invariants: [] } }, '"failure.step" 0 is not a step of the run (1 to'],
+    ["an empty list without runs before", { commands: [], labels: [], trace: [] }, 'the "commands" list is empty'],
+  ])("a repro with %s is refused", (_what, change, error) => {
+    const base = { format: "cellgate-repro", formatVersion: 2, protocolVersion: 1, implementation: "reference", source: { kind: "bundled", name: "reference" }, cells: 3, commands: [{ kind: "create" }], labels: ["create c1"], trace: [{ step: 1, label: "create c1", drain: false }], failure: { verdict: "state-across-runs", step: 1, invariants: [] } };
+    expect(parseRepro(JSON.stringify({ ...base, runsBefore: 1 })).ok).toBe(true);
+    expect(parseRepro(JSON.stringify({ ...base, runsBefore: 1, commands: [], labels: [], trace: [], failure: { verdict: "crash", step: 0, invariants: [] } })).ok).toBe(true);
+    expect(parseRepro(JSON.stringify({ ...base, ...change }))).toMatchObject({ ok: false, error: expect.stringContaining(error) });
+  });
 });

@@ -91,7 +91,13 @@ describe("a crash on reset", () => {
     const r = await cli("check", "--impl-cmd", fixture("segv-on-reset"), ...SMALL, "--out", join(scratch, "segv"));
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain("verdict: crash after 2 runs");
-    expect(r.stdout).toMatch(/^crash at step 0: the implementation exited with code 139 during reset \(after earlier runs in the same process; in a fresh process these commands pass\)$/m);
+    expect(r.stdout).toMatch(/^crash at step 0: the implementation exited with code 139 during reset \(run 2 of these commands in one fresh process, after a run of them; the first run passed\)$/m);
+    // Its repro says it needs the run before it, and replay brings the crash back (an empty list is the run that crashes on its reset).
+    const written = /^repro written to (.*)\/ \(/m.exec(r.stdout)?.[1] ?? "";
+    expect(JSON.parse(readFileSync(join(written, "repro.json"), "utf8"))).toMatchObject({ formatVersion: 2, runsBefore: 1, failure: { verdict: "crash", step: 0 } });
+    const again = await cli("replay", written, "--trust-source");
+    expect(again.code, again.stdout + again.stderr).toBe(1);
+    expect(again.stdout).toContain("still fails: the same crash at step 0");
   });
 });
 

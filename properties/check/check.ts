@@ -9,6 +9,7 @@ import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.t
 import { confirm, type ConfirmOptions, type Confirmed } from "./confirm.ts";
 import { retryTimeout, type SlowStep } from "../run/timing.ts";
 import { SOUNDNESS_EVERY, SOUNDNESS_FRESH_EVERY, SOUNDNESS_MIN_STEPS, soundnessOf, type SoundnessFinding } from "./soundness.ts";
+import { settleFinding } from "./settle-finding.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { stateHash } from "../search/abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
@@ -80,6 +81,11 @@ export interface Counterexample {
   readonly shrinks: number;
   /** The failing run's strategy parameters (the commands above are already the ones it chose). */
   readonly strategy: StrategyParams;
+  /**
+   * Runs of the same commands, in one fresh process, that must come before the failing one
+   * (state kept across reset; see across-runs.ts); 0 for every other failure.
+   */
+  readonly runsBefore: number;
   /** Whether the length is proven minimal: no run of fewer commands fails the same way (shrink/shortest.ts). */
   readonly minimality: Minimality;
 }
@@ -345,10 +351,15 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
     if (judged.failure === undefined && options.strictTime === true && firstFailure?.verdict === "timeout") judged = { ...judged, failure: firstFailure };
     slow.push(...judged.slow);
     if (judged.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
+    const shrink = options.minimize !== false && stop?.() !== true;
+    const notMinimized = unproven(cells, stop?.() === true ? "the time limit ran out before minimizing" : "minimizing was turned off");
+    // A failure that needs earlier runs is made reproducible alone (with the runs it needs) and shrunk so.
     const final =
-      options.minimize === false || stop?.() === true
-        ? { ...judged, minimality: unproven(cells, stop?.() === true ? "the time limit ran out before minimizing" : "minimizing was turned off") }
-        : minimizeConfirmed(impl, judged, cells, strict);
+      judged.afterEarlierRuns === true
+        ? { ...settleFinding(impl, { failure: judged.failure, replay: judged.replay }, cells, shrink ? undefined : 0), minimality: unproven(cells, BY_DELETION) }
+        : shrink
+          ? minimizeConfirmed(impl, judged, cells, strict)
+          : { ...judged, minimality: notMinimized };
     counterexample = {
       commands: final.replay.commands,
       labels: final.replay.labels,
@@ -359,11 +370,14 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
       fastCheckLength: commands.length,
       shrinks,
       strategy: runParams,
+      runsBefore: "runsBefore" in final ? final.runsBefore : 0,
       minimality: final.minimality,
     };
   } else if (finding !== undefined) {
-    const r = finding.replay;
-    counterexample = { commands: r.commands, labels: r.labels, failure: finding.failure, replay: r, path: "", replayPath: undefined, fastCheckLength: r.commands.length, shrinks: 0, strategy: { strategy: "uniform" }, minimality: unproven(cells, "a run that behaved differently when driven differently is not minimized") };
+    // A sampled run is long (the longest of its stretch): shrunk with the replay that found it.
+    const s = settleFinding(impl, finding, cells, options.minimize === false || stop?.() === true ? 0 : undefined);
+    const r = s.replay;
+    counterexample = { commands: r.commands, labels: r.labels, failure: s.failure, replay: r, path: "", replayPath: undefined, fastCheckLength: finding.replay.commands.length, shrinks: s.shrinks, strategy: { strategy: "uniform" }, runsBefore: s.runsBefore, minimality: unproven(cells, BY_DELETION) };
   } else if (out.failed && !out.interrupted) {
     throw new Error(`fast-check failed without a counterexample: ${String(out.errorInstance ?? "")}`);
   }
@@ -376,6 +390,9 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   const pctDepth = options.pctDepth ?? 3;
   return { verdict, implementation: impl.name, protocol: impl.protocol ?? 1, seed, cells, strategy, pctDepth, maxCommands, runsRequested, minRuns, stats, counterexample, durationMs, budget, slow, diagnostics };
 }
+
+/** Why a finding shrunk by settle-finding.ts has no proven length: it is shrunk by deleting steps, with no search below it. */
+const BY_DELETION = "a finding of this kind is shrunk by deleting steps only, with no search below it";
 
 /**
  * The deletion pass over a confirmed counterexample, then confirmed again (the minimized list is

@@ -21,6 +21,8 @@ export interface Confirmed {
   readonly replay: ReplayResult;
   /** Replays whose first attempt timed out and whose retry answered. */
   readonly slow: readonly SlowStep[];
+  /** The failure came only after earlier runs in the same process (state-across-runs, or a crash on reset). */
+  readonly afterEarlierRuns?: true;
 }
 
 export interface ConfirmOptions {
@@ -51,13 +53,13 @@ export function confirm(impl: Implementation, commands: readonly Command[], cell
   if (searched === undefined || searched.verdict === "timeout" || sameOutcome(searched, first.failure)) return { failure: first.failure, replay: first, slow };
   if (searched.verdict === "crash" && searched.step === 0 && first.failure === undefined) {
     // It died on reset after earlier runs in the same process; a fresh one passes these commands.
-    return { failure: { ...searched, message: `${searched.message} (after earlier runs in the same process; in a fresh process these commands pass)` }, replay: first, slow };
+    return { failure: { ...searched, message: `${searched.message} (after earlier runs in the same process; in a fresh process these commands pass)` }, replay: first, slow, afterEarlierRuns: true };
   }
   const step = Math.min(searched.step, first.failure?.step ?? Number.POSITIVE_INFINITY);
   const lines = `search: ${failureLine(searched)}; two fresh replays: ${failureLine(first.failure)}`;
   if (impl.freshStart === true) {
     const message = `the run ended differently after earlier runs in the same process than in a fresh process (twice): the implementation keeps state across reset (${lines})`;
-    return { failure: { verdict: "state-across-runs", step, message }, replay: first, slow };
+    return { failure: { verdict: "state-across-runs", step, message }, replay: first, slow, afterEarlierRuns: true };
   }
   return {
     failure: {

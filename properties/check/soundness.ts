@@ -36,26 +36,35 @@ export interface SoundnessFinding {
   readonly replay: ReplayResult;
 }
 
+export interface SoundnessOptions {
+  /** Also compare with a run in a fresh process (default true, for implementations that can start one). */
+  readonly fresh?: boolean;
+  /** Look for this verdict only (shrinking a finding keeps its verdict). */
+  readonly only?: SoundnessVerdict;
+}
+
 /**
  * Drive the passing run `commands` again in the three ways above; the first difference found,
  * or undefined when it behaves the same in all of them.
  */
-export function soundnessOf(impl: Implementation, commands: readonly Command[], cells: number, options: { readonly fresh?: boolean } = {}): SoundnessFinding | undefined {
+export function soundnessOf(impl: Implementation, commands: readonly Command[], cells: number, options: SoundnessOptions = {}): SoundnessFinding | undefined {
   const base = replay(impl, commands, { cells });
   const io = base.run.io ?? [];
+  const wants = (v: SoundnessVerdict): boolean => options.only === undefined || options.only === v;
   const found = (verdict: SoundnessVerdict, step: number, message: string): SoundnessFinding => ({ failure: { verdict, step, message }, replay: base });
   if (base.failure !== undefined) {
+    if (!wants("state-across-runs")) return undefined;
     return found("state-across-runs", base.failure.step, `a run that passed failed when run again at once in the same process (${errorLine(base.failure)}): the implementation keeps state across reset`);
   }
-  if (impl.freshStart === true && options.fresh !== false) {
+  if (wants("state-across-runs") && impl.freshStart === true && options.fresh !== false) {
     const fresh = replay(impl, commands, { cells, fresh: true });
     const d = firstDifference(base, fresh);
     if (d !== undefined) return found("state-across-runs", d.step, `a passing run behaved differently in a fresh process: ${d.message}; after earlier runs: ${d.first}; fresh: ${d.second}`);
   }
   const tables = base.trace.map((t) => t.table);
-  const unwatched = drive(impl.start({ inspected: false }), io, tables, identity, false);
+  const unwatched = wants("inspection-dependent") ? drive(impl.start({ inspected: false }), io, tables, identity, false) : undefined;
   if (unwatched !== undefined) return found("inspection-dependent", unwatched.step, `driven without a gate_table request after each step, ${unwatched.text}`);
-  const renamed = drive(impl.start(), io, tables, RENAMING, true);
+  const renamed = wants("rename-dependent") ? drive(impl.start(), io, tables, RENAMING, true) : undefined;
   if (renamed !== undefined) return found("rename-dependent", renamed.step, `driven with cells and request ids renamed (${RENAMING.describe}), ${renamed.text}`);
   return undefined;
 }

@@ -13,6 +13,7 @@ import { isStrategy } from "../generate/strategy.ts";
 import { commandLine, ENVELOPE_FORMAT, ENVELOPE_VERSION, envelopeJson, type ReportVerdict, type SettingValue } from "../report/envelope.ts";
 import type { RequirementResult } from "./coverage.ts";
 import { slowFromJson, slowJson } from "../run/timing.ts";
+import { MAX_REPRO_RUNS_BEFORE } from "../repro/format.ts";
 
 /** The envelope every JSON report shares (`format`, `version`); an exploration's `command` is explore or merge. */
 export const REPORT_FORMAT = ENVELOPE_FORMAT;
@@ -259,5 +260,5 @@ function isCount(x: unknown): x is number {
 }
 
 function isCounterexample(x: unknown): boolean {
-  return isObject(x) && isCount(x.seed) && isCount(x.length) && Array.isArray(x.labels) && Array.isArray(x.commands) && typeof x.invariant === "string" && Array.isArray(x.printed) && x.printed.every((l) => typeof l === "string");
+  return isObject(x) && isCount(x.seed) && isCount(x.length) && Array.isArray(x.labels) && Array.isArray(x.commands) && typeof x.invariant === "string" && Array.isArray(x.printed) && x.printed.every((l) => typeof l === "string") && (x.runsBefore === undefined || (isCount(x.runsBefore) && x.runsBefore >= 1 && x.runsBefore <= MAX_REPRO_RUNS_BEFORE));
 }

@@ -50,6 +50,8 @@ export interface FoundCounterexample {
   readonly invariant: string;
   /** What `check` prints for it: the numbered commands, the drain steps, the failure in words. */
   readonly printed: readonly string[];
+  /** Runs of the same commands that must come before the failing one (state kept across reset); absent: none. */
+  readonly runsBefore?: number;
 }
 
 /** A slow step (it answered only under the retry limit) and the seed whose check saw it. */
@@ -109,6 +111,7 @@ export function runSeed(impl: Implementation, settings: ExploreSettings, task: S
           commands: ce.commands,
           invariant: ce.failure.verdict === "violation" ? [...new Set(ce.failure.violations.map((v) => v.invariant))].join(", ") : ce.failure.verdict,
           printed: [...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure)],
+          ...(ce.runsBefore > 0 ? { runsBefore: ce.runsBefore } : {}),
         };
   const slow = r.slow.map((s) => ({ ...s, seed: task.seed }));
   return { task, stats: r.stats, counterexample, slow, newStates };

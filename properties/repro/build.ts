@@ -16,6 +16,8 @@ export interface ReproInput {
   readonly result: ReplayResult;
   /** The verdict to record when it is not the replay's own (nondeterminism is judged over two replays). */
   readonly failure?: Failure;
+  /** Runs of the same commands that must come before the judged one (state kept across reset); default 0. */
+  readonly runsBefore?: number;
 }
 
 export function reproFailure(f: Failure): ReproFailure {
@@ -31,14 +33,17 @@ export function reproFailure(f: Failure): ReproFailure {
 export function buildRepro(input: ReproInput): ReproFile {
   const failure = input.failure ?? input.result.failure;
   if (failure === undefined) throw new Error("a repro needs a failing run");
+  const runsBefore = input.runsBefore ?? 0;
   return {
     format: REPRO_FORMAT,
-    formatVersion: REPRO_FORMAT_VERSION,
+    // Only a repro that needs runs before its own is of version 2: the others stay readable by older readers.
+    formatVersion: runsBefore > 0 ? REPRO_FORMAT_VERSION : 1,
     protocolVersion: input.protocol ?? PROTOCOL_VERSION,
     implementation: input.implementation,
     source: input.source ?? { kind: "bundled", name: input.implementation },
     seed: input.seed,
     cells: input.cells,
+    ...(runsBefore > 0 ? { runsBefore } : {}),
     path: input.path ?? null,
     replayPath: input.replayPath ?? null,
     commands: input.result.commands,

@@ -8,7 +8,10 @@ import { isCommand, type Command } from "../run/commands.ts";
 import type { StepRecord } from "../run/run.ts";
 
 export const REPRO_FORMAT = "cellgate-repro";
-export const REPRO_FORMAT_VERSION = 1;
+/** The newest format this cellgate reads and writes (2 adds `runsBefore`; a repro without it is written as version 1). */
+export const REPRO_FORMAT_VERSION = 2;
+/** The most runs a repro may ask to run before the judged one (see properties/check/across-runs.ts). */
+export const MAX_REPRO_RUNS_BEFORE = 3;
 
 /** How the implementation was chosen: a bundled name, a module path, or a command line. */
 export type ImplementationSource =
@@ -35,6 +38,11 @@ export interface ReproFile {
   readonly source: ImplementationSource;
   readonly seed: number | null;
   readonly cells: number;
+  /**
+   * Runs of the same commands, in one fresh process, before the run that is judged (state kept
+   * across reset: the failure shows only after them). Absent: none (format version 1).
+   */
+  readonly runsBefore?: number;
   /** fast-check's path and replayPath of its own shrunk case (with the seed, `fc` replays it). */
   readonly path: string | null;
   readonly replayPath: string | null;
@@ -63,8 +71,13 @@ export function parseRepro(text: string): Parsed {
   if (protocolVersion === undefined) return { ok: false, error: `repro speaks protocol version ${JSON.stringify(o.protocolVersion)}; this cellgate speaks versions ${PROTOCOL_VERSIONS.join(" and ")}` };
   if (typeof o.implementation !== "string" || o.implementation === "") return { ok: false, error: `missing or bad "implementation"` };
   if (typeof o.cells !== "number" || !Number.isInteger(o.cells) || o.cells < 1 || o.cells > 9) return { ok: false, error: `bad "cells": ${JSON.stringify(o.cells)} (1 to 9)` };
+  const runsBefore = o.runsBefore;
+  if (runsBefore !== undefined && (typeof runsBefore !== "number" || !Number.isInteger(runsBefore) || runsBefore < 1 || runsBefore > MAX_REPRO_RUNS_BEFORE)) {
+    return { ok: false, error: `bad "runsBefore": ${JSON.stringify(runsBefore)} (1 to ${MAX_REPRO_RUNS_BEFORE})` };
+  }
   if (!Array.isArray(o.commands)) return { ok: false, error: `missing "commands" list (truncated?)` };
-  if (o.commands.length === 0) return { ok: false, error: `the "commands" list is empty: a repro holds the commands of a failing run` };
+  // An empty run fails only after runs before it (a crash on its reset); otherwise the list was emptied.
+  if (o.commands.length === 0 && runsBefore === undefined) return { ok: false, error: `the "commands" list is empty: a repro holds the commands of a failing run` };
   const bad = o.commands.findIndex((c) => !isCommand(c));
   if (bad >= 0) return { ok: false, error: `command ${bad + 1} is not a cellgate command: ${JSON.stringify(o.commands[bad]).slice(0, 200)}` };
   // The labels and the trace were written with the commands: a list cut or edited apart from them is caught here.
@@ -82,7 +95,9 @@ export function parseRepro(text: string): Parsed {
   if (typeof f !== "object" || f === null || typeof f.verdict !== "string" || typeof f.step !== "number" || !Array.isArray(f.invariants)) {
     return { ok: false, error: `missing or bad "failure" (needs verdict, step, invariants)` };
   }
-  if (!Number.isInteger(f.step) || f.step < 1 || f.step > o.trace.length + 1) return { ok: false, error: `"failure.step" ${JSON.stringify(f.step)} is not a step of the run (1 to ${o.trace.length + 1})` };
+  // Step 0 is the run's reset (a crash there, after the runs before it).
+  const firstStep = runsBefore === undefined ? 1 : 0;
+  if (!Number.isInteger(f.step) || f.step < firstStep || f.step > o.trace.length + 1) return { ok: false, error: `"failure.step" ${JSON.stringify(f.step)} is not a step of the run (${firstStep} to ${o.trace.length + 1})` };
   const source = sourceOf(o.source);
   if (typeof source === "string") return { ok: false, error: source };
   return {
@@ -95,6 +110,7 @@ export function parseRepro(text: string): Parsed {
       source,
       seed: typeof o.seed === "number" ? o.seed : null,
       cells: o.cells,
+      ...(runsBefore === undefined ? {} : { runsBefore: runsBefore as number }),
       path: typeof o.path === "string" ? o.path : null,
       replayPath: typeof o.replayPath === "string" ? o.replayPath : null,
       commands: o.commands as Command[],

@@ -15,6 +15,7 @@ export function reportMarkdown(repro: ReproFile): string {
   out.push(`- verdict: **${f.verdict}** at step ${f.step}`);
   if (repro.seed !== null) out.push(`- seed: ${repro.seed}, cells: ${repro.cells}`);
   else out.push(`- cells: ${repro.cells}`);
+  if (repro.runsBefore !== undefined) out.push(`- runs before: the commands run ${repro.runsBefore + 1} times in one fresh process; the last run is the one that fails (state kept across reset)`);
   out.push(`- protocol version ${repro.protocolVersion}, repro format ${repro.formatVersion}`, "");
   if (f.verdict === "violation") {
     out.push("## Violated invariants", "");

@@ -39,6 +39,33 @@ function implementationLines(repro: ReproFile): { imports: string[]; lines: stri
   };
 }
 
+/** Verdicts a plain replay does not show: the test judges them as `cellgate replay` does. */
+const JUDGED = ["nondeterminism", "inspection-dependent", "rename-dependent", "state-across-runs"];
+
+/** The test's body: a plain replay, or for the verdicts above (and runs before) the replay's judge. */
+function testLines(repro: ReproFile, what: string): string[] {
+  if (!JUDGED.includes(repro.failure.verdict) && repro.runsBefore === undefined) {
+    return [
+      `  it(${JSON.stringify(`replays ${repro.commands.length} commands without violating ${what}`)}, () => {`,
+      `    const result = replay(impl, commands, { cells: ${repro.cells} });`,
+      "    expect(result.failure === undefined ? [] : formatFailure(result.failure)).toEqual([]);",
+      "  });",
+    ];
+  }
+  const before = repro.runsBefore === undefined ? "" : `, runsBefore: ${repro.runsBefore}`;
+  const times = repro.runsBefore === undefined ? "" : ` (run ${repro.runsBefore + 1} times in one fresh process)`;
+  return [
+    `  it(${JSON.stringify(`replays ${repro.commands.length} commands${times} without ${what}`)}, () => {`,
+    repro.runsBefore === undefined
+      ? `    // Judged as \`cellgate replay\` judges a ${repro.failure.verdict}: a plain replay does not show it.`
+      : "    // As `cellgate replay` does: the commands run again and again in one fresh process, the last run judged (state kept across reset).",
+    `    const result = judgeReplay(impl, commands, { cells: ${repro.cells}, verdict: ${JSON.stringify(repro.failure.verdict)}${before} });`,
+    "    expect(result.unreproducible).toBeUndefined();",
+    "    expect(result.failure === undefined ? [] : formatFailure(result.failure)).toEqual([]);",
+    "  });",
+  ];
+}
+
 export function reproTestFile(repro: ReproFile): string {
   const what = repro.failure.verdict === "violation" ? repro.failure.invariants.join(", ") : repro.failure.verdict;
   const name = `${repro.implementation}${repro.seed === null ? "" : ` (seed ${repro.seed})`}`;
@@ -51,7 +78,7 @@ export function reproTestFile(repro: ReproFile): string {
     "// Copy it into the project's tests and run vitest from the folder the check ran in: it fails",
     "// while the bug is there and passes once it is fixed.",
     `import { ${vitest} } from "vitest";`,
-    `import { ${[...impl.imports, "formatFailure", "replay", "type Command"].join(", ")} } from "cellgate";`,
+    `import { ${[...impl.imports, "formatFailure", JUDGED.includes(repro.failure.verdict) || repro.runsBefore !== undefined ? "judgeReplay" : "replay", "type Command"].join(", ")} } from "cellgate";`,
     "",
     "const commands: Command[] = [",
     ...commands,
@@ -60,10 +87,7 @@ export function reproTestFile(repro: ReproFile): string {
     ...impl.lines,
     "",
     `describe(${JSON.stringify(`cellgate regression: ${name}`)}, () => {`,
-    `  it(${JSON.stringify(`replays ${repro.commands.length} commands without violating ${what}`)}, () => {`,
-    `    const result = replay(impl, commands, { cells: ${repro.cells} });`,
-    "    expect(result.failure === undefined ? [] : formatFailure(result.failure)).toEqual([]);",
-    "  });",
+    ...testLines(repro, what),
     "});",
     "",
   ].join("\n");
