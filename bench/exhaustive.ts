@@ -26,6 +26,8 @@ interface Case {
   readonly depth?: number;
   readonly dispatch?: boolean;
   readonly symmetry?: boolean;
+  /** Worker threads (exhaustive --workers); CPU is then every thread's. */
+  readonly workers?: number;
   readonly long?: boolean;
   /** Also run pan on these bounds (with these model defines). */
   readonly spin?: readonly (readonly string[])[];
@@ -40,6 +42,7 @@ const CASES: readonly Case[] = [
   { bounds: "2 × 1, depth 12", cells: 2, requests: 1, depth: 12 },
   { bounds: "2 × 1, depth 12", cells: 2, requests: 1, depth: 12, symmetry: true },
   { bounds: "2 × 1", cells: 2, requests: 1, dispatch: false, long: true, spin: [[], ["SYM"]] },
+  { bounds: "2 × 1", cells: 2, requests: 1, dispatch: false, workers: 2, long: true },
   { bounds: "2 × 1", cells: 2, requests: 1, dispatch: false, symmetry: true, long: true },
   { bounds: "2 × 1", cells: 2, requests: 1, symmetry: true, long: true },
   { bounds: "3 × 1", cells: 3, requests: 1, symmetry: true, long: true },
@@ -58,7 +61,7 @@ interface Figures {
 }
 
 function runCase(c: Case): Figures {
-  const options = { cells: c.cells, requests: c.requests, depth: c.depth ?? 200, timeLimitMs, ...(c.symmetry === true ? { symmetry: true } : {}), ...(c.dispatch === false ? { dispatch: false } : {}) };
+  const options = { cells: c.cells, requests: c.requests, depth: c.depth ?? 200, timeLimitMs, ...(c.symmetry === true ? { symmetry: true } : {}), ...(c.dispatch === false ? { dispatch: false } : {}), ...(c.workers !== undefined ? { workers: c.workers } : {}) };
   const script = fileURLToPath(new URL("./exhaustive-case.ts", import.meta.url));
   const r = spawnSync(process.execPath, ["--import", "tsx", script, JSON.stringify(options)], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`case ${c.bounds}: exit ${r.status}: ${r.stderr.slice(-400)}`);
@@ -70,22 +73,22 @@ const s1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1
 
 console.log(`exhaustive search, reference; time limit ${values.time} s per case; CPU = user + system of the searching process`);
 console.log("");
-console.log("| bounds (cells × requests) | tool | states | transitions | depth | exhausted | CPU s | states / CPU s | wall s | peak RSS MiB |");
-console.log("|---|---|---:|---:|---:|---|---:|---:|---:|---:|");
+console.log("| bounds (cells × requests) | tool | states | transitions | depth | exhausted | CPU s | states / CPU s | wall s | peak RSS MiB | RSS bytes / state |");
+console.log("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
 const missing = spinMissing();
 for (const c of CASES) {
   if (c.long === true && values.quick === true) continue;
   const f = runCase(c);
-  const tool = `cellgate${c.dispatch === false ? ", without dispatch" : ""}${c.symmetry === true ? ", symmetry" : ""}`;
+  const tool = `cellgate${c.dispatch === false ? ", without dispatch" : ""}${c.symmetry === true ? ", symmetry" : ""}${c.workers !== undefined ? `, ${c.workers} workers` : ""}`;
   const done = f.exhausted ? "yes" : f.verdict !== "conforms" ? f.verdict : "no (time or depth)";
-  console.log(`| ${c.bounds} | ${tool} | ${n(f.states)} | ${n(f.transitions)} | ${f.depth} | ${done} | ${s1(f.searchCpuS)} | ${n(f.states / f.searchCpuS)} | ${s1(f.wallS)} | ${n(f.peakRssMiB)} |`);
+  console.log(`| ${c.bounds} | ${tool} | ${n(f.states)} | ${n(f.transitions)} | ${f.depth} | ${done} | ${s1(f.searchCpuS)} | ${n(f.states / f.searchCpuS)} | ${s1(f.wallS)} | ${n(f.peakRssMiB)} | ${n((f.peakRssMiB * 2 ** 20) / f.states)} |`);
   for (const defines of c.spin ?? []) {
     const tool = `SPIN pan${defines.length > 0 ? ` -D${defines.join(" -D")}` : ""}, no drain`;
     if (missing !== undefined) {
-      console.log(`| ${c.bounds} | ${tool} | skipped: ${missing} | | | | | | | |`);
+      console.log(`| ${c.bounds} | ${tool} | skipped: ${missing} | | | | | | | | |`);
       continue;
     }
     const p = runPan(c.cells, c.requests, defines);
-    console.log(`| ${c.bounds} | ${tool} | ${n(p.states)} | ${n(p.transitions)} | ${p.depth} | ${p.errors === 0 ? "yes" : `errors: ${p.errors}`} | ${s1(p.cpuS)} | ${p.cpuS > 0 ? n(p.states / p.cpuS) : "–"} | | ${n(p.peakRssMiB)} |`);
+    console.log(`| ${c.bounds} | ${tool} | ${n(p.states)} | ${n(p.transitions)} | ${p.depth} | ${p.errors === 0 ? "yes" : `errors: ${p.errors}`} | ${s1(p.cpuS)} | ${p.cpuS > 0 ? n(p.states / p.cpuS) : "–"} | | ${n(p.peakRssMiB)} | ${n((p.peakRssMiB * 2 ** 20) / p.states)} |`);
   }
 }

@@ -15,6 +15,7 @@ export function exhaustiveSettings(r: ExhaustiveResult, context: ReportContext):
     requests: Number.isFinite(r.requests) ? r.requests : "unbounded",
     dedupe: r.dedupe,
     symmetry: r.symmetry,
+    ...(r.workers > 1 ? { workers: r.workers } : {}),
   };
 }
 

@@ -33,6 +33,7 @@ export const EXHAUSTIVE: CommandSpec = {
     { name: "requests", value: "R|unbounded", help: "most observe, terminate and tool requests per cell", default: String(DEFAULT_REQUESTS) },
     { name: "dedupe", value: DEDUPES.join("|"), help: "what makes two states the same (docs/exploration.md; table is unsound)", default: "snapshot when the implementation offers it, else off" },
     { name: "symmetry", help: "count states equal up to renaming the cells as one (checked first by renamed replays)" },
+    { name: "workers", value: "N", help: "threads expanding each depth's states (the same result as one; needs snapshot and restore)", default: "1" },
     { name: "no-tools", help: "make no nested tool calls, even if the implementation offers dispatch (the space the SPIN peer models, docs/peer.md)" },
     O.time,
     O.report,
@@ -69,11 +70,13 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   const dedupe = v.dedupe as Dedupe | undefined;
   if (dedupe !== undefined && !DEDUPES.includes(dedupe)) throw new UsageError(`--dedupe expects ${DEDUPES.join(", ")}, got ${JSON.stringify(dedupe)}`);
   const timeMs = secondsOption(v, "time", undefined);
+  const workers = intOption(v, "workers", 1, 1);
   const everyS = progressEveryOption(v);
   const { root, reports, started } = commandOutputs(v);
   if (dedupe === "snapshot" && !offersSnapshot(impl)) {
     throw new UsageError(`${impl.name} offers no snapshot(); use --dedupe table or --dedupe off`);
   }
+  if (workers > 1 && !offersSnapshot(impl)) throw new UsageError(`--workers needs an implementation that offers snapshot() and restore(); ${impl.name} does not`);
 
   const progress = commandProgress("exhaustive", everyS, v.quiet === true, { run: "state", step: "transition" });
   progress.begin(impl.name, { timeMs }, null);
@@ -89,6 +92,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
       ...(dedupe !== undefined ? { dedupe } : {}),
       ...(v.symmetry === true ? { symmetry: true } : {}),
       ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
+      ...(workers > 1 ? { workers, workerOpen: { module: import.meta.url, export: "openSearched", argument: { spec, noTools: v["no-tools"] === true } satisfies Searched } } : {}),
       onLevel: (l) => {
         states += l.states;
         transitions += l.transitions;
@@ -121,6 +125,17 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   const verdict = exhaustiveVerdict(r);
   if (verdict === "inconclusive") throw new UsageError("the time limit ran out before the first depth was searched; nothing was checked (raise --time)");
   return ce === undefined ? EXIT.conforms : EXIT.fails;
+}
+
+interface Searched {
+  readonly spec: ImplementationSpec;
+  readonly noTools: boolean;
+}
+
+/** The implementation a search worker opens: as the command did (`--impl`, `--impl-cmd`, `--no-tools`). */
+export function openSearched(s: Searched): Implementation {
+  const impl = openImplementation(s.spec);
+  return s.noTools ? withoutToolCalls(impl) : impl;
 }
 
 /**
@@ -161,7 +176,7 @@ export function exhaustiveLines(r: ExhaustiveResult): string[] {
   const lines = [
     `implementation: ${printable(r.implementation)}   cells: ${r.cells}   depth bound: ${r.depthBound}   requests: ${Number.isFinite(r.requests) ? `${r.requests} per cell` : "unbounded"}`,
     `dedupe: ${DEDUPE_TEXT[r.dedupe]}${r.symmetry ? "; symmetry over cell names (states equal up to renaming the cells count as one; renamed replays checked first)" : ""}`,
-    `branching: ${r.branching === "restore" ? "snapshot and restore" : "replay each prefix from start()"}`,
+    `branching: ${r.branching === "restore" ? "snapshot and restore" : "replay each prefix from start()"}${r.workers > 1 ? `; each depth's states expanded on ${r.workers} worker threads` : ""}`,
     `new states per depth: ${r.levels.map((l) => l.states).join(" ")}`,
     `states: ${r.states}   transitions: ${r.transitions}   depth reached: ${r.depth}   time: ${seconds.toFixed(1)} s   states/s: ${seconds > 0 ? Math.round(r.states / seconds) : 0}`,
     `memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB peak RSS (the process), visited table ${(r.visitedBytes / 2 ** 20).toFixed(1)} MiB`,

@@ -29,22 +29,34 @@ export function fromParties(name: string, summary: string, makeHost: () => HostP
     protocol: 2,
     dispatch,
     start(): Instance {
-      const host = makeHost();
-      const core = makeCore();
+      const pair: Pair = { host: makeHost(), core: makeCore() };
+      // Bound methods rather than arrow functions made per start: a search starts an instance
+      // for every transition, and each closure made here would be named again at run time.
       return {
-        host: (input) => host.step(input),
-        core: (input) => core.step(input),
-        gateTable: () => core.gateTable(),
-        observers: () => host.observers(),
-        snapshot: () => ({ host: host.snapshot(), core: core.snapshot() }),
-        restore: (s) => {
-          const snap = s as { host: PartyState; core: PartyState };
-          host.restore(snap.host);
-          core.restore(snap.core);
-        },
+        host: pair.host.step.bind(pair.host),
+        core: pair.core.step.bind(pair.core),
+        gateTable: pair.core.gateTable.bind(pair.core),
+        observers: pair.host.observers.bind(pair.host),
+        snapshot: snapshotPair.bind(pair),
+        restore: restorePair.bind(pair),
         // encodeFields builds a new value, decodeFields copies out of it (reference/snapshot.ts).
         snapshotsUnshared: true,
       };
     },
   };
+}
+
+interface Pair {
+  readonly host: HostParty;
+  readonly core: CoreParty;
+}
+
+function snapshotPair(this: Pair): unknown {
+  return { host: this.host.snapshot(), core: this.core.snapshot() };
+}
+
+function restorePair(this: Pair, s: unknown): void {
+  const snap = s as { host: PartyState; core: PartyState };
+  this.host.restore(snap.host);
+  this.core.restore(snap.core);
 }

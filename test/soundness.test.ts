@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { check, judgeReplay, parseRepro, type Verdict } from "../properties/index.ts";
+import { check, commandsFromScript, judgeReplay, parseRepro, soundnessOf, StepTimeout, type Verdict } from "../properties/index.ts";
+import type { Implementation } from "../protocol/index.ts";
+import { reference } from "../reference/index.ts";
 import { stdioImplementation } from "../adapters/index.ts";
 import { CORRECT } from "../reference/index.ts";
 import { cli } from "./support/cli.ts";
@@ -56,6 +58,34 @@ describe("soundness replays of passing runs", () => {
     const again = await cli("replay", written as string, "--trust-source");
     expect(again.code, again.stdout).toBe(1);
     expect(again.stdout).toContain("still fails: the same inspection-dependent");
+  });
+
+  /** The reference, but driven unwatched it misses the step timeout: the first `misses` times only (a loaded machine), or always (it hangs). */
+  const missesUnwatched = (misses: number): Implementation => {
+    let left = misses;
+    return {
+      name: "misses-unwatched",
+      summary: "test double",
+      timing: { stepTimeoutMs: 300, withStepTimeout: (_ms, f) => f(), slowest: () => undefined },
+      start(options) {
+        const inner = reference.start();
+        const late = options?.inspected === false && left-- > 0;
+        return {
+          host: (input) => {
+            if (late) throw new StepTimeout("no answer within 300 ms");
+            return inner.host(input);
+          },
+          core: (input) => inner.core(input),
+          gateTable: () => inner.gateTable(),
+        };
+      },
+    };
+  };
+
+  it("a step timeout missed in a soundness replay is looked at again under the retry limit: no finding when it answers there, a finding when it hangs", () => {
+    const commands = commandsFromScript(reference, ["create c1", "deliver core→host create_cell(c1)", "yield c1", "complete c1"]);
+    expect(soundnessOf(missesUnwatched(1), commands, 3)).toBeUndefined();
+    expect(soundnessOf(missesUnwatched(Infinity), commands, 3)?.failure).toMatchObject({ verdict: "inspection-dependent", message: expect.stringContaining("no answer within 300 ms") });
   });
 
   const SOUNDNESS: readonly Verdict[] = ["inspection-dependent", "rename-dependent", "state-across-runs"];

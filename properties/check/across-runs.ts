@@ -14,6 +14,7 @@ import { replay, type ReplayResult } from "../run/replay.ts";
 import type { Failure } from "../run/run.ts";
 import { MAX_REPRO_RUNS_BEFORE } from "../repro/format.ts";
 import { firstDifference } from "./confirm.ts";
+import { RETRY_FACTOR } from "../run/timing.ts";
 
 /** The most runs of the same commands that may come before the one that fails (a repro file may ask for no more). */
 export const MAX_RUNS_BEFORE = MAX_REPRO_RUNS_BEFORE;
@@ -32,21 +33,37 @@ export interface AcrossRuns {
 
 /** Run `commands` `runsBefore` + 1 times in one fresh process, and judge the last run against the first. */
 export function acrossRuns(impl: Implementation, commands: readonly Command[], cells: number, runsBefore: number): AcrossRuns {
-  const first = replay(impl, commands, { cells, fresh: true });
-  let last = first;
-  for (let k = 1; k <= runsBefore; k++) last = replay(impl, commands, { cells });
-  return { failure: runsBefore === 0 ? first.failure : judged(first, last, runsBefore), replay: first, runsBefore };
+  const runs = sequence(impl, commands, cells, runsBefore + 1);
+  const first = runs[0] as ReplayResult;
+  return { failure: runsBefore === 0 ? first.failure : judged(first, runs[runsBefore] as ReplayResult, runsBefore), replay: first, runsBefore };
 }
 
 /** The fewest runs before (1 to MAX_RUNS_BEFORE) after which `commands` end differently than in a fresh process; undefined when none do. */
 export function findAcrossRuns(impl: Implementation, commands: readonly Command[], cells: number): (AcrossRuns & { readonly failure: Failure }) | undefined {
-  const first = replay(impl, commands, { cells, fresh: true });
+  const runs = sequence(impl, commands, cells, MAX_RUNS_BEFORE + 1);
+  const first = runs[0] as ReplayResult;
   for (let k = 1; k <= MAX_RUNS_BEFORE; k++) {
-    const later = replay(impl, commands, { cells });
-    const failure = judged(first, later, k);
+    const failure = judged(first, runs[k] as ReplayResult, k);
     if (failure !== undefined) return { failure, replay: first, runsBefore: k };
   }
   return undefined;
+}
+
+/**
+ * `count` runs of `commands` in one fresh process. Timing is never a verdict on its own: when a
+ * step of any of them misses the step timeout, the whole sequence is run again, fresh, under the
+ * retry limit, and that is what is judged.
+ */
+function sequence(impl: Implementation, commands: readonly Command[], cells: number, count: number): ReplayResult[] {
+  const once = (): ReplayResult[] => {
+    const runs = [replay(impl, commands, { cells, fresh: true })];
+    while (runs.length < count) runs.push(replay(impl, commands, { cells }));
+    return runs;
+  };
+  const runs = once();
+  const timing = impl.timing;
+  if (timing === undefined || !runs.some((r) => r.failure?.verdict === "timeout")) return runs;
+  return timing.withStepTimeout(timing.stepTimeoutMs * RETRY_FACTOR, once);
 }
 
 /**

@@ -20,7 +20,8 @@
 import { formatMessage, route, type GateEntry, type Implementation, type Instance, type Message } from "../../protocol/index.ts";
 import type { Command } from "../run/commands.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
-import { errorText, type Failure, type SoundnessVerdict, type StepIo } from "../run/run.ts";
+import { errorText, StepTimeout, type Failure, type SoundnessVerdict, type StepIo } from "../run/run.ts";
+import { RETRY_FACTOR } from "../run/timing.ts";
 import { firstDifference } from "./confirm.ts";
 
 /** The longest of every this many passing runs is sampled (and the longest of the last, shorter stretch). */
@@ -48,24 +49,34 @@ export interface SoundnessOptions {
  * or undefined when it behaves the same in all of them.
  */
 export function soundnessOf(impl: Implementation, commands: readonly Command[], cells: number, options: SoundnessOptions = {}): SoundnessFinding | undefined {
+  // Timing is never a verdict on its own: a difference that came with a missed step timeout (a
+  // loaded machine) is looked at again under the retry limit, and only what shows there counts.
+  const first = drivenAgain(impl, commands, cells, options);
+  const timing = impl.timing;
+  if (first?.timedOut !== true || timing === undefined) return first?.finding;
+  return timing.withStepTimeout(timing.stepTimeoutMs * RETRY_FACTOR, () => drivenAgain(impl, commands, cells, options))?.finding;
+}
+
+/** The first difference, and whether a step timeout was missed on the way to it. */
+function drivenAgain(impl: Implementation, commands: readonly Command[], cells: number, options: SoundnessOptions): { finding: SoundnessFinding; timedOut: boolean } | undefined {
   const base = replay(impl, commands, { cells });
   const io = base.run.io ?? [];
   const wants = (v: SoundnessVerdict): boolean => options.only === undefined || options.only === v;
-  const found = (verdict: SoundnessVerdict, step: number, message: string): SoundnessFinding => ({ failure: { verdict, step, message }, replay: base });
+  const found = (verdict: SoundnessVerdict, step: number, message: string, timedOut: boolean) => ({ finding: { failure: { verdict, step, message }, replay: base }, timedOut });
   if (base.failure !== undefined) {
     if (!wants("state-across-runs")) return undefined;
-    return found("state-across-runs", base.failure.step, `a run that passed failed when run again at once in the same process (${errorLine(base.failure)}): the implementation keeps state across reset`);
+    return found("state-across-runs", base.failure.step, `a run that passed failed when run again at once in the same process (${errorLine(base.failure)}): the implementation keeps state across reset`, base.failure.verdict === "timeout");
   }
   if (wants("state-across-runs") && impl.freshStart === true && options.fresh !== false) {
     const fresh = replay(impl, commands, { cells, fresh: true });
     const d = firstDifference(base, fresh);
-    if (d !== undefined) return found("state-across-runs", d.step, `a passing run behaved differently in a fresh process: ${d.message}; after earlier runs: ${d.first}; fresh: ${d.second}`);
+    if (d !== undefined) return found("state-across-runs", d.step, `a passing run behaved differently in a fresh process: ${d.message}; after earlier runs: ${d.first}; fresh: ${d.second}`, fresh.failure?.verdict === "timeout");
   }
   const tables = base.trace.map((t) => t.table);
   const unwatched = wants("inspection-dependent") ? drive(impl.start({ inspected: false }), io, tables, identity, false) : undefined;
-  if (unwatched !== undefined) return found("inspection-dependent", unwatched.step, `driven without a gate_table request after each step, ${unwatched.text}`);
+  if (unwatched !== undefined) return found("inspection-dependent", unwatched.step, `driven without a gate_table request after each step, ${unwatched.text}`, unwatched.timedOut);
   const renamed = wants("rename-dependent") ? drive(impl.start(), io, tables, RENAMING, true) : undefined;
-  if (renamed !== undefined) return found("rename-dependent", renamed.step, `driven with cells and request ids renamed (${RENAMING.describe}), ${renamed.text}`);
+  if (renamed !== undefined) return found("rename-dependent", renamed.step, `driven with cells and request ids renamed (${RENAMING.describe}), ${renamed.text}`, renamed.timedOut);
   return undefined;
 }
 
@@ -102,7 +113,7 @@ function rename<T>(x: T, cell: (c: string) => string, req: (r: number) => number
  * with the record; with `watch`, the gate table after every step too. The table at the end is
  * compared either way.
  */
-function drive(instance: Instance, io: readonly StepIo[], tables: readonly (readonly GateEntry[])[], names: Renaming, watch: boolean): { step: number; text: string } | undefined {
+function drive(instance: Instance, io: readonly StepIo[], tables: readonly (readonly GateEntry[])[], names: Renaming, watch: boolean): { step: number; text: string; timedOut: boolean } | undefined {
   const finalTable = tables.at(-1) ?? [];
   try {
     for (const [i, s] of io.entries()) {
@@ -110,20 +121,20 @@ function drive(instance: Instance, io: readonly StepIo[], tables: readonly (read
       const out = (s.party === "host" ? instance.host(input as never) : instance.core(input as never)) as readonly Message[];
       const back = Array.isArray(out) ? out.map((m) => rename(m, names.uncell, names.unreq)) : [];
       if (!sameMessages(s.emitted, back)) {
-        return { step: i + 1, text: `step ${i + 1} (${s.party} ${formatMessage(s.input)}) emitted [${back.map(formatMessage).join(", ")}] instead of [${s.emitted.map(formatMessage).join(", ")}]` };
+        return { step: i + 1, text: `step ${i + 1} (${s.party} ${formatMessage(s.input)}) emitted [${back.map(formatMessage).join(", ")}] instead of [${s.emitted.map(formatMessage).join(", ")}]`, timedOut: false };
       }
       if (watch) {
         const table = tableText(instance.gateTable(), names);
         const expected = tableText(tables[i] ?? [], identity);
-        if (table !== expected) return { step: i + 1, text: `the gate table after step ${i + 1} (${s.party} ${formatMessage(s.input)}) was [${table}] instead of [${expected}]` };
+        if (table !== expected) return { step: i + 1, text: `the gate table after step ${i + 1} (${s.party} ${formatMessage(s.input)}) was [${table}] instead of [${expected}]`, timedOut: false };
       }
     }
     const table = tableText(instance.gateTable(), names);
     const expected = tableText(finalTable, identity);
-    if (table !== expected) return { step: io.length, text: `the gate table at the end was [${table}] instead of [${expected}]` };
+    if (table !== expected) return { step: io.length, text: `the gate table at the end was [${table}] instead of [${expected}]`, timedOut: false };
     return undefined;
   } catch (e) {
-    return { step: 0, text: `it failed: ${errorText(e)}` };
+    return { step: 0, text: `it failed: ${errorText(e)}`, timedOut: e instanceof StepTimeout };
   } finally {
     instance.close?.();
   }

@@ -2,25 +2,74 @@
  * The in-flight messages, one FIFO queue per channel, owned by the harness. Channels are kept in
  * a canonical order so that "deliver[i]" (the i-th non-empty channel) means the same thing in
  * every run of the same command list.
+ *
+ * A copy shares the queues with its original until one of them changes a queue (copy on write),
+ * so saving and restoring a run for a search copies a few array slots, not every queue.
  */
 import { route, type ChannelName, type Message } from "../../protocol/index.ts";
 
+/** The canonical order of a run's channels, and each one's place in it, per cell list. */
+interface Layout {
+  readonly order: readonly ChannelName[];
+  readonly index: ReadonlyMap<ChannelName, number>;
+}
+
+const layouts = new Map<string, Layout>();
+
+function layoutOf(cells: readonly string[]): Layout {
+  const key = cells.join(",");
+  let layout = layouts.get(key);
+  if (layout === undefined) {
+    // host⇢dispatch last: a run without nested tool calls names every channel as before.
+    const order: ChannelName[] = ["core→host", "host→core", "host⇢core", ...cells.map((c) => `host:${c}` as ChannelName), "core:self", "host⇢dispatch"];
+    layout = { order, index: new Map(order.map((name, i) => [name, i])) };
+    layouts.set(key, layout);
+  }
+  return layout;
+}
+
+const EMPTY: readonly Message[] = [];
+
 export class Channels {
-  private readonly queues = new Map<ChannelName, Message[]>();
-  private readonly order: ChannelName[];
+  private readonly layout: Layout;
+  private queues: (readonly Message[])[];
+  /** Which queues this copy may change in place (the others are shared with another copy). */
+  private owned: boolean[];
   private inFlight = 0;
 
   constructor(cells: readonly string[]) {
-    // host⇢dispatch last: a run without nested tool calls names every channel as before.
-    this.order = ["core→host", "host→core", "host⇢core", ...cells.map((c) => `host:${c}` as ChannelName), "core:self", "host⇢dispatch"];
-    for (const name of this.order) this.queues.set(name, []);
+    this.layout = layoutOf(cells);
+    this.queues = this.layout.order.map(() => EMPTY);
+    this.owned = this.layout.order.map(() => false);
+  }
+
+  /** Channels holding these queues (in canonical order, as `messagesAt` gives them). */
+  static fromQueues(cells: readonly string[], queues: readonly (readonly Message[])[]): Channels {
+    const c = new Channels(cells);
+    if (queues.length !== c.queues.length) throw new Error(`${queues.length} queues for ${c.queues.length} channels`);
+    c.queues = queues.slice();
+    for (const q of queues) c.inFlight += q.length;
+    return c;
+  }
+
+  private slot(channel: ChannelName): number | undefined {
+    return this.layout.index.get(channel);
+  }
+
+  /** Queue `i`, ours to change. */
+  private writable(i: number): Message[] {
+    if (this.owned[i] === true) return this.queues[i] as Message[];
+    const q = [...(this.queues[i] as readonly Message[])];
+    this.queues[i] = q;
+    this.owned[i] = true;
+    return q;
   }
 
   push(message: Message): ChannelName {
     const { channel } = route(message);
-    const q = this.queues.get(channel);
-    if (q === undefined) throw new Error(`no channel ${channel}`);
-    q.push(message);
+    const i = this.slot(channel);
+    if (i === undefined) throw new Error(`no channel ${channel}`);
+    this.writable(i).push(message);
     this.inFlight++;
     return channel;
   }
@@ -29,17 +78,21 @@ export class Channels {
   nonEmpty(): ChannelName[] {
     const out: ChannelName[] = [];
     if (this.inFlight === 0) return out;
-    for (const name of this.order) if ((this.queues.get(name)?.length ?? 0) > 0) out.push(name);
+    const order = this.layout.order;
+    for (let i = 0; i < order.length; i++) if ((this.queues[i] as readonly Message[]).length > 0) out.push(order[i] as ChannelName);
     return out;
   }
 
   peek(channel: ChannelName): Message | undefined {
-    return this.queues.get(channel)?.[0];
+    const i = this.slot(channel);
+    return i === undefined ? undefined : this.queues[i]?.[0];
   }
 
   take(channel: ChannelName): Message | undefined {
-    const m = this.queues.get(channel)?.shift();
-    if (m !== undefined) this.inFlight--;
+    const i = this.slot(channel);
+    if (i === undefined || (this.queues[i] as readonly Message[]).length === 0) return undefined;
+    const m = this.writable(i).shift();
+    this.inFlight--;
     return m;
   }
 
@@ -49,25 +102,35 @@ export class Channels {
 
   /** Is a message matching `pred` in flight on `channel`? */
   has(channel: ChannelName, pred: (m: Message) => boolean): boolean {
-    return this.queues.get(channel)?.some(pred) ?? false;
+    const i = this.slot(channel);
+    return i === undefined ? false : (this.queues[i] as readonly Message[]).some(pred);
   }
 
-  /** An independent copy (messages are immutable and shared). */
+  /** An independent copy (messages are immutable and shared; so are the queues, until either copy changes one). */
   clone(): Channels {
     const copy = Object.create(Channels.prototype) as Channels;
-    const queues = new Map<ChannelName, Message[]>();
-    for (const [name, q] of this.queues) queues.set(name, [...q]);
-    Object.assign(copy, { queues, order: this.order, inFlight: this.inFlight });
+    this.owned.fill(false);
+    Object.assign(copy, { layout: this.layout, queues: this.queues.slice(), owned: this.owned.slice(), inFlight: this.inFlight });
     return copy;
+  }
+
+  /** The channels in canonical order. */
+  get order(): readonly ChannelName[] {
+    return this.layout.order;
+  }
+
+  /** The queue of channel `order[i]`, without copying (do not modify). */
+  messagesAt(i: number): readonly Message[] {
+    return this.queues[i] ?? EMPTY;
   }
 
   /** Each channel's queue in canonical order, without copying (do not modify). */
   queuesInOrder(): { readonly channel: ChannelName; readonly messages: readonly Message[] }[] {
-    return this.order.map((channel) => ({ channel, messages: this.queues.get(channel) ?? [] }));
+    return this.layout.order.map((channel, i) => ({ channel, messages: this.queues[i] as readonly Message[] }));
   }
 
   /** Every in-flight message, channel by channel (for reports and state hashing). */
   snapshot(): { channel: ChannelName; messages: Message[] }[] {
-    return this.order.map((channel) => ({ channel, messages: [...(this.queues.get(channel) ?? [])] }));
+    return this.layout.order.map((channel, i) => ({ channel, messages: [...(this.queues[i] as readonly Message[])] }));
   }
 }

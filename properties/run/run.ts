@@ -185,13 +185,19 @@ export class HarnessRun {
   /** The last resolution, and the step and model state it was made in: fast-check's `check` then `run` resolve the same command twice. */
   private resolved: { readonly cmd: Command; readonly step: number; readonly state: ModelState; readonly r: Resolved | undefined } | undefined;
 
-  constructor(impl: Implementation, options: RunOptions = {}) {
+  /** `from`: start in a saved state instead (what `restore` does; the instance is restored by it). */
+  constructor(impl: Implementation, options: RunOptions = {}, from?: RunSnapshot) {
     const n = options.cells ?? 3;
-    this.cellNames = Array.from({ length: n }, (_, i) => cellId(i + 1));
-    this.known = new Set(this.cellNames);
-    this.channels = new Channels(this.cellNames);
-    this.state = initialState(n);
-    this.orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
+    const names = namesOf(n);
+    this.cellNames = names.cells;
+    this.known = names.known;
+    this.channels = from === undefined ? new Channels(this.cellNames) : from.channels.clone();
+    this.state = from?.state ?? initialState(n);
+    if (from !== undefined) {
+      this.nextReq = from.nextReq;
+      this.steps = from.steps;
+    }
+    this.orderings = zeroOrderings();
     this.executed = { create: 0, yield: 0, complete: 0, terminate: 0, observe: 0, "observe-cancel": 0, ready: 0, shutdown: 0, deliver: 0, tool: 0 };
     this.invariantChecks = zeroInvariantCounts();
     this.trace = options.record === true ? [] : undefined;
@@ -217,14 +223,10 @@ export class HarnessRun {
 
   /** A fresh run of `impl` put into a saved state; its counters start at zero. */
   static restore(impl: Implementation, snap: RunSnapshot, options: RunOptions = {}): HarnessRun {
-    const run = new HarnessRun(impl, options);
+    const run = new HarnessRun(impl, options, snap);
     if (run.failure !== undefined) return run;
     if (run.instance.restore === undefined) throw new Error(`${impl.name} cannot restore a snapshot`);
     run.instance.restore(snap.impl);
-    run.state = snap.state;
-    (run as { channels: Channels }).channels = snap.channels.clone();
-    run.nextReq = snap.nextReq;
-    run.steps = snap.steps;
     return run;
   }
 
@@ -547,6 +549,25 @@ function livelockText(steps: number, recent: readonly Message[], channels: Chann
     `the end-of-run drain did not settle within ${steps} steps (every step was answered, but each delivery brought more messages; ` +
     `${inFlight} still in flight); the last deliveries: ${kinds.join(", ")}`
   );
+}
+
+/** The cell names of a run with `n` cells, shared by every run (nothing changes them). */
+const NAMES = new Map<number, { readonly cells: CellId[]; readonly known: Set<string> }>();
+
+function namesOf(n: number): { readonly cells: CellId[]; readonly known: Set<string> } {
+  let names = NAMES.get(n);
+  if (names === undefined) {
+    const cells = Array.from({ length: n }, (_, i) => cellId(i + 1));
+    names = { cells, known: new Set(cells) };
+    NAMES.set(n, names);
+  }
+  return names;
+}
+
+function zeroOrderings(): Record<Ordering, number> {
+  const out = {} as Record<Ordering, number>;
+  for (const o of ORDERINGS) out[o] = 0;
+  return out;
 }
 
 const ENV_OF = {

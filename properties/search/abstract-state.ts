@@ -105,20 +105,15 @@ export function gather(run: HarnessRun, options: KeyOptions): Facts {
   const cellOfReq = new Map<number, string>();
   const cancelledInitial = new Set<string>();
   const issued = new Map<string, number>();
-  const addLive = (cell: string, req: number): void => {
-    const xs = liveByCell.get(cell);
-    if (xs === undefined) liveByCell.set(cell, [req]);
-    else if (!xs.includes(req)) xs.push(req);
-  };
   for (const r of s.requests.values()) {
     if (r.kind === "create") continue;
     cellOfReq.set(r.req, r.cell);
-    if (r.stage !== "done") addLive(r.cell, r.req);
+    if (r.stage !== "done") addLive(liveByCell, r.cell, r.req);
     if (r.initial && r.cancelled) cancelledInitial.add(r.cell);
     if (r.origin !== "guard") issued.set(r.cell, (issued.get(r.cell) ?? 0) + 1);
   }
-  for (const { messages } of run.channels.queuesInOrder()) for (const m of messages) if ("req" in m) addLive(m.cell, m.req);
-  for (const reqs of liveByCell.values()) reqs.sort((a, b) => a - b);
+  for (let i = 0; i < run.channels.order.length; i++) for (const m of run.channels.messagesAt(i)) if ("req" in m) addLive(liveByCell, m.cell, m.req);
+  for (const reqs of liveByCell.values()) reqs.sort(byValue);
   let snapshot: unknown;
   if (options.view === "snapshot") {
     snapshot = options.snapshot ?? run.instance.snapshot?.();
@@ -126,6 +121,16 @@ export function gather(run: HarnessRun, options: KeyOptions): Facts {
   }
   const table = options.view === "table" ? run.instance.gateTable() : undefined;
   return { liveByCell, cellOfReq, cancelledInitial, issued, snapshot, table };
+}
+
+function byValue(a: number, b: number): number {
+  return a - b;
+}
+
+function addLive(liveByCell: Map<string, number[]>, cell: string, req: number): void {
+  const xs = liveByCell.get(cell);
+  if (xs === undefined) liveByCell.set(cell, [req]);
+  else if (!xs.includes(req)) xs.push(req);
 }
 
 /** The key with every cell named `perm.get(cell)` (and put in order of its new name), or as it is. */

@@ -15,7 +15,9 @@
  */
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
-import { stateFingerprint } from "./state-code.ts";
+import { addCounts, drainOf, searchKey, withinBudget as budgetAllows, type ChildRecord, type ExpandSettings } from "./expand.ts";
+import { SearchPool, type WorkerOpen } from "./search-pool.ts";
+import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
 import { renamingDiffers } from "./symmetry.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
@@ -58,6 +60,13 @@ export interface ExhaustiveOptions {
   readonly symmetry?: boolean;
   /** Called with every newly reached distinct state (before its drain); the run must not be changed. */
   readonly onState?: (run: HarnessRun) => void;
+  /**
+   * Expand each level's states on this many worker threads (search-pool.ts); the result is the
+   * same as on one. Needs an implementation that can snapshot and restore (else ignored) and
+   * `workerOpen`, how a worker opens the same implementation (default: the bundled one of its name).
+   */
+  readonly workers?: number;
+  readonly workerOpen?: WorkerOpen;
 }
 
 export interface LevelStats {
@@ -102,6 +111,8 @@ export interface ExhaustiveResult {
   readonly invariantChecks: InvariantCounts;
   readonly counterexample: ExhaustiveCounterexample | undefined;
   readonly durationMs: number;
+  /** Worker threads that expanded the states (1: the search's own thread). */
+  readonly workers: number;
   /** Bytes held by the visited table (fingerprints and flags) at the end. */
   readonly visitedBytes: number;
   /** Steps that missed the step timeout (at a command or in a drain) and answered when re-run under the retry limit. */
@@ -123,12 +134,26 @@ interface Node {
    * restored without a JSON text in between; otherwise as its JSON text, a copy.
    */
   snap: StoredSnapshot | undefined;
+  /** With workers: the state to send them instead (the JSON text of its WireSnapshot). */
+  wire?: string | undefined;
 }
 
 type StoredSnapshot = RunSnapshot & { readonly asText?: true };
 
 function stored(snap: RunSnapshot | undefined, shared: boolean): StoredSnapshot | undefined {
   return snap === undefined || shared ? snap : { ...snap, impl: JSON.stringify(snap.impl), asText: true };
+}
+
+function zeroCounts(run: HarnessRun): void {
+  for (const k of COMMAND_KINDS) run.executed[k] = 0;
+  for (const o of ORDERINGS) run.orderings[o] = 0;
+  for (const k of Object.keys(run.invariantChecks) as (keyof InvariantCounts)[]) run.invariantChecks[k] = 0;
+}
+
+/** A worker opens a bundled implementation by its name. */
+function bundledOpen(name: string): WorkerOpen {
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  return { module: new URL(`../../reference/registry.${ext}`, import.meta.url).href, export: "bundled", argument: name };
 }
 
 function pathOf(node: Node): Command[] {
@@ -180,9 +205,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     const run = new HarnessRun(impl, { cells });
     for (const cmd of pathOf(node)) run.apply(cmd);
     // Count only what happens from here on, as a restored run would.
-    for (const k of COMMAND_KINDS) run.executed[k] = 0;
-    for (const o of ORDERINGS) run.orderings[o] = 0;
-    for (const k of Object.keys(run.invariantChecks) as (keyof InvariantCounts)[]) run.invariantChecks[k] = 0;
+    zeroCounts(run);
     return run;
   };
   /** Record the counterexample at `node`; false when it is not one the search accepts. */
@@ -198,56 +221,15 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     counterexample = { depth: node.depth, commands: again.commands, labels: again.labels, failure: again.failure, replay: again, inDrain };
     return true;
   };
-  const withinBudget = (run: HarnessRun, move: Move): boolean => {
-    const requesting = move.command.kind === "observe" || move.command.kind === "terminate" || move.command.kind === "tool";
-    if (!Number.isFinite(budget) || !requesting) return true;
-    let issued = 0;
-    for (const r of run.state.requests.values()) {
-      if (r.cell === move.cell && r.kind !== "create" && r.origin !== "guard") issued++;
-    }
-    return issued < budget;
-  };
-  const keyOf = (run: HarnessRun, snapshot?: unknown): Fingerprint =>
-    stateFingerprint(run, { view, issued: Number.isFinite(budget), symmetry, ...(snapshot !== undefined && view === "snapshot" ? { snapshot } : {}) });
-  /**
-   * Does the end-of-run drain from this run's state pass? The drain starts by delivering
-   * `deliver[0]` until nothing is in flight, so from a state with messages in flight it is that
-   * delivery followed by the drain from the next state. Verdicts are memoised per state along
-   * that prefix while its states are shallow enough for the search to reach them later (deeper
-   * ones are not worth the key), and per quiescent state, from which the rest of the drain runs.
-   */
+  const settings: ExpandSettings = { cells, budget, view, symmetry, keyed: dedupe !== "off" };
+  const workers = canRestore ? Math.max(1, Math.floor(options.workers ?? 1)) : 1;
+  const pool = workers > 1 ? new SearchPool(workers, options.workerOpen ?? bundledOpen(impl.name), settings) : undefined;
+  const withinBudget = (run: HarnessRun, move: Move): boolean => budgetAllows(run, move, budget);
+  const keyOf = (run: HarnessRun, snapshot?: unknown): Fingerprint => searchKey(run, settings, snapshot);
   const drainPasses = (run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number): boolean => {
-    const chain: Fingerprint[] = [];
-    let verdict: boolean | undefined;
-    let key = firstKey;
-    for (let step = 0; verdict === undefined; step++) {
-      const known = key === undefined ? undefined : visited.drainVerdict(key);
-      if (known === true) {
-        verdict = true;
-        break;
-      }
-      if (known === false) {
-        // Confirm on this very run before reporting it (under "table" dedupe the key may merge states that differ).
-        run.drain();
-        verdict = run.failure === undefined;
-        break;
-      }
-      if (key !== undefined) chain.push(key);
-      // A delivery that never settles is the drain's to judge (its bound makes it a livelock).
-      if (run.channels.quiescent || step >= drainBound(run.steps - step)) {
-        run.drain();
-        verdict = run.failure === undefined;
-        break;
-      }
-      run.apply({ kind: "deliver", index: 0 });
-      if (run.failure !== undefined) verdict = false;
-      key = dedupe === "off" || (step + 1 > depthLeft && !run.channels.quiescent) ? undefined : keyOf(run);
-    }
-    for (const name of INVARIANT_NAMES) invariantChecks[name] += run.invariantChecks[name];
-    drainFailure = run.failure;
-    run.close();
-    for (const key of chain) visited.setDrainVerdict(key, verdict);
-    return verdict;
+    const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks);
+    drainFailure = d.failure;
+    return d.passes;
   };
 
   try {
@@ -257,13 +239,54 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     if (root.failure !== undefined) found(rootNode, true, root.failure);
     const first = new HarnessRun(impl, { cells });
     if (dedupe !== "off") visited.addSeen(keyOf(first));
-    rootNode.snap = stored(first.save(), shared);
+    const saved = first.save();
+    if (pool !== undefined && saved !== undefined) rootNode.wire = JSON.stringify(toWire(saved));
+    else rootNode.snap = stored(saved, shared);
     first.close();
     let frontier: Node[] = [rootNode];
     let depth = 0;
     outer: while (counterexample === undefined && depth < depthBound && frontier.length > 0) {
       const nextFrontier: Node[] = [];
       const before = transitions;
+      if (pool !== undefined) {
+        // The same steps as below, on the children the workers send back in frontier order.
+        const lists = pool.expandAll(frontier.map((n) => n.wire as string), depthBound - depth - 1);
+        for (const node of frontier) {
+          const children = lists.next().value as ChildRecord[];
+          node.wire = undefined;
+          for (const c of children) {
+            const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
+            if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
+              stoppedByTime = true;
+              break outer;
+            }
+            transitions++;
+            addCounts(c.counts, executed, orderings, invariantChecks);
+            const childNode: Node = { parent: node, command: c.command, depth: depth + 1, snap: undefined };
+            if (c.failure !== undefined) {
+              if (found(childNode, false, c.failure)) break outer;
+              continue;
+            }
+            if (c.key !== undefined && !visited.addSeen(c.key)) continue;
+            if (c.snap === undefined || c.drain === undefined) throw new Error("a search worker left out the state of a child reached first");
+            states++;
+            childNode.wire = c.snap;
+            if (options.onState !== undefined) {
+              const child = HarnessRun.restore(impl, fromWire(JSON.parse(c.snap) as WireSnapshot, root.cellNames), { cells });
+              options.onState(child);
+              child.close();
+            }
+            addCounts(c.drain.checks, {}, {}, invariantChecks, true);
+            if (!c.drain.passes && found(childNode, true, c.drain.failure)) break outer;
+            nextFrontier.push(childNode);
+          }
+        }
+        depth++;
+        levels.push({ depth, states: nextFrontier.length, transitions: transitions - before, elapsedMs: performance.now() - started });
+        options.onLevel?.(levels[levels.length - 1] as LevelStats);
+        frontier = nextFrontier;
+        continue;
+      }
       for (const node of frontier) {
         const here = materialize(node);
         const moves = distinctMoves(here).filter((m) => withinBudget(here, m));
@@ -279,6 +302,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           child.apply(move.command);
           transitions++;
           tally(child);
+          // From here on the run counts only its drain (drainPasses adds what the run counted).
+          zeroCounts(child);
           const childNode: Node = { parent: node, command: move.command, depth: depth + 1, snap: undefined };
           if (child.failure !== undefined) {
             child.close();
@@ -324,10 +349,12 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       invariantChecks,
       counterexample,
       durationMs: performance.now() - started,
+      workers,
       visitedBytes: visited.bytes,
       slow,
     };
   } finally {
+    pool?.close();
     root.close();
   }
 }

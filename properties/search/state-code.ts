@@ -189,7 +189,10 @@ class Renderer {
     code.push(0);
     start = code.len;
     ends.length = 0;
-    for (const { channel, messages } of run.channels.queuesInOrder()) {
+    const order = run.channels.order;
+    for (let i = 0; i < order.length; i++) {
+      const channel = order[i] as string;
+      const messages = run.channels.messagesAt(i);
       if (messages.length === 0) continue;
       if (channel.startsWith("host:")) {
         code.push(HOST_LANE);

@@ -1,0 +1,168 @@
+/**
+ * Expanding one state of a search: every distinct move within the request budget, applied to a
+ * run restored in that state, with what the search needs of each child (its failure, its
+ * fingerprint, its saved state, the counters of its step). The sequential search does this
+ * inline; a worker thread (search-pool.ts) does it for a chunk of the frontier.
+ */
+import { cellId, type Implementation } from "../../protocol/index.ts";
+import { ORDERINGS } from "../run/orderings.ts";
+import { COMMAND_KINDS, type Command } from "../run/commands.ts";
+import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import { drainBound, HarnessRun, type Failure } from "../run/run.ts";
+import type { ImplView } from "./abstract-state.ts";
+import { distinctMoves, type Move } from "./moves.ts";
+import { stateFingerprint } from "./state-code.ts";
+import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
+import { VisitedTable, type Fingerprint } from "./visited.ts";
+
+/** What a search's expansion depends on. */
+export interface ExpandSettings {
+  readonly cells: number;
+  /** Requests per cell (Infinity: no bound). */
+  readonly budget: number;
+  readonly view: ImplView;
+  readonly symmetry: boolean;
+  /** False with dedupe "off": no fingerprints. */
+  readonly keyed: boolean;
+}
+
+/** A move within the request budget: observe, terminate and tool requests are counted per cell. */
+export function withinBudget(run: HarnessRun, move: Move, budget: number): boolean {
+  const requesting = move.command.kind === "observe" || move.command.kind === "terminate" || move.command.kind === "tool";
+  if (!Number.isFinite(budget) || !requesting) return true;
+  let issued = 0;
+  for (const r of run.state.requests.values()) {
+    if (r.cell === move.cell && r.kind !== "create" && r.origin !== "guard") issued++;
+  }
+  return issued < budget;
+}
+
+/** The fingerprint a search keys a run's state by (`snapshot`: the instance's, when taken already). */
+export function searchKey(run: HarnessRun, s: ExpandSettings, snapshot?: unknown): Fingerprint {
+  return stateFingerprint(run, { view: s.view, issued: Number.isFinite(s.budget), symmetry: s.symmetry, ...(snapshot !== undefined && s.view === "snapshot" ? { snapshot } : {}) });
+}
+
+const INVARIANTS = Object.keys(zeroInvariantCounts()) as (keyof InvariantCounts)[];
+
+/** A run's counters as one list: executed by kind, orderings, invariant checks (in this order). */
+export function countsOf(run: HarnessRun): number[] {
+  const out: number[] = [];
+  for (const k of COMMAND_KINDS) out.push(run.executed[k]);
+  for (const o of ORDERINGS) out.push(run.orderings[o]);
+  for (const name of INVARIANTS) out.push(run.invariantChecks[name]);
+  return out;
+}
+
+/** Add counters listed by `countsOf` (or, `checksOnly`, just the invariant checks) into the search's totals. */
+export function addCounts(counts: readonly number[], executed: Record<string, number>, orderings: Record<string, number>, invariantChecks: InvariantCounts, checksOnly = false): void {
+  let i = 0;
+  if (!checksOnly) {
+    for (const k of COMMAND_KINDS) executed[k] = (executed[k] ?? 0) + (counts[i++] as number);
+    for (const o of ORDERINGS) orderings[o] = (orderings[o] ?? 0) + (counts[i++] as number);
+  }
+  for (const name of INVARIANTS) invariantChecks[name] += counts[i++] as number;
+}
+
+/**
+ * Does the end-of-run drain from this run's state pass? The drain starts by delivering
+ * `deliver[0]` until nothing is in flight, so from a state with messages in flight it is that
+ * delivery followed by the drain from the next state. Verdicts are memoised in `memo` per state
+ * along that prefix while its states are shallow enough for the search to reach them later
+ * (deeper ones are not worth the key), and per quiescent state, from which the rest of the drain
+ * runs. Adds the drain's invariant checks to `checks`, and closes the run.
+ */
+export function drainOf(run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number, memo: VisitedTable, s: ExpandSettings, checks: InvariantCounts): { passes: boolean; failure: Failure | undefined } {
+  const chain: Fingerprint[] = [];
+  let verdict: boolean | undefined;
+  let key = firstKey;
+  for (let step = 0; verdict === undefined; step++) {
+    const known = key === undefined ? undefined : memo.drainVerdict(key);
+    if (known === true) {
+      verdict = true;
+      break;
+    }
+    if (known === false) {
+      // Confirm on this very run before reporting it (under "table" dedupe the key may merge states that differ).
+      run.drain();
+      verdict = run.failure === undefined;
+      break;
+    }
+    if (key !== undefined) chain.push(key);
+    // A delivery that never settles is the drain's to judge (its bound makes it a livelock).
+    if (run.channels.quiescent || step >= drainBound(run.steps - step)) {
+      run.drain();
+      verdict = run.failure === undefined;
+      break;
+    }
+    run.apply({ kind: "deliver", index: 0 });
+    if (run.failure !== undefined) verdict = false;
+    key = !s.keyed || (step + 1 > depthLeft && !run.channels.quiescent) ? undefined : searchKey(run, s);
+  }
+  for (const name of INVARIANTS) checks[name] += run.invariantChecks[name];
+  const failure = run.failure;
+  run.close();
+  for (const k of chain) memo.setDrainVerdict(k, verdict);
+  return { passes: verdict, failure };
+}
+
+/** One child of an expanded state, in move order. */
+export interface ChildRecord {
+  readonly command: Command;
+  /** The step failed (the child is a counterexample candidate, not a state). */
+  readonly failure?: Failure;
+  readonly key?: Fingerprint;
+  /** The child's saved state (the JSON text of its WireSnapshot); left out when this expander had seen its key before (the search has, too). */
+  readonly snap?: string;
+  /** With `snap`: the end-of-run drain from the child, and the invariant checks it made (in `countsOf` order). */
+  readonly drain?: { readonly passes: boolean; readonly failure: Failure | undefined; readonly checks: readonly number[] };
+  readonly counts: readonly number[];
+}
+
+/** Expands states sent to it, remembering the keys of the children it returned. */
+export class Expander {
+  private readonly seen = new VisitedTable();
+
+  constructor(
+    private readonly impl: Implementation,
+    private readonly s: ExpandSettings,
+  ) {}
+
+  /** The children of the state `text` (a WireSnapshot's JSON text), whose drains may look `depthLeft` levels ahead. */
+  expand(text: string, depthLeft: number): ChildRecord[] {
+    const snap = fromWire(JSON.parse(text) as WireSnapshot, cellNames(this.s.cells));
+    const here = HarnessRun.restore(this.impl, snap, { cells: this.s.cells });
+    const moves = distinctMoves(here).filter((m) => withinBudget(here, m, this.s.budget));
+    const out: ChildRecord[] = [];
+    if (moves.length === 0) here.close();
+    for (const [i, move] of moves.entries()) {
+      const child = i === 0 ? here : HarnessRun.restore(this.impl, snap, { cells: this.s.cells });
+      child.apply(move.command);
+      const counts = countsOf(child);
+      if (child.failure !== undefined) {
+        out.push({ command: move.command, failure: child.failure, counts });
+        child.close();
+        continue;
+      }
+      const saved = child.save();
+      if (saved === undefined) throw new Error(`${this.impl.name} stopped offering snapshots`);
+      const key = this.s.keyed ? searchKey(child, this.s, saved.impl) : undefined;
+      if (key !== undefined && !this.seen.addSeen(key)) {
+        child.close();
+        out.push({ command: move.command, key, counts });
+        continue;
+      }
+      const state = JSON.stringify(toWire(saved));
+      // The drain counts only its own checks, as in the search's own thread.
+      for (const name of INVARIANTS) child.invariantChecks[name] = 0;
+      const checks = zeroInvariantCounts();
+      const d = drainOf(child, key, depthLeft, this.seen, this.s, checks);
+      const drain = { passes: d.passes, failure: d.failure, checks: INVARIANTS.map((name) => checks[name]) };
+      out.push({ command: move.command, ...(key === undefined ? {} : { key }), snap: state, drain, counts });
+    }
+    return out;
+  }
+}
+
+function cellNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => cellId(i + 1));
+}

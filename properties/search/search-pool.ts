@@ -1,0 +1,123 @@
+/**
+ * Worker threads for the exhaustive search. The search stays level-synchronous and in one
+ * thread: it hands each level's frontier out in chunks, the workers expand the states of a chunk
+ * (expand.ts) and send back every child in move order (its failure, fingerprint, saved state,
+ * counters), and the search takes the chunks back in frontier order, deduplicating and counting
+ * exactly as when it expands them itself. So the states, transitions, levels and the first
+ * counterexample are those of the search on one thread, whatever the number of workers.
+ *
+ * The search thread waits for the workers synchronously (a shared counter with `Atomics.wait`,
+ * and `receiveMessageOnPort`), so `exhaustive()` keeps its synchronous signature.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import type { ChildRecord, ExpandSettings } from "./expand.ts";
+
+/** How a worker opens the implementation: `(await import(module))[export](argument)`. */
+export interface WorkerOpen {
+  readonly module: string;
+  readonly export: string;
+  readonly argument?: unknown;
+}
+
+/** What a worker starts with. */
+export interface PoolSetup {
+  readonly open: WorkerOpen;
+  readonly settings: ExpandSettings;
+  readonly port: MessagePort;
+  /** [0]: results posted (a counter to wait on); [1]: set when a worker exits. */
+  readonly signal: SharedArrayBuffer;
+}
+
+export type ToWorker = { readonly type: "expand"; readonly id: number; readonly states: readonly string[]; readonly depthLeft: number } | { readonly type: "stop" };
+export type FromWorker = { readonly type: "children"; readonly id: number; readonly children: ChildRecord[][] } | { readonly type: "error"; readonly id: number; readonly message: string };
+
+/** Chunks in flight per worker: one being expanded, one waiting, so a worker never idles between chunks. */
+const AHEAD = 2;
+const MAX_CHUNK = 64;
+
+export class SearchPool {
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly signal = new SharedArrayBuffer(8);
+  private readonly flags = new Int32Array(this.signal);
+  private nextId = 0;
+
+  constructor(count: number, open: WorkerOpen, settings: ExpandSettings) {
+    const url = new URL("./search-worker.mjs", import.meta.url);
+    for (let i = 0; i < count; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const setup: PoolSetup = { open, settings, port: port2, signal: this.signal };
+      const w = new Worker(url, { workerData: setup, transferList: [port2] });
+      w.unref();
+      this.workers.push(w);
+      this.ports.push(port1);
+    }
+  }
+
+  /** The children of every state (WireSnapshot texts), in order: one list per state, expanded on the workers. */
+  *expandAll(states: readonly string[], depthLeft: number): Generator<ChildRecord[]> {
+    const size = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(states.length / (this.workers.length * AHEAD))));
+    const chunks: number[] = [];
+    for (let from = 0; from < states.length; from += size) chunks.push(from);
+    const idOf: number[] = [];
+    const owner = new Map<number, number>();
+    const done = new Map<number, ChildRecord[][]>();
+    const busy = this.workers.map(() => 0);
+    let sent = 0;
+    const send = (w: number): void => {
+      const from = chunks[sent] as number;
+      const id = this.nextId++;
+      idOf.push(id);
+      owner.set(id, w);
+      busy[w] = (busy[w] as number) + 1;
+      sent++;
+      this.ports[w]?.postMessage({ type: "expand", id, states: states.slice(from, from + size), depthLeft } satisfies ToWorker);
+    };
+    const fill = (): void => {
+      for (let round = 0; round < AHEAD; round++) for (let w = 0; w < this.workers.length && sent < chunks.length; w++) if ((busy[w] as number) < AHEAD) send(w);
+    };
+    fill();
+    for (let next = 0; next < chunks.length; next++) {
+      for (;;) {
+        const id = idOf[next] as number;
+        const got = done.get(id);
+        if (got !== undefined) {
+          done.delete(id);
+          for (const children of got) yield children;
+          break;
+        }
+        this.receive(done, owner, busy);
+        fill();
+      }
+    }
+  }
+
+  /** Wait for at least one chunk to come back. */
+  private receive(done: Map<number, ChildRecord[][]>, owner: Map<number, number>, busy: number[]): void {
+    for (;;) {
+      const seen = Atomics.load(this.flags, 0);
+      let got = false;
+      for (const port of this.ports) {
+        for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+          const msg = m.message as FromWorker;
+          if (msg.type === "error") throw new Error(`search worker: ${msg.message}`);
+          done.set(msg.id, msg.children);
+          const w = owner.get(msg.id) as number;
+          busy[w] = (busy[w] as number) - 1;
+          got = true;
+        }
+      }
+      if (got) return;
+      if (Atomics.load(this.flags, 1) !== 0) throw new Error("a search worker exited");
+      Atomics.wait(this.flags, 0, seen, 1000);
+    }
+  }
+
+  close(): void {
+    for (const port of this.ports) {
+      port.postMessage({ type: "stop" } satisfies ToWorker);
+      port.close();
+    }
+    for (const w of this.workers) void w.terminate();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The exhaustive search on worker threads (properties/search/search-pool.ts) gives the result of
+ * the search on one thread: the same states, transitions, levels, command and ordering counts,
+ * and the same first counterexample. (The drains' invariant-check counts may differ: each worker
+ * memoises drain verdicts on its own.)
+ */
+import { describe, expect, it } from "vitest";
+import { exhaustive, type ExhaustiveOptions, type ExhaustiveResult } from "../properties/index.ts";
+import type { Implementation } from "../protocol/index.ts";
+import { bundled, reference } from "../reference/index.ts";
+import { cli } from "./support/cli.ts";
+import { MINIMUM } from "./support/minimum.ts";
+
+/** What must not depend on the number of threads. */
+function outcome(r: ExhaustiveResult): unknown {
+  return {
+    states: r.states,
+    transitions: r.transitions,
+    depth: r.depth,
+    exhausted: r.exhausted,
+    levels: r.levels.map((l) => [l.depth, l.states, l.transitions]),
+    executed: r.executed,
+    orderings: r.orderings,
+    counterexample: r.counterexample === undefined ? undefined : { depth: r.counterexample.depth, labels: r.counterexample.labels, failure: r.counterexample.failure, inDrain: r.counterexample.inDrain },
+  };
+}
+
+function bothWays(impl: Implementation, options: ExhaustiveOptions): [ExhaustiveResult, ExhaustiveResult] {
+  const one = exhaustive(impl, options);
+  const two = exhaustive(impl, { ...options, workers: 2 });
+  expect(one.workers).toBe(1);
+  expect(two.workers).toBe(2);
+  expect(outcome(two)).toEqual(outcome(one));
+  return [one, two];
+}
+
+describe("exhaustive search on worker threads", () => {
+  it("exhausts 1 cell x 1 request as one thread does (1,418 states), and 2 cells to depth 8 with symmetry", () => {
+    const [one] = bothWays(reference, { cells: 1, requests: 1, depth: 60 });
+    expect(one.exhausted).toBe(true);
+    expect(one.states).toBe(1418);
+    const [sym] = bothWays(reference, { cells: 2, requests: 1, depth: 8, symmetry: true });
+    expect(sym.levels).toHaveLength(8);
+  });
+
+  it.each(["bug-close-before-ready", "bug-close-only-at-exit", "bug-dispatch-ignores-readiness"])("finds the same shortest counterexample of %s", (name) => {
+    const variant = bundled(name) as Implementation;
+    const [one] = bothWays(variant, { cells: 1, depth: (MINIMUM[name] as number) + 2, requests: Infinity });
+    expect(one.counterexample?.depth).toBe(MINIMUM[name]);
+  });
+
+  it("stops at the same transition under a transition bound", () => {
+    const [one] = bothWays(reference, { cells: 2, requests: 1, depth: 40, maxTransitions: 700 });
+    expect(one.stoppedByTime).toBe(true);
+    expect(one.transitions).toBe(700);
+  });
+
+  it("the CLI takes --workers, says so, and refuses it for an implementation without snapshots", async () => {
+    const r = await cli("exhaustive", "--cells", "1", "--requests", "1", "--depth", "40", "--workers", "2", "--quiet");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/expanded on 2 worker threads/);
+    expect(r.stdout).toMatch(/states: 1418 /);
+    const refused = await cli("exhaustive", "--impl", "./test/fixtures/ts/picky-names.ts", "--workers", "2", "--depth", "3");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(/--workers needs an implementation that offers snapshot/);
+  });
+});
