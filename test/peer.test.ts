@@ -49,6 +49,12 @@ describe.skipIf(missing !== undefined)("cellgate against SPIN on the Promela mod
     expect(p.cellgate.states).toBe(726);
   });
 
+  it("1 cell × 1 request with tool calls (cellgate's defaults, the model's -DTOOLS): the same states and transitions (1,418, 3,217 + 1)", () => {
+    const p: CountPair = { cells: 1, requests: 1, tools: true, cellgate: cellgateCounts(1, 1, true), spin: runPan(1, 1, ["TOOLS"], false) };
+    expect(countMismatches(p)).toEqual([]);
+    expect(p.cellgate.states).toBe(1418);
+  });
+
   it("the model with the environment as it was before it was made faithful (-DOLDENV) counts differently, and the check says so", () => {
     const p: CountPair = { cells: 1, requests: 1, cellgate: cellgate(), spin: runPan(1, 1, ["OLDENV"], false) };
     expect(p.spin.states).not.toBe(p.cellgate.states);
