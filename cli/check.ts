@@ -11,6 +11,7 @@ import {
   defaultReproDir,
   formatCommandList,
   formatFailure,
+  formatMinimality,
   formatSummary,
   headline,
   jsonReport,
@@ -89,6 +90,7 @@ export function checkCommand(args: readonly string[]): number {
     console.log(`verdict: ${headline(result)}; shrunk counterexample (${commandsText(ce.commands.length)}):`);
     for (const line of formatCommandList(ce.labels, ce.replay.trace, ce.failure)) console.log(line);
     for (const line of formatFailure(ce.failure)) console.log(line);
+    console.log(formatMinimality(ce.minimality));
     for (const line of stderrTail(result)) console.log(line);
     const repro = buildRepro({ implementation: impl.name, protocol: impl.protocol ?? 1, source: sourceOf(spec, impl.name), seed, cells, path: ce.path, replayPath: ce.replayPath ?? null, result: ce.replay, failure: ce.failure, runsBefore: ce.runsBefore });
     const dir = placeRepro(join(root, basename(defaultReproDir(impl.name, seed))), repro);

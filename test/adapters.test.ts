@@ -217,6 +217,9 @@ describe("a repro of an implementation over stdio", () => {
   it("names the command line, and its generated regression test starts it", async () => {
     const r = await cli("check", "--impl-cmd", BROKEN, "--runs", "500", "--out", join(scratch, "py-broken"));
     expect(r.code).toBe(1);
+    // Over stdio there is no snapshot: the length is proven by the search with states keyed by each party's inputs.
+    expect(r.stdout).toMatch(/shrunk counterexample \(4 commands\):/);
+    expect(r.stdout).toMatch(/^minimal: proven, no run of fewer commands fails this way \(breadth-first over states keyed by each party's inputs, at most 1 cell, \d+ transitions\)$/m);
     const dir = /^repro written to (.*)\/ \(/m.exec(r.stdout)?.[1] ?? "";
     const repro = JSON.parse(readFileSync(join(dir, "repro.json"), "utf8")) as { source: unknown };
     expect(repro.source).toEqual({ kind: "command", command: BROKEN });

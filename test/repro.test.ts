@@ -48,7 +48,7 @@ describe("every bundled variant fails the default gate", () => {
     const outcome = fc.check(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
         const ce = check(impl, { seed }).counterexample;
-        return ce !== undefined && ce.failure.verdict === "violation" && ce.commands.length === MINIMUM[name];
+        return ce !== undefined && ce.failure.verdict === "violation" && ce.commands.length === MINIMUM[name] && ce.minimality.proven;
       }),
       { numRuns: 20, seed: 2026 },
     );

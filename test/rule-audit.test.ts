@@ -69,7 +69,7 @@ describe("the rule audit: one variant per rule, caught by that rule alone", () =
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
         const ce = check(impl, { seed }).counterexample;
         if (ce === undefined || ce.failure.verdict !== "violation") return false;
-        return ce.failure.violations.every((v) => v.invariant === rule) && ce.commands.length === minimum;
+        return ce.failure.violations.every((v) => v.invariant === rule) && ce.commands.length === minimum && ce.minimality.proven;
       }),
       { numRuns: 20, seed: 2026 },
     );

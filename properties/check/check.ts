@@ -14,6 +14,7 @@ import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { stateHash } from "../search/abstract-state.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { minimize } from "../shrink/minimize.ts";
+import { unproven, type Minimality } from "../shrink/shortest.ts";
 import type { ReplayResult } from "../run/replay.ts";
 import { HarnessRun, StartFailure, type Failure, type RunOptions, type Verdict } from "../run/run.ts";
 import { Scheduler, strategyArbitrary, type StrategyName, type StrategyParams } from "../generate/strategy.ts";
@@ -85,6 +86,8 @@ export interface Counterexample {
    * (state kept across reset; see across-runs.ts); 0 for every other failure.
    */
   readonly runsBefore: number;
+  /** Whether the length is proven minimal: no run of fewer commands fails the same way (shrink/shortest.ts). */
+  readonly minimality: Minimality;
 }
 
 export interface CheckStats {
@@ -349,8 +352,14 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
     slow.push(...judged.slow);
     if (judged.failure === undefined) throw new Error("the shrunk counterexample did not fail again on replay");
     const shrink = options.minimize !== false && stop?.() !== true;
+    const notMinimized = unproven(cells, stop?.() === true ? "the time limit ran out before minimizing" : "minimizing was turned off");
     // A failure that needs earlier runs is made reproducible alone (with the runs it needs) and shrunk so.
-    const final = judged.afterEarlierRuns === true ? settleFinding(impl, { failure: judged.failure, replay: judged.replay }, cells, shrink ? undefined : 0) : shrink ? minimizeConfirmed(impl, judged, cells, strict) : judged;
+    const final =
+      judged.afterEarlierRuns === true
+        ? { ...settleFinding(impl, { failure: judged.failure, replay: judged.replay }, cells, shrink ? undefined : 0), minimality: unproven(cells, BY_DELETION) }
+        : shrink
+          ? minimizeConfirmed(impl, judged, cells, strict)
+          : { ...judged, minimality: notMinimized };
     counterexample = {
       commands: final.replay.commands,
       labels: final.replay.labels,
@@ -362,12 +371,13 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
       shrinks,
       strategy: runParams,
       runsBefore: "runsBefore" in final ? final.runsBefore : 0,
+      minimality: final.minimality,
     };
   } else if (finding !== undefined) {
     // A sampled run is long (the longest of its stretch): shrunk with the replay that found it.
     const s = settleFinding(impl, finding, cells, options.minimize === false || stop?.() === true ? 0 : undefined);
     const r = s.replay;
-    counterexample = { commands: r.commands, labels: r.labels, failure: s.failure, replay: r, path: "", replayPath: undefined, fastCheckLength: finding.replay.commands.length, shrinks: s.shrinks, strategy: { strategy: "uniform" }, runsBefore: s.runsBefore };
+    counterexample = { commands: r.commands, labels: r.labels, failure: s.failure, replay: r, path: "", replayPath: undefined, fastCheckLength: finding.replay.commands.length, shrinks: s.shrinks, strategy: { strategy: "uniform" }, runsBefore: s.runsBefore, minimality: unproven(cells, BY_DELETION) };
   } else if (out.failed && !out.interrupted) {
     throw new Error(`fast-check failed without a counterexample: ${String(out.errorInstance ?? "")}`);
   }
@@ -381,15 +391,21 @@ export function check(impl: Implementation, options: CheckOptions = {}): CheckRe
   return { verdict, implementation: impl.name, protocol: impl.protocol ?? 1, seed, cells, strategy, pctDepth, maxCommands, runsRequested, minRuns, stats, counterexample, durationMs, budget, slow, diagnostics };
 }
 
+/** Why a finding shrunk by settle-finding.ts has no proven length: it is shrunk by deleting steps, with no search below it. */
+const BY_DELETION = "a finding of this kind is shrunk by deleting steps only, with no search below it";
+
 /**
  * The deletion pass over a confirmed counterexample, then confirmed again (the minimized list is
  * what gets reported, so it is replayed twice like any other). Timeouts and nondeterminism are
  * left as they are: minimizing would re-run a hang hundreds of times, or chase noise.
  */
-function minimizeConfirmed(impl: Implementation, judged: Confirmed, cells: number, options: ConfirmOptions): Confirmed {
+function minimizeConfirmed(impl: Implementation, judged: Confirmed, cells: number, options: ConfirmOptions): Confirmed & { readonly minimality: Minimality } {
   const f = judged.failure;
-  if (f === undefined || f.verdict === "timeout" || f.verdict === "nondeterminism" || f.verdict === "state-across-runs") return judged;
-  const smaller = minimize(impl, judged.replay, cells);
-  if (smaller === judged.replay || smaller.failure === undefined) return judged;
-  return confirm(impl, smaller.commands, cells, smaller.failure, 2, options);
+  if (f === undefined || f.verdict === "timeout" || f.verdict === "nondeterminism" || f.verdict === "state-across-runs") return { ...judged, minimality: unproven(cells, `a ${f?.verdict ?? "passing run"} is not minimized`) };
+  const { result: smaller, minimality } = minimize(impl, judged.replay, cells);
+  if (smaller === judged.replay || smaller.failure === undefined) return { ...judged, minimality };
+  const again = confirm(impl, smaller.commands, cells, smaller.failure, 2, options);
+  // The proof is about this length and this failure: a confirmation that ends otherwise keeps no claim.
+  const same = again.replay.commands.length === smaller.commands.length && again.failure?.verdict === smaller.failure.verdict;
+  return { ...again, minimality: same ? minimality : unproven(cells, "the minimized run ended differently when confirmed") };
 }

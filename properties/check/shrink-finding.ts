@@ -11,7 +11,7 @@ import type { Implementation } from "../../protocol/index.ts";
 import type { Command } from "../run/commands.ts";
 import type { ReplayResult } from "../run/replay.ts";
 import type { Failure } from "../run/run.ts";
-import { resolveLabels } from "../shrink/minimize.ts";
+import { resolveLabels } from "../shrink/labels.ts";
 
 /** The most candidates one finding's shrinking tries. */
 export const FINDING_SHRINK_TRIES = 150;

@@ -5,6 +5,7 @@
 import { INVARIANTS } from "../../model/index.ts";
 import type { Failure, StepRecord } from "../run/run.ts";
 import type { CheckResult } from "../check/check.ts";
+import type { Minimality } from "../shrink/shortest.ts";
 import { ORDERINGS } from "../run/orderings.ts";
 import { printable } from "./escape.ts";
 
@@ -72,4 +73,13 @@ export function formatSummary(r: CheckResult): string[] {
   ];
   for (const o of ORDERINGS) lines.push(`  ${o.padEnd(38)} ${String(s.orderings[o]).padStart(7)} / ${s.orderingRuns[o]}`);
   return lines;
+}
+
+/** One line saying whether a counterexample's length is proven minimal, and within which bounds. */
+export function formatMinimality(m: Minimality): string {
+  const cells = `${m.cells} cell${m.cells === 1 ? "" : "s"}`;
+  const how = m.dedupe === "off" ? "every command sequence" : m.dedupe === "inputs" ? "states keyed by each party's inputs" : "exact deduplication by snapshot";
+  if (m.proven) return `minimal: proven, no run of fewer commands fails this way (breadth-first over ${how}, at most ${cells}, ${m.transitions} transitions)`;
+  if (m.searched < 0) return `minimal: not proven, shrunk only (${m.reason ?? "no search ran"})`;
+  return `minimal: not proven, shrunk only; no run of up to ${m.searched} command${m.searched === 1 ? "" : "s"} fails this way (at most ${cells}): ${m.reason ?? "the search was cut short"}`;
 }

@@ -46,6 +46,7 @@ export function jsonReport(r: CheckResult, context: ReportContext = {}): Record<
             ...(f.verdict === "nondeterminism" ? { first: f.first, second: f.second } : {}),
             path: ce.path,
             replayPath: ce.replayPath ?? null,
+            minimality: { proven: ce.minimality.proven, searched: ce.minimality.searched, cells: ce.minimality.cells, dedupe: ce.minimality.dedupe ?? null, transitions: ce.minimality.transitions, reason: ce.minimality.reason ?? null },
           },
     replay: context.replayCommand ?? null,
     stderr: r.diagnostics === undefined ? null : { text: r.diagnostics.stderr, dropped: r.diagnostics.stderrDropped, starts: r.diagnostics.starts },

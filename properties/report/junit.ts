@@ -6,7 +6,7 @@
 import type { CheckResult } from "../check/check.ts";
 import type { ReportContext } from "./context.ts";
 import { checkEnvelope } from "./json.ts";
-import { formatCommandList, formatFailure } from "./format.ts";
+import { formatCommandList, formatFailure, formatMinimality } from "./format.ts";
 import { junitXml } from "./junit-xml.ts";
 import { slowWarnings } from "./slow.ts";
 import { commandsText, headline } from "./verdict.ts";
@@ -38,7 +38,7 @@ export function junitReport(r: CheckResult, context: ReportContext = {}): string
         : {
             type: ce.failure.verdict,
             message: formatFailure(ce.failure)[0] ?? ce.failure.verdict,
-            text: [headline(r), `shrunk counterexample (${commandsText(ce.commands.length)}):`, ...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure)].join("\n"),
+            text: [headline(r), `shrunk counterexample (${commandsText(ce.commands.length)}):`, ...formatCommandList(ce.labels, ce.replay.trace, ce.failure), ...formatFailure(ce.failure), formatMinimality(ce.minimality)].join("\n"),
           },
     error: e.verdict === "inconclusive" ? { type: "inconclusive", message: headline(r) } : undefined,
     stderr: r.diagnostics?.stderr,

@@ -5,7 +5,7 @@
  */
 import { INVARIANTS } from "../../model/index.ts";
 import type { CheckResult } from "../check/check.ts";
-import { formatCommandList, formatFailure } from "./format.ts";
+import { formatCommandList, formatFailure, formatMinimality } from "./format.ts";
 import { ORDERINGS, ORDERING_TEXT } from "../run/orderings.ts";
 import { buildRepro } from "../repro/build.ts";
 import { mermaid } from "../repro/mermaid.ts";
@@ -57,7 +57,7 @@ export function markdownReport(r: CheckResult, options: MarkdownOptions = {}): s
   ];
   if (ce !== undefined) {
     const f = ce.failure;
-    out.push(`### Counterexample (${commandsText(ce.commands.length)}, shrunk)`, "", "```text", ...formatCommandList(ce.labels, ce.replay.trace, f), "```", "");
+    out.push(`### Counterexample (${commandsText(ce.commands.length)}, ${ce.minimality.proven ? "proven minimal" : "shrunk"})`, "", "```text", ...formatCommandList(ce.labels, ce.replay.trace, f), "```", "");
     if (f.verdict === "violation") {
       for (const x of f.violations) {
         out.push(`**violated \`${x.invariant}\`** at step ${f.step}: ${INVARIANTS[x.invariant]}`, "", `- ${printable(x.message)}`, `- expected: ${printable(x.expected)}`, `- actual: ${printable(x.actual)}`, "");
@@ -65,6 +65,7 @@ export function markdownReport(r: CheckResult, options: MarkdownOptions = {}): s
     } else {
       out.push(`**${f.verdict}** at step ${f.step}:`, "", "```text", ...formatFailure(f), "```", "");
     }
+    out.push(formatMinimality(ce.minimality), "");
     const repro = buildRepro({ implementation: r.implementation, seed: r.seed, cells: r.cells, result: ce.replay, failure: f });
     out.push("```mermaid", mermaid(repro).trimEnd(), "```", "");
     if (options.replayCommand !== undefined) out.push("Replay:", "", "```sh", mdFenced(options.replayCommand), "```", "");
