@@ -16,7 +16,8 @@
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
 import { addCounts, drainOf, searchKey, withinBudget as budgetAllows, type ChildRecord, type ExpandSettings } from "./expand.ts";
-import { SearchPool, type WorkerOpen } from "./search-pool.ts";
+import { SearchPool } from "./search-pool.ts";
+import type { WorkerOpen } from "./worker-open.ts";
 import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
 import { renamingDiffers } from "./symmetry.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";

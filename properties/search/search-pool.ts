@@ -11,13 +11,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { ChildRecord, ExpandSettings } from "./expand.ts";
-
-/** How a worker opens the implementation: `(await import(module))[export](argument)`. */
-export interface WorkerOpen {
-  readonly module: string;
-  readonly export: string;
-  readonly argument?: unknown;
-}
+import type { WorkerOpen } from "./worker-open.ts";
 
 /** What a worker starts with. */
 export interface PoolSetup {
