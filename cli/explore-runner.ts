@@ -10,6 +10,7 @@ import { runSeed, seedPlan, type ExploreSettings, type SeedResult, type SeedTask
 import { reportOf, type ExploreReport } from "../properties/coverage/explore-report.ts";
 import type { ImplementationSpec } from "./impl.ts";
 import { processRegistry } from "../adapters/index.ts";
+import { BOOT, workerEntry } from "../adapters/transport/entry.ts";
 
 export interface RunnerOptions {
   readonly settings: ExploreSettings;
@@ -33,6 +34,8 @@ export interface Progress {
 
 /** What a worker starts with (see explore-worker.ts). */
 export interface WorkerSetup {
+  /** The worker module, for the shared boot (adapters/transport/boot.mjs). */
+  readonly entry: string;
   readonly settings: ExploreSettings;
   readonly implSpec: ImplementationSpec;
   /** The process registry of the command (adapters/transport/registry.ts), adopted by the worker. */
@@ -78,7 +81,7 @@ function progressOf(c: Coverage, seeds: number, started: number): Progress {
  * for them to exit.
  */
 function onWorkers(options: RunnerOptions, take: () => SeedTask | undefined, accept: (r: SeedResult) => void): Promise<void> {
-  const url = new URL("./explore-worker.mjs", import.meta.url);
+  const entry = workerEntry("./explore-worker", import.meta.url);
   return new Promise((resolve, reject) => {
     let busy = 0;
     let running = 0;
@@ -102,7 +105,7 @@ function onWorkers(options: RunnerOptions, take: () => SeedTask | undefined, acc
     };
     for (let i = 0; i < options.workers; i++) {
       // The registry goes along so that the processes the worker starts are killed on a signal too.
-      const w = new Worker(url, { workerData: { settings: options.settings, implSpec: options.implSpec, registry: processRegistry() } satisfies WorkerSetup });
+      const w = new Worker(BOOT, { workerData: { entry, settings: options.settings, implSpec: options.implSpec, registry: processRegistry() } satisfies WorkerSetup });
       pool.push(w);
       running++;
       w.on("message", (m: FromWorker) => {

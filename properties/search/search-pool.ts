@@ -12,9 +12,12 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { ChildRecord, ExpandSettings } from "./expand.ts";
 import type { WorkerOpen } from "./worker-open.ts";
+import { BOOT, workerEntry } from "../../adapters/transport/entry.ts";
 
 /** What a worker starts with. */
 export interface PoolSetup {
+  /** The worker module, for the shared boot (adapters/transport/boot.mjs). */
+  readonly entry: string;
   readonly open: WorkerOpen;
   readonly settings: ExpandSettings;
   readonly port: MessagePort;
@@ -37,11 +40,11 @@ export class SearchPool {
   private nextId = 0;
 
   constructor(count: number, open: WorkerOpen, settings: ExpandSettings) {
-    const url = new URL("./search-worker.mjs", import.meta.url);
+    const entry = workerEntry("./search-worker", import.meta.url);
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();
-      const setup: PoolSetup = { open, settings, port: port2, signal: this.signal };
-      const w = new Worker(url, { workerData: setup, transferList: [port2] });
+      const setup: PoolSetup = { entry, open, settings, port: port2, signal: this.signal };
+      const w = new Worker(BOOT, { workerData: setup, transferList: [port2] });
       w.unref();
       this.workers.push(w);
       this.ports.push(port1);
