@@ -18,7 +18,7 @@
  */
 import type { Message } from "../../protocol/index.ts";
 import type { HarnessRun } from "../run/run.ts";
-import { candidateRenamings, gather, type Facts, type KeyOptions } from "./abstract-state.ts";
+import { candidateRenamings, gather, type KeyOptions } from "./abstract-state.ts";
 import type { Fingerprint } from "./visited.ts";
 
 // Snapshot value tags (string ids are non-negative, so tags and ids never meet at one position).
@@ -58,92 +58,344 @@ const sid = (text: string): number => strings.id(text);
 class Code {
   buf = new Int32Array(1024);
   len = 0;
+  /** Scratch for `sortItems`: the items' bounds, their order, and the sorted words. */
+  private bounds = new Int32Array(64);
+  private order = new Int32Array(32);
+  private sorted = new Int32Array(1024);
 
   push(x: number): void {
-    if (this.len === this.buf.length) {
-      const bigger = new Int32Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
+    if (this.len === this.buf.length) this.buf = grown(this.buf, this.len + 1);
     this.buf[this.len++] = x;
   }
 
-  /** Sort the items written since `start` (item i spans ends[i-1]..ends[i]) in lexicographic order of their codes. */
-  sortItems(start: number, ends: number[]): void {
-    if (ends.length < 2) return;
-    const items: Int32Array[] = [];
-    let from = start;
-    for (const end of ends) {
-      items.push(this.buf.slice(from, end));
-      from = end;
-    }
-    items.sort(compareCodes);
+  /**
+   * Sort the `n` items ending at `ends[from..from+n)` (the first starts at `start`) in
+   * lexicographic order of their codes, in place, without allocating (lists are short: an
+   * insertion sort).
+   */
+  sortItems(start: number, ends: EndStack, from: number): void {
+    const n = ends.top - from;
+    if (n < 2) return;
+    if (this.bounds.length < 2 * n) this.bounds = new Int32Array(4 * n);
+    if (this.order.length < n) this.order = new Int32Array(2 * n);
+    const { buf, bounds, order } = this;
     let at = start;
-    for (const item of items) {
-      this.buf.set(item, at);
-      at += item.length;
+    let sortedAlready = true;
+    for (let i = 0; i < n; i++) {
+      const end = ends.at[from + i] as number;
+      bounds[2 * i] = at;
+      bounds[2 * i + 1] = end;
+      order[i] = i;
+      if (i > 0 && sortedAlready && compareRanges(buf, bounds[2 * i - 2] as number, bounds[2 * i - 1] as number, buf, at, end) > 0) sortedAlready = false;
+      at = end;
     }
+    if (sortedAlready) return;
+    for (let i = 1; i < n; i++) {
+      const x = order[i] as number;
+      const xs = bounds[2 * x] as number;
+      const xe = bounds[2 * x + 1] as number;
+      let j = i - 1;
+      for (; j >= 0; j--) {
+        const y = order[j] as number;
+        if (compareRanges(buf, bounds[2 * y] as number, bounds[2 * y + 1] as number, buf, xs, xe) <= 0) break;
+        order[j + 1] = y;
+      }
+      order[j + 1] = x;
+    }
+    const words = at - start;
+    if (this.sorted.length < words) this.sorted = new Int32Array(2 * words);
+    const sorted = this.sorted;
+    let to = 0;
+    for (let i = 0; i < n; i++) {
+      const x = order[i] as number;
+      for (let w = bounds[2 * x] as number, e = bounds[2 * x + 1] as number; w < e; w++) sorted[to++] = buf[w] as number;
+    }
+    buf.set(sorted.subarray(0, words), start);
   }
 }
 
-function compareCodes(a: Int32Array, b: Int32Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
-  return a.length - b.length;
+function grown(buf: Int32Array, least: number): Int32Array<ArrayBuffer> {
+  let n = buf.length * 2;
+  while (n < least) n *= 2;
+  const bigger = new Int32Array(n);
+  bigger.set(buf);
+  return bigger;
 }
 
-/** One rendering: the state with every cell named `perm.get(cell)`, or as it is. */
-class Renderer {
-  private readonly ids = new Map<number, number>();
-  private readonly live = new Set<number>();
-  private readonly deadCount = new Map<string, number>();
-  private readonly cellOf = new Map<number, string>();
+/** The end offsets of the items of the lists being rendered, one stack for all nesting levels. */
+class EndStack {
+  at = new Int32Array(256);
+  top = 0;
 
-  constructor(
-    private readonly code: Code,
-    private readonly run: HarnessRun,
-    private readonly f: Facts,
-    private readonly options: KeyOptions,
-    private readonly perm: Map<string, string> | undefined,
-  ) {
-    for (const [cell, reqs] of f.liveByCell) {
-      for (let i = 0; i < reqs.length; i++) {
-        const req = reqs[i] as number;
-        this.ids.set(req, i + 1);
-        this.live.add(req);
-        this.cellOf.set(req, this.name(cell));
+  push(x: number): void {
+    if (this.top === this.at.length) this.at = grown(this.at, this.top + 1);
+    this.at[this.top++] = x;
+  }
+}
+
+/** Compare a[as..ae) and b[bs..be) lexicographically (a shorter prefix first). */
+function compareRanges(a: Int32Array, as: number, ae: number, b: Int32Array, bs: number, be: number): number {
+  const n = Math.min(ae - as, be - bs);
+  for (let i = 0; i < n; i++) {
+    const d = (a[as + i] as number) - (b[bs + i] as number);
+    if (d !== 0) return d;
+  }
+  return ae - as - (be - bs);
+}
+
+function byValue(a: number, b: number): number {
+  return a - b;
+}
+
+/** Request ids below this are tracked in typed arrays; others (any number a snapshot holds) in a Map. */
+const SMALL = 1 << 16;
+
+/**
+ * What the code needs about a state's cells and request ids, gathered once per state (cell
+ * names as they are, before any renaming), in tables reused from state to state: a request id
+ * below SMALL is an index, and an entry counts only when its stamp is the current state's (or
+ * rendering's) number, so nothing is cleared or allocated per state.
+ */
+class IdTables {
+  /** Live ids: (cell, k). */
+  liveStamp = new Uint32Array(256);
+  liveK = new Int32Array(256);
+  liveCell: string[] = [];
+  /** The cell of every request the model knows (what a dead id is numbered under). */
+  reqStamp = new Uint32Array(256);
+  reqCell: string[] = [];
+  /** Dead ids numbered in the current rendering: (renamed cell's id, -k). */
+  deadStamp = new Uint32Array(256);
+  deadK = new Int32Array(256);
+  deadCell = new Int32Array(256);
+  /** Ids at or above SMALL (or not integers): live and request cells per state, dead per rendering. */
+  readonly bigLive = new Map<number, { readonly cell: string; readonly k: number }>();
+  readonly bigReq = new Map<number, string>();
+  readonly bigDead = new Map<number, { readonly cell: number; readonly k: number }>();
+
+  /** Forget every stamp (when the stamps run out). */
+  wipe(): void {
+    this.liveStamp.fill(0);
+    this.reqStamp.fill(0);
+    this.deadStamp.fill(0);
+  }
+
+  /** Make room for id `req` (< SMALL). */
+  fit(req: number): void {
+    if (req < this.liveStamp.length) return;
+    let n = this.liveStamp.length;
+    while (n <= req) n *= 2;
+    const widen = <T extends Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.liveStamp = widen(this.liveStamp, (k) => new Uint32Array(k));
+    this.liveK = widen(this.liveK, (k) => new Int32Array(k));
+    this.reqStamp = widen(this.reqStamp, (k) => new Uint32Array(k));
+    this.deadStamp = widen(this.deadStamp, (k) => new Uint32Array(k));
+    this.deadK = widen(this.deadK, (k) => new Int32Array(k));
+    this.deadCell = widen(this.deadCell, (k) => new Int32Array(k));
+  }
+}
+
+function small(req: number): boolean {
+  return (req >>> 0) === req && req < SMALL;
+}
+
+/** Per cell (as named in the state): its live ids, in order of value, and the facts the cell item reads. */
+interface CellSlot {
+  cell: string;
+  readonly live: number[];
+  cancelledInitial: boolean;
+  issued: number;
+}
+
+/** Renders states into a code, reusing its tables from one state to the next. */
+class Renderer {
+  private readonly t = new IdTables();
+  private readonly ends = new EndStack();
+  /** The state's cells (in order of first mention); `slotCount` of `slots` are in use. */
+  private readonly slots: CellSlot[] = [];
+  private slotCount = 0;
+  /** Slots in order of their first live id (the order ids are numbered in, as `abstractKey` does). */
+  private readonly liveOrder: CellSlot[] = [];
+  private stamps = 0;
+  private stateNo = 0;
+  private renderNo = 0;
+  private code!: Code;
+  private run!: HarnessRun;
+  private options!: KeyOptions;
+  private perm: Map<string, string> | undefined;
+  private snapshot: unknown;
+  private table: readonly { cell: string; kind: string }[] | undefined;
+
+  /** Gather what every rendering of `run`'s state needs (as `gather` does). */
+  begin(run: HarnessRun, options: KeyOptions): void {
+    this.run = run;
+    this.options = options;
+    const t = this.t;
+    const stamp = this.nextStamp();
+    this.stateNo = stamp;
+    if (t.bigLive.size > 0) t.bigLive.clear();
+    if (t.bigReq.size > 0) t.bigReq.clear();
+    this.slotCount = 0;
+    this.liveOrder.length = 0;
+    const s = run.state;
+    for (const r of s.requests.values()) {
+      if (r.kind === "create") continue;
+      const req = r.req;
+      if (small(req)) {
+        t.fit(req);
+        t.reqStamp[req] = stamp;
+        t.reqCell[req] = r.cell;
+      } else t.bigReq.set(req, r.cell);
+      const slot = this.slotOf(r.cell);
+      if (r.stage !== "done") this.addLive(slot, req);
+      if (r.initial && r.cancelled) slot.cancelledInitial = true;
+      if (r.origin !== "guard") slot.issued++;
+    }
+    const channels = run.channels;
+    for (let i = 0; i < channels.order.length; i++) {
+      for (const m of channels.messagesAt(i)) if ("req" in m) this.addLive(this.slotOf(m.cell), m.req);
+    }
+    for (const slot of this.liveOrder) {
+      const live = slot.live;
+      if (live.length > 1) live.sort(byValue);
+      for (let i = 0; i < live.length; i++) {
+        const req = live[i] as number;
+        if (small(req)) {
+          t.fit(req);
+          t.liveStamp[req] = stamp;
+          t.liveK[req] = i + 1;
+          t.liveCell[req] = slot.cell;
+        } else t.bigLive.set(req, { cell: slot.cell, k: i + 1 });
       }
     }
+    this.snapshot = undefined;
+    if (options.view === "snapshot") {
+      this.snapshot = options.snapshot ?? run.instance.snapshot?.();
+      if (this.snapshot === undefined) throw new Error("the implementation offers no snapshot()");
+    }
+    this.table = options.view === "table" ? run.instance.gateTable() : undefined;
+  }
+
+  /** A stamp no table entry holds yet (states and renderings share one count; at its end every stamp is wiped). */
+  private nextStamp(): number {
+    if (this.stamps === 0xffffffff) {
+      this.t.wipe();
+      this.stamps = 0;
+      for (const slot of this.deadSlots.values()) slot.stamp = 0;
+    }
+    return ++this.stamps;
+  }
+
+  private slotOf(cell: string): CellSlot {
+    for (let i = 0; i < this.slotCount; i++) {
+      const slot = this.slots[i] as CellSlot;
+      if (slot.cell === cell) return slot;
+    }
+    let slot = this.slots[this.slotCount];
+    if (slot === undefined) {
+      slot = { cell, live: [], cancelledInitial: false, issued: 0 };
+      this.slots.push(slot);
+    } else {
+      slot.cell = cell;
+      slot.live.length = 0;
+      slot.cancelledInitial = false;
+      slot.issued = 0;
+    }
+    this.slotCount++;
+    return slot;
+  }
+
+  /** The slot of `cell` if the state mentions it. */
+  private findSlot(cell: string): CellSlot | undefined {
+    for (let i = 0; i < this.slotCount; i++) if ((this.slots[i] as CellSlot).cell === cell) return this.slots[i];
+    return undefined;
+  }
+
+  private addLive(slot: CellSlot, req: number): void {
+    if (slot.live.length === 0) this.liveOrder.push(slot);
+    else if (slot.live.includes(req)) return;
+    slot.live.push(req);
   }
 
   private name(cell: string): string {
     return this.perm?.get(cell) ?? cell;
   }
 
-  /** A request id, renamed: its cell and k (live) or -k (no longer live, in order of appearance). */
-  private rename(req: number): void {
-    let k = this.ids.get(req);
-    let cell = this.cellOf.get(req);
-    if (k === undefined || cell === undefined) {
-      cell = this.name(this.f.cellOfReq.get(req) ?? "?");
-      k = -((this.deadCount.get(cell) ?? 0) + 1);
-      this.deadCount.set(cell, -k);
-      this.ids.set(req, k);
-      this.cellOf.set(req, cell);
-    }
-    this.code.push(sid(cell));
-    this.code.push(k);
+  private isLive(req: number): boolean {
+    return small(req) ? this.t.liveStamp[req] === this.stateNo : this.t.bigLive.has(req);
   }
 
-  render(): void {
-    const { code, run, f, options, perm } = this;
+  /** A request id, renamed: its cell and k (live) or -k (no longer live, in order of appearance). */
+  private rename(req: number): void {
+    const t = this.t;
+    const code = this.code;
+    if (small(req)) {
+      if (t.liveStamp[req] === this.stateNo) {
+        code.push(sid(this.name(t.liveCell[req] as string)));
+        code.push(t.liveK[req] as number);
+        return;
+      }
+      if (t.deadStamp[req] !== this.renderNo) {
+        const cell = this.name(t.reqStamp[req] === this.stateNo ? (t.reqCell[req] as string) : "?");
+        t.deadStamp[req] = this.renderNo;
+        t.deadK[req] = -this.nextDead(cell);
+        t.deadCell[req] = sid(cell);
+      }
+      code.push(t.deadCell[req] as number);
+      code.push(t.deadK[req] as number);
+      return;
+    }
+    const live = t.bigLive.get(req);
+    if (live !== undefined) {
+      code.push(sid(this.name(live.cell)));
+      code.push(live.k);
+      return;
+    }
+    let dead = t.bigDead.get(req);
+    if (dead === undefined) {
+      const cell = this.name(t.bigReq.get(req) ?? "?");
+      dead = { cell: sid(cell), k: -this.nextDead(cell) };
+      t.bigDead.set(req, dead);
+    }
+    code.push(dead.cell);
+    code.push(dead.k);
+  }
+
+  /** Dead ids are counted per renamed cell: the next count of `cell` (a renamed name, or "?"). */
+  private nextDead(cell: string): number {
+    let slot = this.deadSlots.get(cell);
+    if (slot === undefined) {
+      slot = { stamp: 0, count: 0 };
+      this.deadSlots.set(cell, slot);
+    }
+    if (slot.stamp !== this.renderNo) {
+      slot.stamp = this.renderNo;
+      slot.count = 0;
+    }
+    return ++slot.count;
+  }
+
+  private readonly deadSlots = new Map<string, { stamp: number; count: number }>();
+
+  /** Render the state gathered by `begin` into `code`, with every cell named `perm.get(cell)`, or as it is. */
+  render(code: Code, perm: Map<string, string> | undefined): void {
+    this.code = code;
+    this.perm = perm;
+    this.renderNo = this.nextStamp();
+    if (this.t.bigDead.size > 0) this.t.bigDead.clear();
+    const { run, options, ends } = this;
     const s = run.state;
+    ends.top = 0;
     code.push(s.shutdown ? 1 : 0);
     // Cells.
     code.push(s.cells.size);
     let start = code.len;
-    const ends: number[] = [];
     for (const c of s.cells.values()) {
+      const slot = this.findSlot(c.cell);
       code.push(sid(this.name(c.cell)));
       code.push(sid(c.admission));
       code.push(sid(c.hostAnswer));
@@ -152,22 +404,22 @@ class Renderer {
       code.push(c.outcome === undefined ? NONE : sid(c.outcome));
       code.push(c.closedEmitted);
       code.push(
-        +c.closedDelivered | (+c.coreKnowsEnd << 1) | (+c.goneAfterClose << 2) | (+f.cancelledInitial.has(c.cell) << 3) | (+c.idKnown << 4) | (+c.consumed << 5) | (+c.endedNaturally << 6) | (+c.abandoned << 7),
+        +c.closedDelivered | (+c.coreKnowsEnd << 1) | (+c.goneAfterClose << 2) | (+(slot?.cancelledInitial === true) << 3) | (+c.idKnown << 4) | (+c.consumed << 5) | (+c.endedNaturally << 6) | (+c.abandoned << 7),
       );
       let attached = 0;
-      for (const r of c.attachedAtClose) if (this.live.has(r)) attached++;
+      for (const r of c.attachedAtClose) if (this.isLive(r)) attached++;
       code.push(attached);
-      for (const r of c.attachedAtClose) if (this.live.has(r)) this.rename(r);
+      if (attached > 0) for (const r of c.attachedAtClose) if (this.isLive(r)) this.rename(r);
       code.push(c.forgetsInFlight);
-      code.push(options.issued === true ? (f.issued.get(c.cell) ?? 0) : NONE);
+      code.push(options.issued === true ? (slot?.issued ?? 0) : NONE);
       ends.push(code.len);
     }
-    if (perm !== undefined) code.sortItems(start, ends);
+    if (perm !== undefined) code.sortItems(start, ends, 0);
+    ends.top = 0;
     // Requests not yet done, in order of their codes.
     const countAt = code.len;
     code.push(0);
     start = code.len;
-    ends.length = 0;
     for (const r of s.requests.values()) {
       if (r.stage === "done") continue;
       code.push(sid(r.kind));
@@ -182,18 +434,18 @@ class Renderer {
       code.push(r.dispatch === undefined ? NONE : sid(r.dispatch));
       ends.push(code.len);
     }
-    code.buf[countAt] = ends.length;
-    code.sortItems(start, ends);
+    code.buf[countAt] = ends.top;
+    code.sortItems(start, ends, 0);
+    ends.top = 0;
     // Channels with messages in flight.
     const chansAt = code.len;
     code.push(0);
     start = code.len;
-    ends.length = 0;
     const order = run.channels.order;
     for (let i = 0; i < order.length; i++) {
-      const channel = order[i] as string;
       const messages = run.channels.messagesAt(i);
       if (messages.length === 0) continue;
+      const channel = order[i] as string;
       if (channel.startsWith("host:")) {
         code.push(HOST_LANE);
         code.push(sid(this.name(channel.slice(5))));
@@ -202,23 +454,25 @@ class Renderer {
       for (const m of messages) this.message(m);
       ends.push(code.len);
     }
-    code.buf[chansAt] = ends.length;
-    if (perm !== undefined) code.sortItems(start, ends);
+    code.buf[chansAt] = ends.top;
+    if (perm !== undefined) code.sortItems(start, ends, 0);
+    ends.top = 0;
     // The implementation part.
-    if (f.table !== undefined) {
+    const table = this.table;
+    if (table !== undefined) {
       code.push(ARR);
-      code.push(f.table.length);
+      code.push(table.length);
       start = code.len;
-      ends.length = 0;
-      for (const row of f.table) {
+      for (const row of table) {
         code.push(sid(this.name(row.cell)));
         code.push(sid(row.kind));
         ends.push(code.len);
       }
-      if (perm !== undefined) code.sortItems(start, ends);
-    } else if (f.snapshot !== undefined) {
+      if (perm !== undefined) code.sortItems(start, ends, 0);
+      ends.top = 0;
+    } else if (this.snapshot !== undefined) {
       code.push(OBJ);
-      this.value(f.snapshot);
+      this.value(this.snapshot, perm);
     } else code.push(NONE);
   }
 
@@ -248,10 +502,12 @@ class Renderer {
     }
   }
 
-  /** A snapshot value, as `canonicalJson` renders it (abstract-state.ts), collections keyed by cell sorted under a renaming. */
-  private value(x: unknown): void {
+  /**
+   * A snapshot value, as `canonicalJson` renders it (abstract-state.ts): under a renaming, cell
+   * names renamed and collections keyed by cell sorted.
+   */
+  private value(x: unknown, perm: Map<string, string> | undefined): void {
     const code = this.code;
-    const perm = this.perm;
     switch (typeof x) {
       case "number":
         code.push(NUM);
@@ -259,69 +515,89 @@ class Renderer {
         return;
       case "string":
         code.push(STR);
-        code.push(sid(perm?.get(x) ?? x));
+        code.push(sid(perm === undefined ? x : (perm.get(x) ?? x)));
         return;
       case "boolean":
         code.push(x ? TRUE : FALSE);
         return;
-      case "object": {
-        if (x === null) {
-          code.push(NULL);
-          return;
-        }
-        if (Array.isArray(x)) {
+      case "object":
+        if (x === null) code.push(NULL);
+        else if (Array.isArray(x)) {
           code.push(ARR);
           code.push(x.length);
           for (let i = 0; i < x.length; i++) {
-            if (x[i] === undefined) code.push(NULL);
-            else this.value(x[i]);
+            const v: unknown = x[i];
+            if (v === undefined) code.push(NULL);
+            else this.value(v, perm);
           }
-          return;
-        }
-        const o = x as Record<string, unknown>;
-        if (perm !== undefined) {
-          const isMap = Array.isArray(o.$map);
-          const keyed = isMap ? (o.$map as unknown[]) : Array.isArray(o.$set) ? (o.$set as unknown[]) : undefined;
-          if (keyed !== undefined && keyed.length > 1 && keyed.every((e) => perm.has((isMap ? (e as unknown[])[0] : e) as string))) {
-            code.push(OBJ);
-            code.push(1);
-            code.push(sid(isMap ? "$map" : "$set"));
-            code.push(ARR);
-            code.push(keyed.length);
-            const start = code.len;
-            const ends: number[] = [];
-            for (const e of keyed) {
-              this.value(e);
-              ends.push(code.len);
-            }
-            code.sortItems(start, ends);
-            return;
-          }
-        }
-        code.push(OBJ);
-        const countAt = code.len;
-        code.push(0);
-        const start = code.len;
-        const ends: number[] = [];
-        let byCell = false;
-        for (const k in o) {
-          if (perm?.has(k) === true) byCell = true;
-          const v = o[k];
-          if (v === undefined || typeof v === "function") continue;
-          code.push(sid(perm?.get(k) ?? k));
-          this.value(v);
-          ends.push(code.len);
-        }
-        code.buf[countAt] = ends.length;
-        if (byCell) code.sortItems(start, ends);
+        } else if (perm === undefined) this.fields(x as Record<string, unknown>);
+        else this.renamedFields(x as Record<string, unknown>, perm);
         return;
-      }
       default:
         code.push(NULL);
     }
   }
+
+  /** An object's fields in the order it keeps them. */
+  private fields(o: Record<string, unknown>): void {
+    const code = this.code;
+    code.push(OBJ);
+    const countAt = code.len;
+    code.push(0);
+    let n = 0;
+    for (const k in o) {
+      const v = o[k];
+      if (v === undefined || typeof v === "function") continue;
+      code.push(sid(k));
+      this.value(v, undefined);
+      n++;
+    }
+    code.buf[countAt] = n;
+  }
+
+  /** An object's fields under a renaming: a `$map` or `$set` keyed by cell, or an object with a cell among its keys, in order of codes. */
+  private renamedFields(o: Record<string, unknown>, perm: Map<string, string>): void {
+    const code = this.code;
+    const ends = this.ends;
+    const isMap = Array.isArray(o.$map);
+    const keyed = isMap ? (o.$map as unknown[]) : Array.isArray(o.$set) ? (o.$set as unknown[]) : undefined;
+    if (keyed !== undefined && keyed.length > 1 && keyed.every((e) => perm.has((isMap ? (e as unknown[])[0] : e) as string))) {
+      code.push(OBJ);
+      code.push(1);
+      code.push(sid(isMap ? "$map" : "$set"));
+      code.push(ARR);
+      code.push(keyed.length);
+      const start = code.len;
+      const from = ends.top;
+      for (const e of keyed) {
+        this.value(e, perm);
+        ends.push(code.len);
+      }
+      code.sortItems(start, ends, from);
+      ends.top = from;
+      return;
+    }
+    code.push(OBJ);
+    const countAt = code.len;
+    code.push(0);
+    const start = code.len;
+    const from = ends.top;
+    let byCell = false;
+    for (const k in o) {
+      if (perm.has(k)) byCell = true;
+      const v = o[k];
+      if (v === undefined || typeof v === "function") continue;
+      code.push(sid(perm.get(k) ?? k));
+      this.value(v, perm);
+      ends.push(code.len);
+    }
+    code.buf[countAt] = ends.top - from;
+    if (byCell) code.sortItems(start, ends, from);
+    ends.top = from;
+  }
 }
 
+const renderer = new Renderer();
 const scratch = new Code();
 const best = new Code();
 
@@ -330,18 +606,18 @@ const best = new Code();
  * code. With symmetry, the least code over the candidate renamings.
  */
 export function stateFingerprint(run: HarnessRun, options: KeyOptions): Fingerprint {
-  const f = gather(run, options);
-  const cells = [...run.state.cells.keys()];
+  renderer.begin(run, options);
   scratch.len = 0;
-  if (options.symmetry !== true || cells.length < 2) {
-    new Renderer(scratch, run, f, options, undefined).render();
+  if (options.symmetry !== true || run.state.cells.size < 2) {
+    renderer.render(scratch, undefined);
     return murmur128(scratch.buf, scratch.len);
   }
+  const f = gather(run, { ...options, view: "none" });
   let have = false;
-  for (const perm of candidateRenamings(run, f, cells)) {
+  for (const perm of candidateRenamings(run, f, [...run.state.cells.keys()])) {
     scratch.len = 0;
-    new Renderer(scratch, run, f, options, perm).render();
-    if (!have || compareCodes(scratch.buf.subarray(0, scratch.len), best.buf.subarray(0, best.len)) < 0) {
+    renderer.render(scratch, perm);
+    if (!have || compareRanges(scratch.buf, 0, scratch.len, best.buf, 0, best.len) < 0) {
       if (best.buf.length < scratch.len) best.buf = new Int32Array(scratch.buf.length);
       best.buf.set(scratch.buf.subarray(0, scratch.len));
       best.len = scratch.len;
