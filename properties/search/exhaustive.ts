@@ -15,7 +15,8 @@
  */
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
-import { addCounts, drainOf, searchKey, withinBudget as budgetAllows, type ChildRecord, type ExpandSettings } from "./expand.ts";
+import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ChildRecord, type ExpandSettings } from "./expand.ts";
+import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
 import { SearchPool } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
 import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
@@ -227,9 +228,13 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const pool = workers > 1 ? new SearchPool(workers, options.workerOpen ?? bundledOpen(impl.name), settings) : undefined;
   const withinBudget = (run: HarnessRun, move: Move): boolean => budgetAllows(run, move, budget);
   const keyOf = (run: HarnessRun, snapshot?: unknown): Fingerprint => searchKey(run, settings, snapshot);
+  // Where each drain's first delivery led: the search's own `deliver 0` from that state, counted without running it again when it leads to a state seen already.
+  const hints = pool === undefined && dedupe !== "off" ? new DeliveryHints() : undefined;
+  let drainNote: DeliveryNote | undefined;
   const drainPasses = (run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number): boolean => {
-    const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks);
+    const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks, hints !== undefined);
     drainFailure = d.failure;
+    drainNote = d.first;
     return d.passes;
   };
 
@@ -288,18 +293,25 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         frontier = nextFrontier;
         continue;
       }
-      for (const node of frontier) {
+      for (const [place, node] of frontier.entries()) {
         const here = materialize(node);
-        const moves = distinctMoves(here).filter((m) => withinBudget(here, m));
-        if (moves.length === 0) here.close();
-        for (const [i, move] of moves.entries()) {
+        const note = hints?.at(place);
+        let spare: HarnessRun | undefined = here;
+        for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
           const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
           if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
-            if (i === 0) here.close();
+            spare?.close();
             stoppedByTime = true;
             break outer;
           }
-          const child = i === 0 ? here : materialize(node);
+          const noted = note !== undefined && isFirstDelivery(move.command) ? note : undefined;
+          if (noted !== undefined && visited.hasSeen(noted.to)) {
+            transitions++;
+            addCounts(noted.counts, executed, orderings, invariantChecks);
+            continue;
+          }
+          const child = spare ?? materialize(node);
+          spare = undefined;
           child.apply(move.command);
           transitions++;
           tally(child);
@@ -312,7 +324,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             continue;
           }
           const snap = child.save();
-          const key = dedupe === "off" ? undefined : keyOf(child, snap?.impl);
+          const key = dedupe === "off" ? undefined : (noted?.to ?? keyOf(child, snap?.impl));
           if (key !== undefined && !visited.addSeen(key)) {
             child.close();
             continue;
@@ -321,10 +333,13 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           childNode.snap = stored(snap, shared);
           options.onState?.(child);
           if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true, drainFailure)) break outer;
+          if (drainNote !== undefined) hints?.keep(nextFrontier.length, drainNote);
           nextFrontier.push(childNode);
         }
+        spare?.close();
         node.snap = undefined;
       }
+      hints?.nextLevel();
       depth++;
       levels.push({ depth, states: nextFrontier.length, transitions: transitions - before, elapsedMs: performance.now() - started });
       options.onLevel?.(levels[levels.length - 1] as LevelStats);
