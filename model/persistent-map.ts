@@ -16,6 +16,11 @@ export class PersistentMap<K, V> implements ReadonlyMap<K, V> {
     return new PersistentMap<K, V>([], []);
   }
 
+  /** The map of these keys (distinct) and values, in this order; it keeps both lists (for decoding a saved state). */
+  static of<K, V>(keys: readonly K[], values: readonly V[]): PersistentMap<K, V> {
+    return new PersistentMap<K, V>(keys, values);
+  }
+
   /** A map with `key` bound to `value` (replaced in place if present, else appended). */
   set(key: K, value: V): PersistentMap<K, V> {
     const i = this.ks.indexOf(key);

@@ -21,6 +21,8 @@ import { SearchPool } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
 import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
 import { renamingDiffers } from "./symmetry.ts";
+import { StateCodec } from "./state-codec.ts";
+import { Level, Trail } from "./frontier.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
@@ -126,26 +128,6 @@ export class SymmetryRefused extends Error {
   override readonly name = "SymmetryRefused";
 }
 
-interface Node {
-  readonly parent: Node | undefined;
-  readonly command: Command | undefined;
-  readonly depth: number;
-  /**
-   * The state to restore. The implementation's snapshot is kept as the value `snapshot()`
-   * returned when the instance says nothing else refers to it (`snapshotsUnshared`), so it is
-   * restored without a JSON text in between; otherwise as its JSON text, a copy.
-   */
-  snap: StoredSnapshot | undefined;
-  /** With workers: the state to send them instead (the JSON text of its WireSnapshot). */
-  wire?: string | undefined;
-}
-
-type StoredSnapshot = RunSnapshot & { readonly asText?: true };
-
-function stored(snap: RunSnapshot | undefined, shared: boolean): StoredSnapshot | undefined {
-  return snap === undefined || shared ? snap : { ...snap, impl: JSON.stringify(snap.impl), asText: true };
-}
-
 function zeroCounts(run: HarnessRun): void {
   for (const k of COMMAND_KINDS) run.executed[k] = 0;
   for (const o of ORDERINGS) run.orderings[o] = 0;
@@ -156,12 +138,6 @@ function zeroCounts(run: HarnessRun): void {
 function bundledOpen(name: string): WorkerOpen {
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
   return { module: new URL(`../../reference/registry.${ext}`, import.meta.url).href, export: "bundled", argument: name };
-}
-
-function pathOf(node: Node): Command[] {
-  const out: Command[] = [];
-  for (let n: Node | undefined = node; n?.command !== undefined; n = n.parent) out.push(n.command);
-  return out.reverse();
 }
 
 export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}): ExhaustiveResult {
@@ -180,6 +156,9 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   if (dedupe === "snapshot" && root.instance.snapshot === undefined) throw new Error(`${impl.name} offers no snapshot(); use dedupe "table" or "off"`);
   const view = dedupe === "table" ? "table" : "snapshot";
   const shared = root.instance.snapshotsUnshared === true;
+  const codec = new StateCodec(root.cellNames);
+  // Every reached state's parent and command (by number, in the order reached) and the current level's states (frontier.ts).
+  const trail = new Trail();
 
   const executed = Object.fromEntries(COMMAND_KINDS.map((k) => [k, 0])) as Record<CommandKind, number>;
   const orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
@@ -200,27 +179,30 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     for (const o of ORDERINGS) orderings[o] += run.orderings[o];
     for (const name of INVARIANT_NAMES) invariantChecks[name] += run.invariantChecks[name];
   };
-  /** A live run in `node`'s state (restored, or replayed from the start). */
-  const materialize = (node: Node): HarnessRun => {
-    const snap = node.snap;
-    if (snap !== undefined) return HarnessRun.restore(impl, snap.asText === true ? { ...snap, impl: JSON.parse(snap.impl as string) as unknown } : snap, { cells });
+  /**
+   * A live run in the state numbered `index` (`encoding`: its encoding in the level): restored
+   * (from `decoded` when the implementation's snapshots are unshared, so one decoded value serves
+   * every move; else from a new decoding each time), or replayed from the start.
+   */
+  const materialize = (index: number, encoding: Uint8Array | undefined, decoded: RunSnapshot | undefined): HarnessRun => {
+    if (encoding !== undefined) return HarnessRun.restore(impl, decoded ?? codec.decode(encoding), { cells });
     const run = new HarnessRun(impl, { cells });
-    for (const cmd of pathOf(node)) run.apply(cmd);
+    for (const cmd of trail.pathOf(index)) run.apply(cmd);
     // Count only what happens from here on, as a restored run would.
     zeroCounts(run);
     return run;
   };
-  /** Record the counterexample at `node`; false when it is not one the search accepts. */
-  const found = (node: Node, inDrain: boolean, failure?: Failure): boolean => {
-    const commands = pathOf(node);
+  /** Record the counterexample reached by `commands`; false when it is not one the search accepts. */
+  const found = (commands: Command[], inDrain: boolean, failure?: Failure): boolean => {
+    const depth = commands.length;
     // A timeout (at a command or in the drain) is re-run, fresh, under the retry limit (timing.ts): one that answers there was slow, not a counterexample.
     const retried = failure?.verdict === "timeout" ? retryTimeout(impl, commands, failure, { cells }) : undefined;
     if (retried?.slow !== undefined) slow.push(retried.slow);
     const again = retried?.result ?? replay(impl, commands, { cells });
     if (again.failure === undefined && failure?.verdict === "timeout") return false;
-    if (again.failure === undefined) throw new Error(`the counterexample at depth ${node.depth} did not fail again on replay (is the implementation deterministic?)`);
+    if (again.failure === undefined) throw new Error(`the counterexample at depth ${depth} did not fail again on replay (is the implementation deterministic?)`);
     if (options.accept !== undefined && !options.accept(again.failure)) return false;
-    counterexample = { depth: node.depth, commands: again.commands, labels: again.labels, failure: again.failure, replay: again, inDrain };
+    counterexample = { depth, commands: again.commands, labels: again.labels, failure: again.failure, replay: again, inDrain };
     return true;
   };
   const settings: ExpandSettings = { cells, budget, view, symmetry, keyed: dedupe !== "off" };
@@ -241,25 +223,29 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   try {
     root.drain();
     tally(root);
-    const rootNode: Node = { parent: undefined, command: undefined, depth: 0, snap: undefined };
-    if (root.failure !== undefined) found(rootNode, true, root.failure);
+    if (root.failure !== undefined) found([], true, root.failure);
     const first = new HarnessRun(impl, { cells });
     if (dedupe !== "off") visited.addSeen(keyOf(first));
     const saved = first.save();
-    if (pool !== undefined && saved !== undefined) rootNode.wire = JSON.stringify(toWire(saved));
-    else rootNode.snap = stored(saved, shared);
     first.close();
-    let frontier: Node[] = [rootNode];
+    trail.add(-1, undefined);
+    let level = new Level(0);
+    // With workers, each state of the level as the JSON text of its WireSnapshot, to send them.
+    let wires: string[] = [];
+    if (pool !== undefined && saved !== undefined) wires.push(JSON.stringify(toWire(saved)));
+    level.push(saved === undefined || pool !== undefined ? undefined : codec.encode(saved));
     let depth = 0;
-    outer: while (counterexample === undefined && depth < depthBound && frontier.length > 0) {
-      const nextFrontier: Node[] = [];
+    outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
+      const next = new Level(trail.count);
+      const nextWires: string[] = [];
       const before = transitions;
       if (pool !== undefined) {
         // The same steps as below, on the children the workers send back in frontier order.
-        const lists = pool.expandAll(frontier.map((n) => n.wire as string), depthBound - depth - 1);
-        for (const node of frontier) {
+        const lists = pool.expandAll(wires, depthBound - depth - 1);
+        wires = [];
+        for (let i = 0; i < level.count; i++) {
+          const index = level.first + i;
           const children = lists.next().value as ChildRecord[];
-          node.wire = undefined;
           for (const c of children) {
             const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
             if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
@@ -268,34 +254,38 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             }
             transitions++;
             addCounts(c.counts, executed, orderings, invariantChecks);
-            const childNode: Node = { parent: node, command: c.command, depth: depth + 1, snap: undefined };
             if (c.failure !== undefined) {
-              if (found(childNode, false, c.failure)) break outer;
+              if (found([...trail.pathOf(index), c.command], false, c.failure)) break outer;
               continue;
             }
             if (c.key !== undefined && !visited.addSeen(c.key)) continue;
             if (c.snap === undefined || c.drain === undefined) throw new Error("a search worker left out the state of a child reached first");
             states++;
-            childNode.wire = c.snap;
+            const childIndex = trail.add(index, c.command);
+            next.push();
+            nextWires.push(c.snap);
             if (options.onState !== undefined) {
               const child = HarnessRun.restore(impl, fromWire(JSON.parse(c.snap) as WireSnapshot, root.cellNames), { cells });
               options.onState(child);
               child.close();
             }
             addCounts(c.drain.checks, {}, {}, invariantChecks, true);
-            if (!c.drain.passes && found(childNode, true, c.drain.failure)) break outer;
-            nextFrontier.push(childNode);
+            if (!c.drain.passes && found(trail.pathOf(childIndex), true, c.drain.failure)) break outer;
           }
         }
         depth++;
-        levels.push({ depth, states: nextFrontier.length, transitions: transitions - before, elapsedMs: performance.now() - started });
+        levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
         options.onLevel?.(levels[levels.length - 1] as LevelStats);
-        frontier = nextFrontier;
+        level = next;
+        wires = nextWires;
         continue;
       }
-      for (const [place, node] of frontier.entries()) {
-        const here = materialize(node);
-        const note = hints?.at(place);
+      for (let i = 0; i < level.count; i++) {
+        const index = level.first + i;
+        const encoding = canRestore ? level.at(i) : undefined;
+        const decoded = shared && encoding !== undefined ? codec.decode(encoding) : undefined;
+        const here = materialize(index, encoding, decoded);
+        const note = hints?.at(i);
         let spare: HarnessRun | undefined = here;
         for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
           const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
@@ -310,17 +300,16 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             addCounts(noted.counts, executed, orderings, invariantChecks);
             continue;
           }
-          const child = spare ?? materialize(node);
+          const child = spare ?? materialize(index, encoding, decoded);
           spare = undefined;
           child.apply(move.command);
           transitions++;
           tally(child);
           // From here on the run counts only its drain (drainPasses adds what the run counted).
           zeroCounts(child);
-          const childNode: Node = { parent: node, command: move.command, depth: depth + 1, snap: undefined };
           if (child.failure !== undefined) {
             child.close();
-            if (found(childNode, false, child.failure)) break outer;
+            if (found([...trail.pathOf(index), move.command], false, child.failure)) break outer;
             continue;
           }
           const snap = child.save();
@@ -330,22 +319,21 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             continue;
           }
           states++;
-          childNode.snap = stored(snap, shared);
+          const childIndex = trail.add(index, move.command);
+          next.push(snap === undefined ? undefined : codec.encode(snap));
           options.onState?.(child);
-          if (!drainPasses(child, key, depthBound - depth - 1) && found(childNode, true, drainFailure)) break outer;
-          if (drainNote !== undefined) hints?.keep(nextFrontier.length, drainNote);
-          nextFrontier.push(childNode);
+          if (!drainPasses(child, key, depthBound - depth - 1) && found(trail.pathOf(childIndex), true, drainFailure)) break outer;
+          if (drainNote !== undefined) hints?.keep(next.count - 1, drainNote);
         }
         spare?.close();
-        node.snap = undefined;
       }
       hints?.nextLevel();
       depth++;
-      levels.push({ depth, states: nextFrontier.length, transitions: transitions - before, elapsedMs: performance.now() - started });
+      levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
       options.onLevel?.(levels[levels.length - 1] as LevelStats);
-      frontier = nextFrontier;
+      level = next;
     }
-    const exhausted = counterexample === undefined && !stoppedByTime && frontier.length === 0;
+    const exhausted = counterexample === undefined && !stoppedByTime && level.count === 0;
     return {
       implementation: impl.name,
       cells,

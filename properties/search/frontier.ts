@@ -1,0 +1,103 @@
+/**
+ * How the search keeps what it reached without one object per state: the states of a level as
+ * their encodings (state-codec.ts) back to back in one buffer, and every reached state's parent
+ * and command in typed arrays (the trail), enough to rebuild the command list that reaches it.
+ * States are numbered in the order they are first reached (breadth first), so a level's states
+ * are a run of consecutive numbers.
+ */
+import { formatRawCommand, type Command } from "../run/commands.ts";
+
+function grown<T extends Int32Array | Uint16Array | Uint8Array>(a: T, need: number, make: (n: number) => T): T {
+  if (need <= a.length) return a;
+  const bigger = make(Math.max(need, a.length * 2));
+  bigger.set(a);
+  return bigger;
+}
+
+/** The states of one level, in order; their encodings back to back (none when the search replays instead of restoring). */
+export class Level {
+  private bytes = new Uint8Array(1 << 12);
+  private ends = new Int32Array(256);
+  private used = 0;
+  count = 0;
+
+  /** `first`: the number of its first state in the trail. */
+  constructor(readonly first: number) {}
+
+  /** Append the next state (its encoding, copied; or none). */
+  push(encoding?: Uint8Array): void {
+    if (encoding !== undefined) {
+      this.bytes = grown(this.bytes, this.used + encoding.length, (n) => new Uint8Array(n));
+      this.bytes.set(encoding, this.used);
+      this.used += encoding.length;
+    }
+    this.ends = grown(this.ends, this.count + 1, (n) => new Int32Array(n));
+    this.ends[this.count++] = this.used;
+  }
+
+  /** The encoding of state `i` of this level (a view; empty when none was kept). */
+  at(i: number): Uint8Array {
+    return this.bytes.subarray(this.start(i), this.ends[i]);
+  }
+
+  /** Where state `i`'s encoding starts in `buffer`. */
+  start(i: number): number {
+    return i === 0 ? 0 : (this.ends[i - 1] as number);
+  }
+
+  /** Where the encodings of states `from` to `to - 1` lie, as one buffer of their own and each one's end in it. */
+  slice(from: number, to: number): { readonly bytes: Uint8Array; readonly ends: Int32Array } {
+    const base = this.start(from);
+    const ends = this.ends.slice(from, to);
+    for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - base;
+    return { bytes: this.bytes.slice(base, this.start(to)), ends };
+  }
+
+  /** Bytes of encodings held. */
+  get size(): number {
+    return this.used;
+  }
+}
+
+/** Every reached state's parent (-1 for the first) and the command that reached it, by state number. */
+export class Trail {
+  private parents = new Int32Array(1 << 12);
+  private codes = new Uint16Array(1 << 12);
+  private readonly commands: Command[] = [];
+  private readonly codeOf = new Map<string, number>();
+  count = 0;
+
+  /** Number a new state reached from `parent` (-1: the first state) by `command`. */
+  add(parent: number, command: Command | undefined): number {
+    this.parents = grown(this.parents, this.count + 1, (n) => new Int32Array(n));
+    this.codes = grown(this.codes, this.count + 1, (n) => new Uint16Array(n));
+    this.parents[this.count] = parent;
+    this.codes[this.count] = command === undefined ? 0 : this.code(command);
+    return this.count++;
+  }
+
+  /** The commands from the first state to state `i`. */
+  pathOf(i: number): Command[] {
+    const out: Command[] = [];
+    for (let n = i; n >= 0 && this.parents[n] !== -1; n = this.parents[n] as number) out.push(this.commands[(this.codes[n] as number) - 1] as Command);
+    return out.reverse();
+  }
+
+  /** Bytes the trail's arrays take. */
+  get bytes(): number {
+    return this.parents.byteLength + this.codes.byteLength;
+  }
+
+  /** Commands are numbered from 1 as first met (0: none). */
+  private code(command: Command): number {
+    const text = formatRawCommand(command);
+    let code = this.codeOf.get(text);
+    if (code === undefined) {
+      this.commands.push(command);
+      code = this.commands.length;
+      if (code > 0xffff) throw new Error("the search met more than 65,535 distinct commands");
+      this.codeOf.set(text, code);
+    }
+    return code;
+  }
+}

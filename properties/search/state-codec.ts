@@ -1,0 +1,409 @@
+/**
+ * A saved run (RunSnapshot) as a few hundred bytes, for the search's frontier and for sending
+ * states to worker threads: the model state, the channels' queues, `nextReq`, `steps` and the
+ * implementation's snapshot, encoded exactly (`decode(encode(x))` deep-equals `x`, `undefined`
+ * fields, `-0` and key order included).
+ *
+ * The encoding is generic over plain data (the implementation's snapshot is any JSON value; the
+ * model state adds `undefined` and `PersistentMap`): one tag byte per value, and most values are
+ * that byte alone. Small non-negative integers, strings and record shapes (a record's key list)
+ * sit in the tag itself; larger ones follow it as varints. Strings and shapes are ids in the
+ * codec's dictionary, records are their values in shape order. Numbers other than safe integers
+ * are their eight IEEE bytes; a string no dictionary knows is written out (its UTF-16 units as
+ * varints, so lone surrogates survive).
+ *
+ * One dictionary per search, kept by the search's thread (`open`: it adds what it meets). A
+ * worker's codec is closed: it learns the dictionary from the search (`adopt`), writes what it
+ * does not know out in full and reports it (`fresh`), and the search adds that to its dictionary
+ * and sends it on. So every thread reads every encoding, whoever wrote it.
+ */
+import type { Message } from "../../protocol/index.ts";
+import type { ModelState } from "../../model/index.ts";
+import { PersistentMap } from "../../model/persistent-map.ts";
+import { Channels } from "../run/channels.ts";
+import type { RunSnapshot } from "../run/run.ts";
+
+const UNDEFINED = 0;
+const NULL = 1;
+const FALSE = 2;
+const TRUE = 3;
+const FLOAT = 4;
+const NEGATIVE = 5;
+const INT = 6;
+const TEXT = 7;
+const STRING = 8;
+const ARRAY = 9;
+const RECORD_TEXT = 10;
+const RECORD = 11;
+const PMAP = 12;
+const MAP = 13;
+const SET = 14;
+/** Before a record: it has no prototype (Object.create(null)). */
+const BARE = 15;
+/** Tags 16..63: the integers 0..47. */
+const SMALL_INT = 16;
+const SMALL_INTS = 48;
+/** Tags 64..159: string ids 0..95. */
+const SMALL_STRING = 64;
+const SMALL_STRINGS = 96;
+/** Tags 160..255: shape ids 0..95. */
+const SMALL_RECORD = 160;
+const SMALL_RECORDS = 96;
+
+/** Dictionary entries one thread has and another has not yet: strings, and shapes as key lists. */
+export interface DictionaryEntries {
+  readonly strings: readonly string[];
+  readonly shapes: readonly (readonly string[])[];
+}
+
+interface ShapeNode {
+  id: number;
+  readonly next: Map<string, ShapeNode>;
+}
+
+export class StateCodec {
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly shapes: (readonly string[])[] = [];
+  private readonly shapeRoot: ShapeNode = { id: -1, next: new Map() };
+  private readonly freshStrings = new Set<string>();
+  private readonly freshShapes = new Map<string, readonly string[]>();
+  private buf = new Uint8Array(4096);
+  private pos = 0;
+  private readonly float = new Float64Array(1);
+  private readonly floatBytes = new Uint8Array(this.float.buffer);
+  private input: Uint8Array = new Uint8Array(0);
+  private at = 0;
+
+  /** `open`: add unknown strings and shapes to the dictionary (the search's thread); else write them out and report them (`fresh`). */
+  constructor(
+    private readonly cells: readonly string[],
+    private readonly open = true,
+  ) {}
+
+  /** How many strings and shapes the dictionary holds (`entriesFrom` takes these as a mark). */
+  get marks(): { readonly strings: number; readonly shapes: number } {
+    return { strings: this.strings.length, shapes: this.shapes.length };
+  }
+
+  /** The entries added since a mark, to send to a closed codec. */
+  entriesFrom(mark: { readonly strings: number; readonly shapes: number }): DictionaryEntries {
+    return { strings: this.strings.slice(mark.strings), shapes: this.shapes.slice(mark.shapes) };
+  }
+
+  /** Append entries (the search's, or a worker's fresh ones); those known already are skipped. */
+  adopt(entries: DictionaryEntries): void {
+    for (const s of entries.strings) {
+      this.freshStrings.delete(s);
+      if (!this.stringIds.has(s)) this.addString(s);
+    }
+    for (const keys of entries.shapes) {
+      this.freshShapes.delete(JSON.stringify(keys));
+      if (this.shapeId(keys, false) < 0) this.addShape(keys);
+    }
+  }
+
+  /** What this (closed) codec wrote out in full since the last call. */
+  fresh(): DictionaryEntries {
+    const out = { strings: [...this.freshStrings], shapes: [...this.freshShapes.values()] };
+    this.freshStrings.clear();
+    this.freshShapes.clear();
+    return out;
+  }
+
+  /** The encoding of `snap`: a view of the codec's buffer, valid until the next `encode`. */
+  encode(snap: RunSnapshot): Uint8Array {
+    this.pos = 0;
+    this.value(snap.state);
+    const channels = snap.channels;
+    const n = channels.order.length;
+    this.uint(n);
+    for (let i = 0; i < n; i++) this.value(channels.messagesAt(i));
+    this.value(snap.nextReq);
+    this.value(snap.steps);
+    this.value(snap.impl);
+    return this.buf.subarray(0, this.pos);
+  }
+
+  /** The snapshot encoded in `bytes[from, to)`; every value in it is new. */
+  decode(bytes: Uint8Array, from = 0, to = bytes.length): RunSnapshot {
+    this.input = bytes;
+    this.at = from;
+    const state = this.read() as ModelState;
+    const n = this.readUint();
+    const queues: Message[][] = [];
+    for (let i = 0; i < n; i++) queues.push(this.read() as Message[]);
+    const nextReq = this.read() as number;
+    const steps = this.read() as number;
+    const impl = this.read();
+    if (this.at !== to) throw new Error(`state codec: ${to - this.at} bytes left over after a snapshot`);
+    this.input = new Uint8Array(0);
+    return { state, channels: Channels.fromQueues(this.cells, queues), nextReq, steps, impl };
+  }
+
+  // --- writing
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    bigger.set(this.buf.subarray(0, this.pos));
+    this.buf = bigger;
+  }
+
+  private byte(b: number): void {
+    if (this.pos === this.buf.length) this.room(1);
+    this.buf[this.pos++] = b;
+  }
+
+  /** A non-negative safe integer, seven bits a byte. */
+  private uint(n: number): void {
+    this.room(8);
+    while (n >= 128) {
+      this.buf[this.pos++] = (n % 128) | 128;
+      n = Math.floor(n / 128);
+    }
+    this.buf[this.pos++] = n;
+  }
+
+  /** One value, whatever it is (protected so a test can break it and see the round trip fail). */
+  protected value(v: unknown): void {
+    switch (typeof v) {
+      case "undefined":
+        return this.byte(UNDEFINED);
+      case "boolean":
+        return this.byte(v ? TRUE : FALSE);
+      case "number":
+        return this.number(v);
+      case "string":
+        return this.string(v);
+      case "object":
+        if (v === null) return this.byte(NULL);
+        if (Array.isArray(v)) return this.array(v);
+        if (v instanceof PersistentMap) return this.pmap(v as PersistentMap<unknown, unknown>);
+        if (v instanceof Map) return this.map(v);
+        if (v instanceof Set) return this.set(v);
+        return this.record(v);
+      default:
+        throw new Error(`state codec: cannot encode a ${typeof v}`);
+    }
+  }
+
+  private number(v: number): void {
+    if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
+      if (v >= 0 && v < SMALL_INTS) return this.byte(SMALL_INT + v);
+      this.byte(v >= 0 ? INT : NEGATIVE);
+      return this.uint(Math.abs(v));
+    }
+    this.room(9);
+    this.buf[this.pos++] = FLOAT;
+    this.float[0] = v;
+    this.buf.set(this.floatBytes, this.pos);
+    this.pos += 8;
+  }
+
+  private string(s: string): void {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      if (!this.open) return this.text(s);
+      id = this.addString(s);
+    }
+    if (id < SMALL_STRINGS) return this.byte(SMALL_STRING + id);
+    this.byte(STRING);
+    this.uint(id);
+  }
+
+  private text(s: string): void {
+    this.freshStrings.add(s);
+    this.byte(TEXT);
+    this.uint(s.length);
+    for (let i = 0; i < s.length; i++) this.uint(s.charCodeAt(i));
+  }
+
+  private array(a: readonly unknown[]): void {
+    this.byte(ARRAY);
+    this.uint(a.length);
+    for (let i = 0; i < a.length; i++) this.value(a[i]);
+  }
+
+  private pmap(m: PersistentMap<unknown, unknown>): void {
+    this.byte(PMAP);
+    this.uint(m.size);
+    for (const k of m.keys()) this.value(k);
+    for (const v of m.values()) this.value(v);
+  }
+
+  private map(m: Map<unknown, unknown>): void {
+    this.byte(MAP);
+    this.uint(m.size);
+    for (const [k, v] of m) {
+      this.value(k);
+      this.value(v);
+    }
+  }
+
+  private set(s: Set<unknown>): void {
+    this.byte(SET);
+    this.uint(s.size);
+    for (const x of s) this.value(x);
+  }
+
+  private record(o: object): void {
+    const proto = Object.getPrototypeOf(o) as unknown;
+    if (proto === null) this.byte(BARE);
+    else if (proto !== Object.prototype) throw new Error(`state codec: cannot encode an instance of ${(o.constructor as { name?: string } | undefined)?.name ?? "a class"}`);
+    const keys = Object.keys(o);
+    let id = this.shapeId(keys, this.open);
+    if (id < 0) {
+      this.freshShapes.set(JSON.stringify(keys), keys);
+      this.byte(RECORD_TEXT);
+      this.uint(keys.length);
+      for (const k of keys) this.string(k);
+    } else if (id < SMALL_RECORDS) {
+      this.byte(SMALL_RECORD + id);
+    } else {
+      this.byte(RECORD);
+      this.uint(id);
+    }
+    const fields = o as Record<string, unknown>;
+    for (const k of keys) this.value(fields[k]);
+  }
+
+  private addString(s: string): number {
+    const id = this.strings.length;
+    this.strings.push(s);
+    this.stringIds.set(s, id);
+    return id;
+  }
+
+  /** The id of a key list (-1: unknown; with `add`, added instead). */
+  private shapeId(keys: readonly string[], add: boolean): number {
+    let node = this.shapeRoot;
+    for (const k of keys) {
+      let next = node.next.get(k);
+      if (next === undefined) {
+        if (!add) return -1;
+        next = { id: -1, next: new Map() };
+        node.next.set(k, next);
+      }
+      node = next;
+    }
+    if (node.id < 0 && add) {
+      node.id = this.shapes.length;
+      this.shapes.push(keys.slice());
+    }
+    return node.id;
+  }
+
+  private addShape(keys: readonly string[]): void {
+    this.shapeId(keys, true);
+  }
+
+  // --- reading
+
+  private readUint(): number {
+    let b = this.input[this.at++] as number;
+    if (b < 128) return b;
+    let n = b & 127;
+    let scale = 128;
+    for (;;) {
+      b = this.input[this.at++] as number;
+      if (b === undefined) throw new Error("state codec: the encoding ends inside a number");
+      n += (b & 127) * scale;
+      if (b < 128) return n;
+      scale *= 128;
+    }
+  }
+
+  private read(): unknown {
+    const tag = this.input[this.at++];
+    if (tag === undefined) throw new Error("state codec: the encoding ends inside a value");
+    if (tag >= SMALL_RECORD) return this.readRecord(this.shapes[tag - SMALL_RECORD]);
+    if (tag >= SMALL_STRING) return this.stringAt(tag - SMALL_STRING);
+    if (tag >= SMALL_INT) return tag - SMALL_INT;
+    switch (tag) {
+      case UNDEFINED:
+        return undefined;
+      case NULL:
+        return null;
+      case FALSE:
+        return false;
+      case TRUE:
+        return true;
+      case FLOAT:
+        this.floatBytes.set(this.input.subarray(this.at, this.at + 8));
+        this.at += 8;
+        return this.float[0];
+      case NEGATIVE:
+        return -this.readUint();
+      case INT:
+        return this.readUint();
+      case TEXT: {
+        const n = this.readUint();
+        let s = "";
+        for (let i = 0; i < n; i++) s += String.fromCharCode(this.readUint());
+        return s;
+      }
+      case STRING:
+        return this.stringAt(this.readUint());
+      case ARRAY: {
+        const n = this.readUint();
+        const out: unknown[] = new Array(n);
+        for (let i = 0; i < n; i++) out[i] = this.read();
+        return out;
+      }
+      case RECORD_TEXT: {
+        const n = this.readUint();
+        const keys: string[] = [];
+        for (let i = 0; i < n; i++) keys.push(this.read() as string);
+        return this.readRecord(keys);
+      }
+      case RECORD:
+        return this.readRecord(this.shapes[this.readUint()]);
+      case PMAP: {
+        const n = this.readUint();
+        const ks: unknown[] = new Array(n);
+        for (let i = 0; i < n; i++) ks[i] = this.read();
+        const vs: unknown[] = new Array(n);
+        for (let i = 0; i < n; i++) vs[i] = this.read();
+        return PersistentMap.of(ks, vs);
+      }
+      case MAP: {
+        const n = this.readUint();
+        const m = new Map<unknown, unknown>();
+        for (let i = 0; i < n; i++) m.set(this.read(), this.read());
+        return m;
+      }
+      case BARE: {
+        const o = this.read() as object;
+        Object.setPrototypeOf(o, null);
+        return o;
+      }
+      case SET: {
+        const n = this.readUint();
+        const s = new Set<unknown>();
+        for (let i = 0; i < n; i++) s.add(this.read());
+        return s;
+      }
+      default:
+        throw new Error(`state codec: unknown tag ${tag}`);
+    }
+  }
+
+  private stringAt(id: number): string {
+    const s = this.strings[id];
+    if (s === undefined) throw new Error(`state codec: string ${id} is not in this thread's dictionary`);
+    return s;
+  }
+
+  private readRecord(keys: readonly string[] | undefined): Record<string, unknown> {
+    if (keys === undefined) throw new Error("state codec: a record shape is not in this thread's dictionary");
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      // As JSON.parse does: "__proto__" is a field, not the prototype.
+      if (k === "__proto__") Object.defineProperty(out, k, { value: this.read(), enumerable: true, writable: true, configurable: true });
+      else out[k] = this.read();
+    }
+    return out;
+  }
+}
