@@ -15,7 +15,8 @@
  */
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
-import { addCounts, drainOf, searchKey, withinBudget as budgetAllows, type ChildRecord, type ExpandSettings } from "./expand.ts";
+import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ChildRecord, type ExpandSettings } from "./expand.ts";
+import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
 import { SearchPool } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
 import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
@@ -49,6 +50,8 @@ export interface ExhaustiveOptions {
   readonly maxTransitions?: number;
   /** Called after every completed level. */
   readonly onLevel?: (level: LevelStats) => void;
+  /** Called every PROGRESS_EVERY transitions, within a level too (a level of a large bound takes minutes). */
+  readonly onProgress?: (progress: SearchProgress) => void;
   /**
    * Which failures count as the counterexample searched for (default: every failure). A state
    * that fails otherwise is not expanded further (or, when only its drain fails, is expanded as
@@ -70,6 +73,23 @@ export interface ExhaustiveOptions {
    */
   readonly workers?: number;
   readonly workerOpen?: WorkerOpen;
+}
+
+/** How often (in transitions) `onProgress` is called. */
+export const PROGRESS_EVERY = 4096;
+
+/** Where a search is, within the level being searched. */
+export interface SearchProgress {
+  /** The depth being searched (the level whose states are being expanded is one less). */
+  readonly depth: number;
+  readonly states: number;
+  readonly transitions: number;
+  /** States of the level expanded so far, of `ofLevel`. */
+  readonly expanded: number;
+  readonly ofLevel: number;
+  /** New states found for the next level so far. */
+  readonly queued: number;
+  readonly elapsedMs: number;
 }
 
 export interface LevelStats {
@@ -209,9 +229,13 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const pool = workers > 1 ? new SearchPool(workers, options.workerOpen ?? bundledOpen(impl.name), settings) : undefined;
   const withinBudget = (run: HarnessRun, move: Move): boolean => budgetAllows(run, move, budget);
   const keyOf = (run: HarnessRun, snapshot?: unknown): Fingerprint => searchKey(run, settings, snapshot);
+  // Where each drain's first delivery led: the search's own `deliver 0` from that state, counted without running it again when it leads to a state seen already.
+  const hints = pool === undefined && dedupe !== "off" ? new DeliveryHints() : undefined;
+  let drainNote: DeliveryNote | undefined;
   const drainPasses = (run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number): boolean => {
-    const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks);
+    const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks, hints !== undefined);
     drainFailure = d.failure;
+    drainNote = d.first;
     return d.passes;
   };
 
@@ -230,6 +254,14 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     if (pool !== undefined && saved !== undefined) wires.push(JSON.stringify(toWire(saved)));
     level.push(saved === undefined || pool !== undefined ? undefined : codec.encode(saved));
     let depth = 0;
+    /** Whether the time or transition bound is reached; reports progress every PROGRESS_EVERY transitions on the way. */
+    const outOfBounds = (expanded: number, ofLevel: number, queued: number): boolean => {
+      const elapsedMs = performance.now() - started;
+      if (options.onProgress !== undefined && transitions % PROGRESS_EVERY === 0 && transitions > 0) {
+        options.onProgress({ depth: depth + 1, states, transitions, expanded, ofLevel, queued, elapsedMs });
+      }
+      return (options.timeLimitMs !== undefined && elapsedMs > options.timeLimitMs) || (options.maxTransitions !== undefined && transitions >= options.maxTransitions);
+    };
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
       const next = new Level(trail.count);
       const nextWires: string[] = [];
@@ -242,8 +274,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           const index = level.first + i;
           const children = lists.next().value as ChildRecord[];
           for (const c of children) {
-            const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
-            if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
+            if (outOfBounds(i, level.count, next.count)) {
               stoppedByTime = true;
               break outer;
             }
@@ -280,16 +311,22 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         const encoding = canRestore ? level.at(i) : undefined;
         const decoded = shared && encoding !== undefined ? codec.decode(encoding) : undefined;
         const here = materialize(index, encoding, decoded);
-        const moves = distinctMoves(here).filter((m) => withinBudget(here, m));
-        if (moves.length === 0) here.close();
-        for (const [m, move] of moves.entries()) {
-          const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
-          if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
-            if (m === 0) here.close();
+        const note = hints?.at(i);
+        let spare: HarnessRun | undefined = here;
+        for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
+          if (outOfBounds(i, level.count, next.count)) {
+            spare?.close();
             stoppedByTime = true;
             break outer;
           }
-          const child = m === 0 ? here : materialize(index, encoding, decoded);
+          const noted = note !== undefined && isFirstDelivery(move.command) ? note : undefined;
+          if (noted !== undefined && visited.hasSeen(noted.to)) {
+            transitions++;
+            addCounts(noted.counts, executed, orderings, invariantChecks);
+            continue;
+          }
+          const child = spare ?? materialize(index, encoding, decoded);
+          spare = undefined;
           child.apply(move.command);
           transitions++;
           tally(child);
@@ -301,7 +338,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             continue;
           }
           const snap = child.save();
-          const key = dedupe === "off" ? undefined : keyOf(child, snap?.impl);
+          const key = dedupe === "off" ? undefined : (noted?.to ?? keyOf(child, snap?.impl));
           if (key !== undefined && !visited.addSeen(key)) {
             child.close();
             continue;
@@ -311,8 +348,11 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           next.push(snap === undefined ? undefined : codec.encode(snap));
           options.onState?.(child);
           if (!drainPasses(child, key, depthBound - depth - 1) && found(trail.pathOf(childIndex), true, drainFailure)) break outer;
+          if (drainNote !== undefined) hints?.keep(next.count - 1, drainNote);
         }
+        spare?.close();
       }
+      hints?.nextLevel();
       depth++;
       levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
       options.onLevel?.(levels[levels.length - 1] as LevelStats);
