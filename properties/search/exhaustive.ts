@@ -15,13 +15,12 @@
  */
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
-import { addCounts, drainOf, searchKey, withinBudget as budgetAllows, type ChildRecord, type ExpandSettings } from "./expand.ts";
-import { SearchPool } from "./search-pool.ts";
+import { addCounts, drainOf, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
+import { SearchPool, type Expanded } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
-import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
 import { renamingDiffers } from "./symmetry.ts";
 import { StateCodec } from "./state-codec.ts";
-import { Level, Trail } from "./frontier.ts";
+import { encodingAt, Level, Trail } from "./frontier.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
@@ -225,22 +224,17 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     first.close();
     trail.add(-1, undefined);
     let level = new Level(0);
-    // With workers, each state of the level as the JSON text of its WireSnapshot, to send them.
-    let wires: string[] = [];
-    if (pool !== undefined && saved !== undefined) wires.push(JSON.stringify(toWire(saved)));
-    level.push(saved === undefined || pool !== undefined ? undefined : codec.encode(saved));
+    level.push(saved === undefined ? undefined : codec.encode(saved));
     let depth = 0;
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
       const next = new Level(trail.count);
-      const nextWires: string[] = [];
       const before = transitions;
       if (pool !== undefined) {
         // The same steps as below, on the children the workers send back in frontier order.
-        const lists = pool.expandAll(wires, depthBound - depth - 1);
-        wires = [];
+        const lists = pool.expandAll(level, codec, depthBound - depth - 1);
         for (let i = 0; i < level.count; i++) {
           const index = level.first + i;
-          const children = lists.next().value as ChildRecord[];
+          const { children, states: sent } = lists.next().value as Expanded;
           for (const c of children) {
             const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
             if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
@@ -257,10 +251,10 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             if (c.snap === undefined || c.drain === undefined) throw new Error("a search worker left out the state of a child reached first");
             states++;
             const childIndex = trail.add(index, c.command);
-            next.push();
-            nextWires.push(c.snap);
+            const encoding = encodingAt(sent, c.snap);
+            next.push(encoding);
             if (options.onState !== undefined) {
-              const child = HarnessRun.restore(impl, fromWire(JSON.parse(c.snap) as WireSnapshot, root.cellNames), { cells });
+              const child = HarnessRun.restore(impl, codec.decode(encoding), { cells });
               options.onState(child);
               child.close();
             }
@@ -272,7 +266,6 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
         options.onLevel?.(levels[levels.length - 1] as LevelStats);
         level = next;
-        wires = nextWires;
         continue;
       }
       for (let i = 0; i < level.count; i++) {
