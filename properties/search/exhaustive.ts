@@ -15,7 +15,8 @@
  */
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
-import { addCounts, drainOf, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
+import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
+import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
 import { SearchPool, type Expanded } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
 import { renamingDiffers } from "./symmetry.ts";
@@ -208,9 +209,13 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const pool = workers > 1 ? new SearchPool(workers, options.workerOpen ?? bundledOpen(impl.name), settings) : undefined;
   const withinBudget = (run: HarnessRun, move: Move): boolean => budgetAllows(run, move, budget);
   const keyOf = (run: HarnessRun, snapshot?: unknown): Fingerprint => searchKey(run, settings, snapshot);
+  // Where each drain's first delivery led: the search's own `deliver 0` from that state, counted without running it again when it leads to a state seen already.
+  const hints = pool === undefined && dedupe !== "off" ? new DeliveryHints() : undefined;
+  let drainNote: DeliveryNote | undefined;
   const drainPasses = (run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number): boolean => {
-    const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks);
+    const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks, hints !== undefined);
     drainFailure = d.failure;
+    drainNote = d.first;
     return d.passes;
   };
 
@@ -273,16 +278,23 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         const encoding = canRestore ? level.at(i) : undefined;
         const decoded = shared && encoding !== undefined ? codec.decode(encoding) : undefined;
         const here = materialize(index, encoding, decoded);
-        const moves = distinctMoves(here).filter((m) => withinBudget(here, m));
-        if (moves.length === 0) here.close();
-        for (const [m, move] of moves.entries()) {
+        const note = hints?.at(i);
+        let spare: HarnessRun | undefined = here;
+        for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
           const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
           if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
-            if (m === 0) here.close();
+            spare?.close();
             stoppedByTime = true;
             break outer;
           }
-          const child = m === 0 ? here : materialize(index, encoding, decoded);
+          const noted = note !== undefined && isFirstDelivery(move.command) ? note : undefined;
+          if (noted !== undefined && visited.hasSeen(noted.to)) {
+            transitions++;
+            addCounts(noted.counts, executed, orderings, invariantChecks);
+            continue;
+          }
+          const child = spare ?? materialize(index, encoding, decoded);
+          spare = undefined;
           child.apply(move.command);
           transitions++;
           tally(child);
@@ -294,7 +306,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             continue;
           }
           const snap = child.save();
-          const key = dedupe === "off" ? undefined : keyOf(child, snap?.impl);
+          const key = dedupe === "off" ? undefined : (noted?.to ?? keyOf(child, snap?.impl));
           if (key !== undefined && !visited.addSeen(key)) {
             child.close();
             continue;
@@ -304,8 +316,11 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           next.push(snap === undefined ? undefined : codec.encode(snap));
           options.onState?.(child);
           if (!drainPasses(child, key, depthBound - depth - 1) && found(trail.pathOf(childIndex), true, drainFailure)) break outer;
+          if (drainNote !== undefined) hints?.keep(next.count - 1, drainNote);
         }
+        spare?.close();
       }
+      hints?.nextLevel();
       depth++;
       levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
       options.onLevel?.(levels[levels.length - 1] as LevelStats);

@@ -10,6 +10,7 @@ import { COMMAND_KINDS, type Command } from "../run/commands.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { drainBound, HarnessRun, type Failure } from "../run/run.ts";
 import type { ImplView } from "./abstract-state.ts";
+import type { DeliveryNote } from "./delivery-hints.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { stateFingerprint } from "./state-code.ts";
 import { encodingAt, Level, type Encodings } from "./frontier.ts";
@@ -25,6 +26,11 @@ export interface ExpandSettings {
   readonly symmetry: boolean;
   /** False with dedupe "off": no fingerprints. */
   readonly keyed: boolean;
+}
+
+/** The move a drain starts with (and a delivery hint stands for). */
+export function isFirstDelivery(command: Command): boolean {
+  return command.kind === "deliver" && command.index === 0;
 }
 
 /** A move within the request budget: observe, terminate and tool requests are counted per cell. */
@@ -70,12 +76,22 @@ export function addCounts(counts: readonly number[], executed: Record<string, nu
  * delivery followed by the drain from the next state. Verdicts are memoised in `memo` per state
  * along that prefix while its states are shallow enough for the search to reach them later
  * (deeper ones are not worth the key), and per quiescent state, from which the rest of the drain
- * runs. Adds the drain's invariant checks to `checks`, and closes the run.
+ * runs. Adds the drain's invariant checks to `checks`, and closes the run. With `noteFirst`, says
+ * where its first delivery led and that step's counters, when it began with one (delivery-hints.ts).
  */
-export function drainOf(run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number, memo: VisitedTable, s: ExpandSettings, checks: InvariantCounts): { passes: boolean; failure: Failure | undefined } {
+export function drainOf(
+  run: HarnessRun,
+  firstKey: Fingerprint | undefined,
+  depthLeft: number,
+  memo: VisitedTable,
+  s: ExpandSettings,
+  checks: InvariantCounts,
+  noteFirst = false,
+): { passes: boolean; failure: Failure | undefined; first?: DeliveryNote } {
   const chain: Fingerprint[] = [];
   let verdict: boolean | undefined;
   let key = firstKey;
+  let first: DeliveryNote | undefined;
   for (let step = 0; verdict === undefined; step++) {
     const known = key === undefined ? undefined : memo.drainVerdict(key);
     if (known === true) {
@@ -95,15 +111,20 @@ export function drainOf(run: HarnessRun, firstKey: Fingerprint | undefined, dept
       verdict = run.failure === undefined;
       break;
     }
+    const before = noteFirst && step === 0 ? countsOf(run) : undefined;
     run.apply({ kind: "deliver", index: 0 });
-    if (run.failure !== undefined) verdict = false;
+    if (run.failure !== undefined) {
+      verdict = false;
+      break;
+    }
     key = !s.keyed || (step + 1 > depthLeft && !run.channels.quiescent) ? undefined : searchKey(run, s);
+    if (before !== undefined && key !== undefined) first = { to: key, counts: countsOf(run).map((x, i) => x - (before[i] as number)) };
   }
   for (const name of INVARIANTS) checks[name] += run.invariantChecks[name];
   const failure = run.failure;
   run.close();
   for (const k of chain) memo.setDrainVerdict(k, verdict);
-  return { passes: verdict, failure };
+  return { passes: verdict, failure, ...(first !== undefined ? { first } : {}) };
 }
 
 /** One child of an expanded state, in move order. */

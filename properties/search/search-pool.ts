@@ -3,9 +3,10 @@
  * thread: it hands each level's frontier out in chunks, the workers expand the states of a chunk
  * (expand.ts) and send back every child in move order (its failure, fingerprint, saved state,
  * counters), and the search takes the chunks back in frontier order, deduplicating and counting
- * exactly as when it expands them itself. States go both ways as their encodings (state-codec.ts),
- * a chunk's in one buffer that is transferred, not copied. So the states, transitions, levels and the first
- * counterexample are those of the search on one thread, whatever the number of workers.
+ * exactly as when it expands them itself. So the states, transitions, levels and the first
+ * counterexample are those of the search on one thread, whatever the number of workers. States
+ * go both ways as their encodings (state-codec.ts), a chunk's in one buffer that is transferred,
+ * not copied.
  *
  * The search thread waits for the workers synchronously (a shared counter with `Atomics.wait`,
  * and `receiveMessageOnPort`), so `exhaustive()` keeps its synchronous signature.
