@@ -49,6 +49,8 @@ export interface ExhaustiveOptions {
   readonly maxTransitions?: number;
   /** Called after every completed level. */
   readonly onLevel?: (level: LevelStats) => void;
+  /** Called every PROGRESS_EVERY transitions, within a level too (a level of a large bound takes minutes). */
+  readonly onProgress?: (progress: SearchProgress) => void;
   /**
    * Which failures count as the counterexample searched for (default: every failure). A state
    * that fails otherwise is not expanded further (or, when only its drain fails, is expanded as
@@ -70,6 +72,23 @@ export interface ExhaustiveOptions {
    */
   readonly workers?: number;
   readonly workerOpen?: WorkerOpen;
+}
+
+/** How often (in transitions) `onProgress` is called. */
+export const PROGRESS_EVERY = 4096;
+
+/** Where a search is, within the level being searched. */
+export interface SearchProgress {
+  /** The depth being searched (the level whose states are being expanded is one less). */
+  readonly depth: number;
+  readonly states: number;
+  readonly transitions: number;
+  /** States of the level expanded so far, of `ofLevel`. */
+  readonly expanded: number;
+  readonly ofLevel: number;
+  /** New states found for the next level so far. */
+  readonly queued: number;
+  readonly elapsedMs: number;
 }
 
 export interface LevelStats {
@@ -231,6 +250,14 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     let level = new Level(0);
     level.push(saved === undefined ? undefined : codec.encode(saved));
     let depth = 0;
+    /** Whether the time or transition bound is reached; reports progress every PROGRESS_EVERY transitions on the way. */
+    const outOfBounds = (expanded: number, ofLevel: number, queued: number): boolean => {
+      const elapsedMs = performance.now() - started;
+      if (options.onProgress !== undefined && transitions % PROGRESS_EVERY === 0 && transitions > 0) {
+        options.onProgress({ depth: depth + 1, states, transitions, expanded, ofLevel, queued, elapsedMs });
+      }
+      return (options.timeLimitMs !== undefined && elapsedMs > options.timeLimitMs) || (options.maxTransitions !== undefined && transitions >= options.maxTransitions);
+    };
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
       const next = new Level(trail.count);
       const before = transitions;
@@ -241,8 +268,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           const index = level.first + i;
           const { children, states: sent } = lists.next().value as Expanded;
           for (const c of children) {
-            const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
-            if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
+            if (outOfBounds(i, level.count, next.count)) {
               stoppedByTime = true;
               break outer;
             }
@@ -281,8 +307,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         const note = hints?.at(i);
         let spare: HarnessRun | undefined = here;
         for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
-          const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
-          if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
+          if (outOfBounds(i, level.count, next.count)) {
             spare?.close();
             stoppedByTime = true;
             break outer;
