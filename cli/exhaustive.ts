@@ -3,7 +3,7 @@
  * depth, deduplicating states; reports the size of the space, or the shortest counterexample.
  */
 import { basename, join } from "node:path";
-import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, slowWarnings, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext } from "../properties/index.ts";
+import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, slowWarnings, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext, type SearchProgress } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption } from "./args.ts";
 import { implementationSettings, sourceOf } from "./check.ts";
@@ -12,7 +12,7 @@ import { exhaustiveJson, exhaustiveJunit, exhaustiveMarkdown, exhaustiveVerdict 
 import { helpText, type CommandSpec } from "./grammar.ts";
 import { openImplementation, type ImplementationSpec } from "./impl.ts";
 import { IMPLEMENTATION_OPTIONS, O, PROGRESS_OPTIONS } from "./options.ts";
-import { commandProgress } from "./progress.ts";
+import { commandProgress, plural } from "./progress.ts";
 import { commandOutputs, placeRepro, writeReports } from "./reports.ts";
 
 export { exhaustiveJson } from "./exhaustive-report.ts";
@@ -96,9 +96,9 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
       onLevel: (l) => {
         states += l.states;
         transitions += l.transitions;
-        progress.activity(`searching depth ${l.depth + 1}`);
-        progress.update({ runs: states, steps: transitions, violations: 0 }, `depth ${l.depth} done`);
+        progress.update({ runs: states, steps: transitions, violations: 0 }, `depth ${l.depth} done`, `searching depth ${l.depth + 1}`);
       },
+      onProgress: (p) => progress.update({ runs: p.states, steps: p.transitions, violations: 0 }, levelText(p)),
     });
   } catch (e) {
     if (e instanceof SymmetryRefused) throw new UsageError(e.message);
@@ -125,6 +125,11 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   const verdict = exhaustiveVerdict(r);
   if (verdict === "inconclusive") throw new UsageError("the time limit ran out before the first depth was searched; nothing was checked (raise --time)");
   return ce === undefined ? EXIT.conforms : EXIT.fails;
+}
+
+/** `1200 of 43234 states of depth 14 expanded, 3100 new` (where a search is within its level). */
+export function levelText(p: SearchProgress): string {
+  return `${p.expanded} of ${plural(p.ofLevel, "state")} of depth ${p.depth - 1} expanded, ${p.queued} new`;
 }
 
 interface Searched {

@@ -68,12 +68,17 @@ export class ProgressLine {
     this.activity("running");
   }
 
-  /** The counts so far; `extra` is shown after them ("2 seeds", "depth 7"). */
-  update(counts: ProgressCounts, extra = ""): void {
+  /** The counts so far; `extra` is shown after them ("2 seeds", "depth 7"); `doing`: a new activity, drawn with them in one line. */
+  update(counts: ProgressCounts, extra = "", doing?: string): void {
     this.counts = counts;
     this.extra = extra;
     this.record?.count(counts);
-    this.draw(false);
+    const changed = doing !== undefined && doing !== this.doing;
+    if (changed) {
+      this.doing = doing;
+      this.record?.activity(doing);
+    }
+    this.draw(changed);
   }
 
   /** What the command is busy with now ("shrinking a violation", "writing the repro"). */

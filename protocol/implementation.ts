@@ -44,7 +44,11 @@ export interface Instance {
    * is offered, and "reached the Host, not answered, not dropped" when it is not.
    */
   observers?(): readonly AttachedObserver[];
-  /** Release resources (child processes); optional for in-process implementations. */
+  /**
+   * Release resources (child processes); optional for in-process implementations. The instance
+   * is not used after it (a bundled one then refuses every call, and the next `start()` may reuse
+   * its parties, put back into the initial state).
+   */
   close?(): void;
   /**
    * Optional: the whole state of both parties as a JSON value. Exhaustive search uses it to
@@ -58,10 +62,11 @@ export interface Instance {
   /** Optional, with `snapshot`: put a fresh instance (from `start()`) into a snapshot's state. */
   restore?(snapshot: unknown): void;
   /**
-   * Optional, with `snapshot`: every value `snapshot()` returns is new and nothing of the
-   * instance refers to it, and `restore()` neither keeps nor changes the value it is given. A
-   * search may then keep the value itself and restore many instances from it; otherwise it keeps
-   * a copy (its JSON text).
+   * Optional, with `snapshot`: the instance never changes a value `snapshot()` returned or
+   * `restore()` was given, then or later (it may keep one, return it again, or share its parts
+   * between snapshots, as the bundled implementations do: reference/snapshot.ts). A search may
+   * then keep the value itself, never changing it either, and restore many instances from it;
+   * otherwise it keeps a copy (its JSON text).
    */
   readonly snapshotsUnshared?: boolean;
 }

@@ -124,14 +124,14 @@ export class Core {
     return out;
   }
 
-  /** The whole Core state as JSON, every field (see reference/snapshot.ts and Instance.snapshot). */
-  snapshot(): PartyState {
-    return encodeFields(this);
+  /** The whole Core state as JSON, every field, sharing the unchanged parts of `base` (see reference/snapshot.ts and Instance.snapshot). */
+  snapshot(base?: PartyState): PartyState {
+    return encodeFields(this, base);
   }
 
-  /** Put this (fresh) Core into a snapshot's state. */
-  restore(s: PartyState): void {
-    decodeFields(this, s);
+  /** Put this Core into a snapshot's state (with `base`: keeping what it shares with `base`, the state this Core is in exactly; see reference/snapshot.ts). */
+  restore(s: PartyState, base?: PartyState): void {
+    decodeFields(this, s, base);
   }
 
   gateTable(): GateEntry[] {

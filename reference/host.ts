@@ -90,14 +90,14 @@ export class Host {
     return out;
   }
 
-  /** The whole Host state as JSON, every field (see reference/snapshot.ts and Instance.snapshot). */
-  snapshot(): PartyState {
-    return encodeFields(this);
+  /** The whole Host state as JSON, every field, sharing the unchanged parts of `base` (see reference/snapshot.ts and Instance.snapshot). */
+  snapshot(base?: PartyState): PartyState {
+    return encodeFields(this, base);
   }
 
-  /** Put this (fresh) Host into a snapshot's state. */
-  restore(s: PartyState): void {
-    decodeFields(this, s);
+  /** Put this Host into a snapshot's state (with `base`: keeping what it shares with `base`, the state this Host is in exactly; see reference/snapshot.ts). */
+  restore(s: PartyState, base?: PartyState): void {
+    decodeFields(this, s, base);
   }
 
   protected live(cell: CellId): HostCell | undefined {

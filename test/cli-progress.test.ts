@@ -1,6 +1,9 @@
 /** The progress display of long commands and the shared progress record bin.mjs reads on a signal. */
 import { describe, expect, it } from "vitest";
+import { levelText } from "../cli/exhaustive.ts";
 import { ProgressLine, progressText, duration } from "../cli/progress.ts";
+import { exhaustive, PROGRESS_EVERY, type SearchProgress } from "../properties/index.ts";
+import { reference } from "../reference/index.ts";
 import { createProgressRecord, formatPartialSummary, freezeProgressRecord, ProgressRecord } from "../cli/progress-record.mjs";
 
 function fakeClock(times: number[]): () => number {
@@ -120,5 +123,27 @@ describe("the partial summary of an interrupted exhaustive search", () => {
     const lines = formatPartialSummary(buffer);
     expect(lines[0]).toMatch(/: 1102 states done, 2600 transitions, 0 failing runs \(reference\)$/);
     expect(lines[1]).toMatch(/^cellgate exhaustive: was searching depth 8; /);
+  });
+});
+
+describe("exhaustive progress within a level", () => {
+  it("is reported every PROGRESS_EVERY transitions, with where the level is, in one line with its activity", () => {
+    const seen: SearchProgress[] = [];
+    const r = exhaustive(reference, { cells: 2, requests: 1, depth: 12, onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBe(Math.floor((r.transitions - 1) / PROGRESS_EVERY));
+    for (const [i, p] of seen.entries()) {
+      expect(p.transitions).toBe((i + 1) * PROGRESS_EVERY);
+      expect(p.expanded).toBeLessThan(p.ofLevel);
+      // the level being expanded is the one completed last: its size is in the level list
+      expect(p.ofLevel).toBe(p.depth === 1 ? 1 : r.levels[p.depth - 2]?.states);
+    }
+    const last = seen[seen.length - 1] as SearchProgress;
+    expect(last.depth).toBe(12);
+    expect(levelText(last)).toBe(`${last.expanded} of ${last.ofLevel} states of depth 11 expanded, ${last.queued} new`);
+    const out: string[] = [];
+    let now = 0;
+    const line = new ProgressLine("exhaustive", { isTTY: false, write: (t: string) => out.push(t) }, 1, undefined, { run: "state", step: "transition" }, () => (now += 1000));
+    line.update({ runs: last.states, steps: last.transitions, violations: 0 }, "depth 11 done", "searching depth 12");
+    expect(out[0]).toMatch(/, depth 11 done, .* \(searching depth 12\)\n$/);
   });
 });

@@ -15,14 +15,13 @@
  */
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
-import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ChildRecord, type ExpandSettings } from "./expand.ts";
+import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
 import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
-import { SearchPool } from "./search-pool.ts";
+import { SearchPool, type Expanded } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
-import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
 import { renamingDiffers } from "./symmetry.ts";
 import { StateCodec } from "./state-codec.ts";
-import { Level, Trail } from "./frontier.ts";
+import { encodingAt, Level, Trail } from "./frontier.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
@@ -50,6 +49,8 @@ export interface ExhaustiveOptions {
   readonly maxTransitions?: number;
   /** Called after every completed level. */
   readonly onLevel?: (level: LevelStats) => void;
+  /** Called every PROGRESS_EVERY transitions, within a level too (a level of a large bound takes minutes). */
+  readonly onProgress?: (progress: SearchProgress) => void;
   /**
    * Which failures count as the counterexample searched for (default: every failure). A state
    * that fails otherwise is not expanded further (or, when only its drain fails, is expanded as
@@ -71,6 +72,23 @@ export interface ExhaustiveOptions {
    */
   readonly workers?: number;
   readonly workerOpen?: WorkerOpen;
+}
+
+/** How often (in transitions) `onProgress` is called. */
+export const PROGRESS_EVERY = 4096;
+
+/** Where a search is, within the level being searched. */
+export interface SearchProgress {
+  /** The depth being searched (the level whose states are being expanded is one less). */
+  readonly depth: number;
+  readonly states: number;
+  readonly transitions: number;
+  /** States of the level expanded so far, of `ofLevel`. */
+  readonly expanded: number;
+  readonly ofLevel: number;
+  /** New states found for the next level so far. */
+  readonly queued: number;
+  readonly elapsedMs: number;
 }
 
 export interface LevelStats {
@@ -230,25 +248,27 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     first.close();
     trail.add(-1, undefined);
     let level = new Level(0);
-    // With workers, each state of the level as the JSON text of its WireSnapshot, to send them.
-    let wires: string[] = [];
-    if (pool !== undefined && saved !== undefined) wires.push(JSON.stringify(toWire(saved)));
-    level.push(saved === undefined || pool !== undefined ? undefined : codec.encode(saved));
+    level.push(saved === undefined ? undefined : codec.encode(saved));
     let depth = 0;
+    /** Whether the time or transition bound is reached; reports progress every PROGRESS_EVERY transitions on the way. */
+    const outOfBounds = (expanded: number, ofLevel: number, queued: number): boolean => {
+      const elapsedMs = performance.now() - started;
+      if (options.onProgress !== undefined && transitions % PROGRESS_EVERY === 0 && transitions > 0) {
+        options.onProgress({ depth: depth + 1, states, transitions, expanded, ofLevel, queued, elapsedMs });
+      }
+      return (options.timeLimitMs !== undefined && elapsedMs > options.timeLimitMs) || (options.maxTransitions !== undefined && transitions >= options.maxTransitions);
+    };
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
       const next = new Level(trail.count);
-      const nextWires: string[] = [];
       const before = transitions;
       if (pool !== undefined) {
         // The same steps as below, on the children the workers send back in frontier order.
-        const lists = pool.expandAll(wires, depthBound - depth - 1);
-        wires = [];
+        const lists = pool.expandAll(level, codec, depthBound - depth - 1);
         for (let i = 0; i < level.count; i++) {
           const index = level.first + i;
-          const children = lists.next().value as ChildRecord[];
+          const { children, states: sent } = lists.next().value as Expanded;
           for (const c of children) {
-            const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
-            if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
+            if (outOfBounds(i, level.count, next.count)) {
               stoppedByTime = true;
               break outer;
             }
@@ -262,10 +282,10 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             if (c.snap === undefined || c.drain === undefined) throw new Error("a search worker left out the state of a child reached first");
             states++;
             const childIndex = trail.add(index, c.command);
-            next.push();
-            nextWires.push(c.snap);
+            const encoding = encodingAt(sent, c.snap);
+            next.push(encoding);
             if (options.onState !== undefined) {
-              const child = HarnessRun.restore(impl, fromWire(JSON.parse(c.snap) as WireSnapshot, root.cellNames), { cells });
+              const child = HarnessRun.restore(impl, codec.decode(encoding), { cells });
               options.onState(child);
               child.close();
             }
@@ -277,7 +297,6 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
         options.onLevel?.(levels[levels.length - 1] as LevelStats);
         level = next;
-        wires = nextWires;
         continue;
       }
       for (let i = 0; i < level.count; i++) {
@@ -288,8 +307,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         const note = hints?.at(i);
         let spare: HarnessRun | undefined = here;
         for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
-          const overTime = options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs;
-          if (overTime || (options.maxTransitions !== undefined && transitions >= options.maxTransitions)) {
+          if (outOfBounds(i, level.count, next.count)) {
             spare?.close();
             stoppedByTime = true;
             break outer;

@@ -114,12 +114,12 @@ export class CodexCore {
     return gateRows(this.gates);
   }
 
-  snapshot(): PartyState {
-    return encodeFields(this);
+  snapshot(base?: PartyState): PartyState {
+    return encodeFields(this, base);
   }
 
-  restore(s: PartyState): void {
-    decodeFields(this, s);
+  restore(s: PartyState, base?: PartyState): void {
+    decodeFields(this, s, base);
   }
 
   protected cell(cell: CellId): CoreCell {

@@ -84,12 +84,12 @@ export class CodexHost extends CellActors {
     return rows;
   }
 
-  snapshot(): PartyState {
-    return encodeFields(this);
+  snapshot(base?: PartyState): PartyState {
+    return encodeFields(this, base);
   }
 
-  restore(s: PartyState): void {
-    decodeFields(this, s);
+  restore(s: PartyState, base?: PartyState): void {
+    decodeFields(this, s, base);
   }
 
   private withCell(cell: CellId, f: (c: ActorCell) => void): void {

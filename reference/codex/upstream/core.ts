@@ -118,12 +118,12 @@ export class CodexUpstreamCore {
     return gateTable(this.gates);
   }
 
-  snapshot(): PartyState {
-    return encodeFields(this);
+  snapshot(base?: PartyState): PartyState {
+    return encodeFields(this, base);
   }
 
-  restore(s: PartyState): void {
-    decodeFields(this, s);
+  restore(s: PartyState, base?: PartyState): void {
+    decodeFields(this, s, base);
   }
 
   /**

@@ -119,12 +119,12 @@ export class CodexUpstreamHost {
     return rows;
   }
 
-  snapshot(): PartyState {
-    return encodeFields(this);
+  snapshot(base?: PartyState): PartyState {
+    return encodeFields(this, base);
   }
 
-  restore(s: PartyState): void {
-    decodeFields(this, s);
+  restore(s: PartyState, base?: PartyState): void {
+    decodeFields(this, s, base);
   }
 
   /**
