@@ -248,6 +248,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     first.close();
     trail.add(-1, undefined);
     let level = new Level(0);
+    // Two levels' buffers, reused level after level: the one being expanded and the next.
+    let spare = new Level(0);
     level.push(saved === undefined ? undefined : codec.encode(saved));
     let depth = 0;
     /** Whether the time or transition bound is reached; reports progress every PROGRESS_EVERY transitions on the way. */
@@ -259,7 +261,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       return (options.timeLimitMs !== undefined && elapsedMs > options.timeLimitMs) || (options.maxTransitions !== undefined && transitions >= options.maxTransitions);
     };
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
-      const next = new Level(trail.count);
+      const next = spare.reset(trail.count);
       const before = transitions;
       if (pool !== undefined) {
         // The same steps as below, on the children the workers send back in frontier order.
@@ -296,6 +298,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         depth++;
         levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
         options.onLevel?.(levels[levels.length - 1] as LevelStats);
+        spare = level;
         level = next;
         continue;
       }
@@ -349,6 +352,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       depth++;
       levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
       options.onLevel?.(levels[levels.length - 1] as LevelStats);
+      spare = level;
       level = next;
     }
     const exhausted = counterexample === undefined && !stoppedByTime && level.count === 0;
