@@ -45,6 +45,8 @@ export interface ExhaustiveOptions {
   readonly dedupe?: Dedupe;
   /** Stop (with an incomplete level) after this long. */
   readonly timeLimitMs?: number;
+  /** A step that answered only under the retry limit (slow, not hung) is a timeout counterexample, not a warning (`--strict-time`). */
+  readonly strictTime?: boolean;
   /** Stop (with an incomplete level) after this many transitions: a bound that gives the same result on any machine. */
   readonly maxTransitions?: number;
   /** Called after every completed level. */
@@ -139,6 +141,8 @@ export interface ExhaustiveResult {
   readonly visitedBytes: number;
   /** Steps that missed the step timeout (at a command or in a drain) and answered when re-run under the retry limit. */
   readonly slow: readonly SlowStep[];
+  /** Such a step counted as a timeout (`strictTime`). */
+  readonly strictTime: boolean;
 }
 
 /** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
@@ -214,7 +218,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const found = (commands: Command[], inDrain: boolean, failure?: Failure): boolean => {
     const depth = commands.length;
     // A timeout (at a command or in the drain) is re-run, fresh, under the retry limit (timing.ts): one that answers there was slow, not a counterexample.
-    const retried = failure?.verdict === "timeout" ? retryTimeout(impl, commands, failure, { cells }) : undefined;
+    const retried = failure?.verdict === "timeout" ? retryTimeout(impl, commands, failure, { cells, ...(options.strictTime === true ? { strictTime: true } : {}) }) : undefined;
     if (retried?.slow !== undefined) slow.push(retried.slow);
     const again = retried?.result ?? replay(impl, commands, { cells });
     if (again.failure === undefined && failure?.verdict === "timeout") return false;
@@ -378,6 +382,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       workers,
       visitedBytes: visited.bytes,
       slow,
+      strictTime: options.strictTime === true,
     };
   } finally {
     pool?.close();
