@@ -45,6 +45,8 @@ export interface ExhaustiveOptions {
   readonly dedupe?: Dedupe;
   /** Stop (with an incomplete level) after this long. */
   readonly timeLimitMs?: number;
+  /** A step that answered only under the retry limit (slow, not hung) is a timeout counterexample, not a warning (`--strict-time`). */
+  readonly strictTime?: boolean;
   /** Stop (with an incomplete level) after this many transitions: a bound that gives the same result on any machine. */
   readonly maxTransitions?: number;
   /** Called after every completed level. */
@@ -139,6 +141,8 @@ export interface ExhaustiveResult {
   readonly visitedBytes: number;
   /** Steps that missed the step timeout (at a command or in a drain) and answered when re-run under the retry limit. */
   readonly slow: readonly SlowStep[];
+  /** Such a step counted as a timeout (`strictTime`). */
+  readonly strictTime: boolean;
 }
 
 /** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
@@ -214,7 +218,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const found = (commands: Command[], inDrain: boolean, failure?: Failure): boolean => {
     const depth = commands.length;
     // A timeout (at a command or in the drain) is re-run, fresh, under the retry limit (timing.ts): one that answers there was slow, not a counterexample.
-    const retried = failure?.verdict === "timeout" ? retryTimeout(impl, commands, failure, { cells }) : undefined;
+    const retried = failure?.verdict === "timeout" ? retryTimeout(impl, commands, failure, { cells, ...(options.strictTime === true ? { strictTime: true } : {}) }) : undefined;
     if (retried?.slow !== undefined) slow.push(retried.slow);
     const again = retried?.result ?? replay(impl, commands, { cells });
     if (again.failure === undefined && failure?.verdict === "timeout") return false;
@@ -248,6 +252,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     first.close();
     trail.add(-1, undefined);
     let level = new Level(0);
+    // Two levels' buffers, reused level after level: the one being expanded and the next.
+    let spare = new Level(0);
     level.push(saved === undefined ? undefined : codec.encode(saved));
     let depth = 0;
     /** Whether the time or transition bound is reached; reports progress every PROGRESS_EVERY transitions on the way. */
@@ -259,7 +265,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       return (options.timeLimitMs !== undefined && elapsedMs > options.timeLimitMs) || (options.maxTransitions !== undefined && transitions >= options.maxTransitions);
     };
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
-      const next = new Level(trail.count);
+      const next = spare.reset(trail.count);
       const before = transitions;
       if (pool !== undefined) {
         // The same steps as below, on the children the workers send back in frontier order.
@@ -296,6 +302,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         depth++;
         levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
         options.onLevel?.(levels[levels.length - 1] as LevelStats);
+        spare = level;
         level = next;
         continue;
       }
@@ -349,6 +356,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       depth++;
       levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
       options.onLevel?.(levels[levels.length - 1] as LevelStats);
+      spare = level;
       level = next;
     }
     const exhausted = counterexample === undefined && !stoppedByTime && level.count === 0;
@@ -374,6 +382,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       workers,
       visitedBytes: visited.bytes,
       slow,
+      strictTime: options.strictTime === true,
     };
   } finally {
     pool?.close();

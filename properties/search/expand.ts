@@ -61,7 +61,7 @@ export function countsOf(run: HarnessRun): number[] {
 }
 
 /** Add counters listed by `countsOf` (or, `checksOnly`, just the invariant checks) into the search's totals. */
-export function addCounts(counts: readonly number[], executed: Record<string, number>, orderings: Record<string, number>, invariantChecks: InvariantCounts, checksOnly = false): void {
+export function addCounts(counts: ArrayLike<number>, executed: Record<string, number>, orderings: Record<string, number>, invariantChecks: InvariantCounts, checksOnly = false): void {
   let i = 0;
   if (!checksOnly) {
     for (const k of COMMAND_KINDS) executed[k] = (executed[k] ?? 0) + (counts[i++] as number);
@@ -136,8 +136,8 @@ export interface ChildRecord {
   /** Which of the chunk's encodings is the child's saved state; left out when this expander had seen its key before (the search has, too). */
   readonly snap?: number;
   /** With `snap`: the end-of-run drain from the child, and the invariant checks it made (in `countsOf` order). */
-  readonly drain?: { readonly passes: boolean; readonly failure: Failure | undefined; readonly checks: readonly number[] };
-  readonly counts: readonly number[];
+  readonly drain?: { readonly passes: boolean; readonly failure: Failure | undefined; readonly checks: ArrayLike<number> };
+  readonly counts: ArrayLike<number>;
 }
 
 /** A chunk's children, state by state, and the encodings of those sent in full (`ChildRecord.snap` indexes them). */

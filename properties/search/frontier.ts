@@ -33,7 +33,15 @@ export class Level {
   count = 0;
 
   /** `first`: the number of its first state in the trail. */
-  constructor(readonly first: number) {}
+  constructor(public first: number) {}
+
+  /** Empty again, for the level whose first state is `first` (keeping its buffers). */
+  reset(first: number): this {
+    this.first = first;
+    this.count = 0;
+    this.used = 0;
+    return this;
+  }
 
   /** Append the next state (its encoding, copied; or none). */
   push(encoding?: Uint8Array): void {

@@ -12,7 +12,8 @@
  * and `receiveMessageOnPort`), so `exhaustive()` keeps its synchronous signature.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-import type { ChildRecord, ExpandedChunk, ExpandSettings } from "./expand.ts";
+import type { ChildRecord, ExpandSettings } from "./expand.ts";
+import { unpack, type PackedChildren } from "./child-table.ts";
 import type { Encodings, Level } from "./frontier.ts";
 import type { DictionaryEntries, DictionaryMark, StateCodec } from "./state-codec.ts";
 import type { WorkerOpen } from "./worker-open.ts";
@@ -36,7 +37,11 @@ export interface PoolSetup {
 export type ToWorker =
   | { readonly type: "expand"; readonly id: number; readonly states: Encodings; readonly dictionary: DictionaryEntries; readonly mark: DictionaryMark; readonly depthLeft: number }
   | { readonly type: "stop" };
-export type FromWorker = ({ readonly type: "children"; readonly id: number } & ExpandedChunk) | { readonly type: "error"; readonly id: number; readonly message: string };
+/** A chunk's children as a table (child-table.ts), with the encodings of the states it sends and its fresh dictionary entries. */
+export type FromWorker =
+  | { readonly type: "children"; readonly id: number; readonly children: PackedChildren; readonly states: Encodings; readonly fresh: DictionaryEntries }
+  | { readonly type: "error"; readonly id: number; readonly message: string };
+type Received = Extract<FromWorker, { type: "children" }>;
 
 /** One expanded state: its children, and the chunk's encodings their `snap` indexes. */
 export interface Expanded {
@@ -81,7 +86,7 @@ export class SearchPool {
     for (let from = 0; from < level.count; from += size) chunks.push(from);
     const idOf: number[] = [];
     const owner = new Map<number, number>();
-    const done = new Map<number, ExpandedChunk>();
+    const done = new Map<number, Received>();
     const busy = this.workers.map(() => 0);
     let sent = 0;
     const send = (w: number): void => {
@@ -108,7 +113,7 @@ export class SearchPool {
         if (got !== undefined) {
           done.delete(id);
           codec.adopt(got.fresh);
-          for (const children of got.children) yield { children, states: got.states };
+          for (const children of unpack(got.children)) yield { children, states: got.states };
           break;
         }
         this.receive(done, owner, busy);
@@ -118,7 +123,7 @@ export class SearchPool {
   }
 
   /** Wait for at least one chunk to come back. */
-  private receive(done: Map<number, ExpandedChunk>, owner: Map<number, number>, busy: number[]): void {
+  private receive(done: Map<number, Received>, owner: Map<number, number>, busy: number[]): void {
     for (;;) {
       const seen = Atomics.load(this.flags, 0);
       let got = false;

@@ -6,6 +6,7 @@
 import { workerData, type MessagePort } from "node:worker_threads";
 import type { Implementation } from "../../protocol/index.ts";
 import { Expander } from "./expand.ts";
+import { pack, transferables } from "./child-table.ts";
 import type { PoolSetup, ToWorker, FromWorker } from "./search-pool.ts";
 
 const setup = workerData as PoolSetup;
@@ -44,7 +45,8 @@ port.on("message", (m: ToWorker) => {
     if (expander === undefined) throw new Error("the implementation did not open");
     expander.learn(m.dictionary, m.mark);
     const chunk = expander.expandChunk(m.states, m.depthLeft);
-    post({ type: "children", id: m.id, ...chunk }, [chunk.states.bytes.buffer as ArrayBuffer, chunk.states.ends.buffer as ArrayBuffer]);
+    const children = pack(chunk.children);
+    post({ type: "children", id: m.id, children, states: chunk.states, fresh: chunk.fresh }, [...transferables(children), chunk.states.bytes.buffer as ArrayBuffer, chunk.states.ends.buffer as ArrayBuffer]);
   } catch (e) {
     post({ type: "error", id: m.id, message: e instanceof Error ? e.message : String(e) });
   }
