@@ -16,6 +16,7 @@ export function exhaustiveSettings(r: ExhaustiveResult, context: ReportContext):
     dedupe: r.dedupe,
     symmetry: r.symmetry,
     ...(r.workers > 1 ? { workers: r.workers } : {}),
+    ...(r.strictTime ? { "strict-time": true } : {}),
   };
 }
 

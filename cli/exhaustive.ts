@@ -36,6 +36,7 @@ export const EXHAUSTIVE: CommandSpec = {
     { name: "workers", value: "N", help: "threads expanding each depth's states (the same result as one; needs snapshot and restore)", default: "1" },
     { name: "no-tools", help: "make no nested tool calls, even if the implementation offers dispatch (the space the SPIN peer models, docs/peer.md)" },
     O.time,
+    O.strictTime,
     O.report,
     { ...O.out, help: "where the repro directory goes: DIR/<impl>-exhaustive/" },
     ...PROGRESS_OPTIONS,
@@ -92,6 +93,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
       ...(dedupe !== undefined ? { dedupe } : {}),
       ...(v.symmetry === true ? { symmetry: true } : {}),
       ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
+      ...(v["strict-time"] === true ? { strictTime: true } : {}),
       ...(workers > 1 ? { workers, workerOpen: { module: import.meta.url, export: "openSearched", argument: { spec, noTools: v["no-tools"] === true } satisfies Searched } } : {}),
       onLevel: (l) => {
         states += l.states;

@@ -135,7 +135,7 @@ describe("state codec", () => {
     for (const [i, bytes] of fromWorker.entries()) expect(snapshotDifference(half[i] as RunSnapshot, search.decode(bytes))).toBeUndefined();
     search.adopt(fresh);
     const fromSearch = half.map((s) => search.encode(s).slice());
-    worker.adopt(search.entriesFrom({ strings: 0, shapes: 0 }));
+    worker.extend(search.entriesFrom({ strings: 0, shapes: 0 }), { strings: 0, shapes: 0 });
     for (const [i, bytes] of fromSearch.entries()) expect(snapshotDifference(half[i] as RunSnapshot, worker.decode(bytes))).toBeUndefined();
     // Once it has the dictionary, the worker's encodings are as short as the search's.
     expect(worker.encode(half[400] as RunSnapshot).length).toBe(search.encode(half[400] as RunSnapshot).length);

@@ -115,6 +115,14 @@ describe("exhaustive judges time as check does, in the end-of-run drain too", ()
     expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "conforms", slow: expect.arrayContaining([expect.objectContaining({ stepTimeoutMs: 300, retryMs: 3000 })]) });
   });
 
+  it("with --strict-time that slow drain step is a timeout (exit 1), and the report says strict-time", async () => {
+    const json = join(scratch, "exhaustive-strict.json");
+    const r = await cli("exhaustive", "--impl-cmd", fixture("slow-late"), ...EXHAUSTIVE_SMALL, "--strict-time", "--report", `json:${json}`, "--out", join(scratch, "exhaustive-strict"));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/under the 3 s retry limit, it answered.*; --strict-time makes a slow step a timeout/);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toMatchObject({ verdict: "timeout", settings: { "strict-time": true }, counterexample: { inDrain: true } });
+  });
+
   it("a drain step that hangs is still a timeout after the retry (exit 1, its counterexample in the drain)", async () => {
     const json = join(scratch, "exhaustive-hang.json");
     const r = await cli("exhaustive", "--impl-cmd", fixture("hang-late"), ...EXHAUSTIVE_SMALL, "--report", `json:${json}`, "--out", join(scratch, "exhaustive-hang"));

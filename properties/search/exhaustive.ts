@@ -15,14 +15,13 @@
  */
 import type { Implementation } from "../../protocol/index.ts";
 import { ORDERINGS, type Ordering } from "../run/orderings.ts";
-import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ChildRecord, type ExpandSettings } from "./expand.ts";
+import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
 import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
-import { SearchPool } from "./search-pool.ts";
+import { SearchPool, type Expanded } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
-import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
 import { renamingDiffers } from "./symmetry.ts";
 import { StateCodec } from "./state-codec.ts";
-import { Level, Trail } from "./frontier.ts";
+import { encodingAt, Level, Trail } from "./frontier.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
@@ -46,6 +45,8 @@ export interface ExhaustiveOptions {
   readonly dedupe?: Dedupe;
   /** Stop (with an incomplete level) after this long. */
   readonly timeLimitMs?: number;
+  /** A step that answered only under the retry limit (slow, not hung) is a timeout counterexample, not a warning (`--strict-time`). */
+  readonly strictTime?: boolean;
   /** Stop (with an incomplete level) after this many transitions: a bound that gives the same result on any machine. */
   readonly maxTransitions?: number;
   /** Called after every completed level. */
@@ -140,6 +141,8 @@ export interface ExhaustiveResult {
   readonly visitedBytes: number;
   /** Steps that missed the step timeout (at a command or in a drain) and answered when re-run under the retry limit. */
   readonly slow: readonly SlowStep[];
+  /** Such a step counted as a timeout (`strictTime`). */
+  readonly strictTime: boolean;
 }
 
 /** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
@@ -215,7 +218,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const found = (commands: Command[], inDrain: boolean, failure?: Failure): boolean => {
     const depth = commands.length;
     // A timeout (at a command or in the drain) is re-run, fresh, under the retry limit (timing.ts): one that answers there was slow, not a counterexample.
-    const retried = failure?.verdict === "timeout" ? retryTimeout(impl, commands, failure, { cells }) : undefined;
+    const retried = failure?.verdict === "timeout" ? retryTimeout(impl, commands, failure, { cells, ...(options.strictTime === true ? { strictTime: true } : {}) }) : undefined;
     if (retried?.slow !== undefined) slow.push(retried.slow);
     const again = retried?.result ?? replay(impl, commands, { cells });
     if (again.failure === undefined && failure?.verdict === "timeout") return false;
@@ -249,10 +252,9 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     first.close();
     trail.add(-1, undefined);
     let level = new Level(0);
-    // With workers, each state of the level as the JSON text of its WireSnapshot, to send them.
-    let wires: string[] = [];
-    if (pool !== undefined && saved !== undefined) wires.push(JSON.stringify(toWire(saved)));
-    level.push(saved === undefined || pool !== undefined ? undefined : codec.encode(saved));
+    // Two levels' buffers, reused level after level: the one being expanded and the next.
+    let spare = new Level(0);
+    level.push(saved === undefined ? undefined : codec.encode(saved));
     let depth = 0;
     /** Whether the time or transition bound is reached; reports progress every PROGRESS_EVERY transitions on the way. */
     const outOfBounds = (expanded: number, ofLevel: number, queued: number): boolean => {
@@ -263,16 +265,14 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       return (options.timeLimitMs !== undefined && elapsedMs > options.timeLimitMs) || (options.maxTransitions !== undefined && transitions >= options.maxTransitions);
     };
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
-      const next = new Level(trail.count);
-      const nextWires: string[] = [];
+      const next = spare.reset(trail.count);
       const before = transitions;
       if (pool !== undefined) {
         // The same steps as below, on the children the workers send back in frontier order.
-        const lists = pool.expandAll(wires, depthBound - depth - 1);
-        wires = [];
+        const lists = pool.expandAll(level, codec, depthBound - depth - 1);
         for (let i = 0; i < level.count; i++) {
           const index = level.first + i;
-          const children = lists.next().value as ChildRecord[];
+          const { children, states: sent } = lists.next().value as Expanded;
           for (const c of children) {
             if (outOfBounds(i, level.count, next.count)) {
               stoppedByTime = true;
@@ -288,10 +288,10 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             if (c.snap === undefined || c.drain === undefined) throw new Error("a search worker left out the state of a child reached first");
             states++;
             const childIndex = trail.add(index, c.command);
-            next.push();
-            nextWires.push(c.snap);
+            const encoding = encodingAt(sent, c.snap);
+            next.push(encoding);
             if (options.onState !== undefined) {
-              const child = HarnessRun.restore(impl, fromWire(JSON.parse(c.snap) as WireSnapshot, root.cellNames), { cells });
+              const child = HarnessRun.restore(impl, codec.decode(encoding), { cells });
               options.onState(child);
               child.close();
             }
@@ -302,8 +302,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         depth++;
         levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
         options.onLevel?.(levels[levels.length - 1] as LevelStats);
+        spare = level;
         level = next;
-        wires = nextWires;
         continue;
       }
       for (let i = 0; i < level.count; i++) {
@@ -356,6 +356,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       depth++;
       levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
       options.onLevel?.(levels[levels.length - 1] as LevelStats);
+      spare = level;
       level = next;
     }
     const exhausted = counterexample === undefined && !stoppedByTime && level.count === 0;
@@ -381,6 +382,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       workers,
       visitedBytes: visited.bytes,
       slow,
+      strictTime: options.strictTime === true,
     };
   } finally {
     pool?.close();

@@ -13,7 +13,8 @@ import type { ImplView } from "./abstract-state.ts";
 import type { DeliveryNote } from "./delivery-hints.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { stateFingerprint } from "./state-code.ts";
-import { fromWire, toWire, type WireSnapshot } from "./transfer.ts";
+import { encodingAt, Level, type Encodings } from "./frontier.ts";
+import { StateCodec, type DictionaryEntries, type DictionaryMark } from "./state-codec.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 
 /** What a search's expansion depends on. */
@@ -60,7 +61,7 @@ export function countsOf(run: HarnessRun): number[] {
 }
 
 /** Add counters listed by `countsOf` (or, `checksOnly`, just the invariant checks) into the search's totals. */
-export function addCounts(counts: readonly number[], executed: Record<string, number>, orderings: Record<string, number>, invariantChecks: InvariantCounts, checksOnly = false): void {
+export function addCounts(counts: ArrayLike<number>, executed: Record<string, number>, orderings: Record<string, number>, invariantChecks: InvariantCounts, checksOnly = false): void {
   let i = 0;
   if (!checksOnly) {
     for (const k of COMMAND_KINDS) executed[k] = (executed[k] ?? 0) + (counts[i++] as number);
@@ -132,31 +133,56 @@ export interface ChildRecord {
   /** The step failed (the child is a counterexample candidate, not a state). */
   readonly failure?: Failure;
   readonly key?: Fingerprint;
-  /** The child's saved state (the JSON text of its WireSnapshot); left out when this expander had seen its key before (the search has, too). */
-  readonly snap?: string;
+  /** Which of the chunk's encodings is the child's saved state; left out when this expander had seen its key before (the search has, too). */
+  readonly snap?: number;
   /** With `snap`: the end-of-run drain from the child, and the invariant checks it made (in `countsOf` order). */
-  readonly drain?: { readonly passes: boolean; readonly failure: Failure | undefined; readonly checks: readonly number[] };
-  readonly counts: readonly number[];
+  readonly drain?: { readonly passes: boolean; readonly failure: Failure | undefined; readonly checks: ArrayLike<number> };
+  readonly counts: ArrayLike<number>;
 }
 
-/** Expands states sent to it, remembering the keys of the children it returned. */
+/** A chunk's children, state by state, and the encodings of those sent in full (`ChildRecord.snap` indexes them). */
+export interface ExpandedChunk {
+  readonly children: ChildRecord[][];
+  readonly states: Encodings;
+  /** Dictionary entries the encodings write out in full (the search adds them to its dictionary). */
+  readonly fresh: DictionaryEntries;
+}
+
+/** Expands states sent to it (encoded by the search's dictionary, state-codec.ts), remembering the keys of the children it returned. */
 export class Expander {
   private readonly seen = new VisitedTable();
+  private readonly codec: StateCodec;
 
   constructor(
     private readonly impl: Implementation,
     private readonly s: ExpandSettings,
-  ) {}
+  ) {
+    this.codec = new StateCodec(cellNames(s.cells), false);
+  }
 
-  /** The children of the state `text` (a WireSnapshot's JSON text), whose drains may look `depthLeft` levels ahead. */
-  expand(text: string, depthLeft: number): ChildRecord[] {
-    const snap = fromWire(JSON.parse(text) as WireSnapshot, cellNames(this.s.cells));
+  /** The search's dictionary entries from `mark` on. */
+  learn(entries: DictionaryEntries, mark: DictionaryMark): void {
+    this.codec.extend(entries, mark);
+  }
+
+  /** The children of every state of a chunk, whose drains may look `depthLeft` levels ahead. */
+  expandChunk(states: Encodings, depthLeft: number): ExpandedChunk {
+    const out = new Level(0);
+    const children: ChildRecord[][] = [];
+    for (let k = 0; k < states.ends.length; k++) children.push(this.expand(encodingAt(states, k), depthLeft, out));
+    return { children, states: out.slice(0, out.count), fresh: this.codec.fresh() };
+  }
+
+  private expand(encoding: Uint8Array, depthLeft: number, sent: Level): ChildRecord[] {
+    const snap = this.codec.decode(encoding);
     const here = HarnessRun.restore(this.impl, snap, { cells: this.s.cells });
+    // One decoded value serves every move only when restore copies out of it (Instance.snapshotsUnshared).
+    const shared = here.instance.snapshotsUnshared === true;
     const moves = distinctMoves(here).filter((m) => withinBudget(here, m, this.s.budget));
     const out: ChildRecord[] = [];
     if (moves.length === 0) here.close();
     for (const [i, move] of moves.entries()) {
-      const child = i === 0 ? here : HarnessRun.restore(this.impl, snap, { cells: this.s.cells });
+      const child = i === 0 ? here : HarnessRun.restore(this.impl, shared ? snap : this.codec.decode(encoding), { cells: this.s.cells });
       child.apply(move.command);
       const counts = countsOf(child);
       if (child.failure !== undefined) {
@@ -172,13 +198,13 @@ export class Expander {
         out.push({ command: move.command, key, counts });
         continue;
       }
-      const state = JSON.stringify(toWire(saved));
+      sent.push(this.codec.encode(saved));
       // The drain counts only its own checks, as in the search's own thread.
       for (const name of INVARIANTS) child.invariantChecks[name] = 0;
       const checks = zeroInvariantCounts();
       const d = drainOf(child, key, depthLeft, this.seen, this.s, checks);
       const drain = { passes: d.passes, failure: d.failure, checks: INVARIANTS.map((name) => checks[name]) };
-      out.push({ command: move.command, ...(key === undefined ? {} : { key }), snap: state, drain, counts });
+      out.push({ command: move.command, ...(key === undefined ? {} : { key }), snap: sent.count - 1, drain, counts });
     }
     return out;
   }

@@ -14,6 +14,17 @@ function grown<T extends Int32Array | Uint16Array | Uint8Array>(a: T, need: numb
   return bigger;
 }
 
+/** Encodings back to back and each one's end: what a level's chunk is sent to a worker as, and what it sends back. */
+export interface Encodings {
+  readonly bytes: Uint8Array;
+  readonly ends: Int32Array;
+}
+
+/** Encoding `k` of a chunk (a view). */
+export function encodingAt(e: Encodings, k: number): Uint8Array {
+  return e.bytes.subarray(k === 0 ? 0 : (e.ends[k - 1] as number), e.ends[k]);
+}
+
 /** The states of one level, in order; their encodings back to back (none when the search replays instead of restoring). */
 export class Level {
   private bytes = new Uint8Array(1 << 12);
@@ -22,7 +33,15 @@ export class Level {
   count = 0;
 
   /** `first`: the number of its first state in the trail. */
-  constructor(readonly first: number) {}
+  constructor(public first: number) {}
+
+  /** Empty again, for the level whose first state is `first` (keeping its buffers). */
+  reset(first: number): this {
+    this.first = first;
+    this.count = 0;
+    this.used = 0;
+    return this;
+  }
 
   /** Append the next state (its encoding, copied; or none). */
   push(encoding?: Uint8Array): void {
@@ -45,8 +64,8 @@ export class Level {
     return i === 0 ? 0 : (this.ends[i - 1] as number);
   }
 
-  /** Where the encodings of states `from` to `to - 1` lie, as one buffer of their own and each one's end in it. */
-  slice(from: number, to: number): { readonly bytes: Uint8Array; readonly ends: Int32Array } {
+  /** The encodings of states `from` to `to - 1`, copied into buffers of their own (to transfer to a worker). */
+  slice(from: number, to: number): Encodings {
     const base = this.start(from);
     const ends = this.ends.slice(from, to);
     for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - base;

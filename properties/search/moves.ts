@@ -28,12 +28,14 @@ export function distinctMoves(run: HarnessRun): Move[] {
     }
     const first = run.resolve({ kind, index: 0 });
     if (first === undefined) continue;
-    out.push({ command: { kind, index: 0 }, label: first.label, cell: cellOf(first.event) });
+    const firstLabel = first.label;
+    out.push({ command: { kind, index: 0 }, label: firstLabel, cell: cellOf(first.event) });
     // Candidates repeat with period n, and each candidate has its own label.
     for (let index = 1; index < MAX_CANDIDATES; index++) {
       const r = run.resolve({ kind, index });
-      if (r === undefined || r.label === first.label) break;
-      out.push({ command: { kind, index }, label: r.label, cell: cellOf(r.event) });
+      const label = r?.label;
+      if (r === undefined || label === firstLabel) break;
+      out.push({ command: { kind, index }, label: label as string, cell: cellOf(r.event) });
     }
   }
   return out;

@@ -4,13 +4,18 @@
  * (expand.ts) and send back every child in move order (its failure, fingerprint, saved state,
  * counters), and the search takes the chunks back in frontier order, deduplicating and counting
  * exactly as when it expands them itself. So the states, transitions, levels and the first
- * counterexample are those of the search on one thread, whatever the number of workers.
+ * counterexample are those of the search on one thread, whatever the number of workers. States
+ * go both ways as their encodings (state-codec.ts), a chunk's in one buffer that is transferred,
+ * not copied.
  *
  * The search thread waits for the workers synchronously (a shared counter with `Atomics.wait`,
  * and `receiveMessageOnPort`), so `exhaustive()` keeps its synchronous signature.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { ChildRecord, ExpandSettings } from "./expand.ts";
+import { unpack, type PackedChildren } from "./child-table.ts";
+import type { Encodings, Level } from "./frontier.ts";
+import type { DictionaryEntries, DictionaryMark, StateCodec } from "./state-codec.ts";
 import type { WorkerOpen } from "./worker-open.ts";
 import { BOOT, workerEntry } from "../../adapters/transport/entry.ts";
 
@@ -25,8 +30,24 @@ export interface PoolSetup {
   readonly signal: SharedArrayBuffer;
 }
 
-export type ToWorker = { readonly type: "expand"; readonly id: number; readonly states: readonly string[]; readonly depthLeft: number } | { readonly type: "stop" };
-export type FromWorker = { readonly type: "children"; readonly id: number; readonly children: ChildRecord[][] } | { readonly type: "error"; readonly id: number; readonly message: string };
+/**
+ * A chunk of states as their encodings (transferred, not copied), with the entries of the
+ * search's dictionary the worker has not had yet (from `mark` on).
+ */
+export type ToWorker =
+  | { readonly type: "expand"; readonly id: number; readonly states: Encodings; readonly dictionary: DictionaryEntries; readonly mark: DictionaryMark; readonly depthLeft: number }
+  | { readonly type: "stop" };
+/** A chunk's children as a table (child-table.ts), with the encodings of the states it sends and its fresh dictionary entries. */
+export type FromWorker =
+  | { readonly type: "children"; readonly id: number; readonly children: PackedChildren; readonly states: Encodings; readonly fresh: DictionaryEntries }
+  | { readonly type: "error"; readonly id: number; readonly message: string };
+type Received = Extract<FromWorker, { type: "children" }>;
+
+/** One expanded state: its children, and the chunk's encodings their `snap` indexes. */
+export interface Expanded {
+  readonly children: ChildRecord[];
+  readonly states: Encodings;
+}
 
 /** Chunks in flight per worker: one being expanded, one waiting, so a worker never idles between chunks. */
 const AHEAD = 2;
@@ -38,6 +59,8 @@ export class SearchPool {
   private readonly signal = new SharedArrayBuffer(8);
   private readonly flags = new Int32Array(this.signal);
   private nextId = 0;
+  /** How much of the search's dictionary each worker has. */
+  private readonly known: DictionaryMark[] = [];
 
   constructor(count: number, open: WorkerOpen, settings: ExpandSettings) {
     const entry = workerEntry("./search-worker", import.meta.url);
@@ -48,17 +71,22 @@ export class SearchPool {
       w.unref();
       this.workers.push(w);
       this.ports.push(port1);
+      this.known.push({ strings: 0, shapes: 0 });
     }
   }
 
-  /** The children of every state (WireSnapshot texts), in order: one list per state, expanded on the workers. */
-  *expandAll(states: readonly string[], depthLeft: number): Generator<ChildRecord[]> {
-    const size = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(states.length / (this.workers.length * AHEAD))));
+  /**
+   * The children of every state of a level, in order, expanded on the workers. `codec` is the
+   * search's: the workers get its new dictionary entries with each chunk, and it takes theirs as
+   * each chunk is handed on.
+   */
+  *expandAll(level: Level, codec: StateCodec, depthLeft: number): Generator<Expanded> {
+    const size = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(level.count / (this.workers.length * AHEAD))));
     const chunks: number[] = [];
-    for (let from = 0; from < states.length; from += size) chunks.push(from);
+    for (let from = 0; from < level.count; from += size) chunks.push(from);
     const idOf: number[] = [];
     const owner = new Map<number, number>();
-    const done = new Map<number, ChildRecord[][]>();
+    const done = new Map<number, Received>();
     const busy = this.workers.map(() => 0);
     let sent = 0;
     const send = (w: number): void => {
@@ -68,7 +96,11 @@ export class SearchPool {
       owner.set(id, w);
       busy[w] = (busy[w] as number) + 1;
       sent++;
-      this.ports[w]?.postMessage({ type: "expand", id, states: states.slice(from, from + size), depthLeft } satisfies ToWorker);
+      const states = level.slice(from, Math.min(level.count, from + size));
+      const mark = this.known[w] as DictionaryMark;
+      this.known[w] = codec.mark;
+      const message: ToWorker = { type: "expand", id, states, dictionary: codec.entriesFrom(mark), mark, depthLeft };
+      this.ports[w]?.postMessage(message, [states.bytes.buffer as ArrayBuffer, states.ends.buffer as ArrayBuffer]);
     };
     const fill = (): void => {
       for (let round = 0; round < AHEAD; round++) for (let w = 0; w < this.workers.length && sent < chunks.length; w++) if ((busy[w] as number) < AHEAD) send(w);
@@ -80,7 +112,8 @@ export class SearchPool {
         const got = done.get(id);
         if (got !== undefined) {
           done.delete(id);
-          for (const children of got) yield children;
+          codec.adopt(got.fresh);
+          for (const children of unpack(got.children)) yield { children, states: got.states };
           break;
         }
         this.receive(done, owner, busy);
@@ -90,7 +123,7 @@ export class SearchPool {
   }
 
   /** Wait for at least one chunk to come back. */
-  private receive(done: Map<number, ChildRecord[][]>, owner: Map<number, number>, busy: number[]): void {
+  private receive(done: Map<number, Received>, owner: Map<number, number>, busy: number[]): void {
     for (;;) {
       const seen = Atomics.load(this.flags, 0);
       let got = false;
@@ -98,7 +131,7 @@ export class SearchPool {
         for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
           const msg = m.message as FromWorker;
           if (msg.type === "error") throw new Error(`search worker: ${msg.message}`);
-          done.set(msg.id, msg.children);
+          done.set(msg.id, msg);
           const w = owner.get(msg.id) as number;
           busy[w] = (busy[w] as number) - 1;
           got = true;

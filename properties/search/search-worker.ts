@@ -6,14 +6,15 @@
 import { workerData, type MessagePort } from "node:worker_threads";
 import type { Implementation } from "../../protocol/index.ts";
 import { Expander } from "./expand.ts";
+import { pack, transferables } from "./child-table.ts";
 import type { PoolSetup, ToWorker, FromWorker } from "./search-pool.ts";
 
 const setup = workerData as PoolSetup;
 const port = setup.port as MessagePort;
 const signal = new Int32Array(setup.signal);
 
-const post = (m: FromWorker): void => {
-  port.postMessage(m);
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => {
+  port.postMessage(m, transfer);
   Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 };
@@ -42,7 +43,10 @@ port.on("message", (m: ToWorker) => {
   }
   try {
     if (expander === undefined) throw new Error("the implementation did not open");
-    post({ type: "children", id: m.id, children: m.states.map((s) => expander?.expand(s, m.depthLeft) ?? []) });
+    expander.learn(m.dictionary, m.mark);
+    const chunk = expander.expandChunk(m.states, m.depthLeft);
+    const children = pack(chunk.children);
+    post({ type: "children", id: m.id, children, states: chunk.states, fresh: chunk.fresh }, [...transferables(children), chunk.states.bytes.buffer as ArrayBuffer, chunk.states.ends.buffer as ArrayBuffer]);
   } catch (e) {
     post({ type: "error", id: m.id, message: e instanceof Error ? e.message : String(e) });
   }

@@ -56,6 +56,12 @@ export interface DictionaryEntries {
   readonly shapes: readonly (readonly string[])[];
 }
 
+/** How many strings and shapes a dictionary holds: entries are numbered in order, so this marks where new ones start. */
+export interface DictionaryMark {
+  readonly strings: number;
+  readonly shapes: number;
+}
+
 interface ShapeNode {
   id: number;
   readonly next: Map<string, ShapeNode>;
@@ -81,24 +87,37 @@ export class StateCodec {
     private readonly open = true,
   ) {}
 
-  /** How many strings and shapes the dictionary holds (`entriesFrom` takes these as a mark). */
-  get marks(): { readonly strings: number; readonly shapes: number } {
+  /** Where this dictionary's next entries will start. */
+  get mark(): DictionaryMark {
     return { strings: this.strings.length, shapes: this.shapes.length };
   }
 
   /** The entries added since a mark, to send to a closed codec. */
-  entriesFrom(mark: { readonly strings: number; readonly shapes: number }): DictionaryEntries {
+  entriesFrom(mark: DictionaryMark): DictionaryEntries {
     return { strings: this.strings.slice(mark.strings), shapes: this.shapes.slice(mark.shapes) };
   }
 
-  /** Append entries (the search's, or a worker's fresh ones); those known already are skipped. */
-  adopt(entries: DictionaryEntries): void {
+  /** A closed codec takes the search's entries from `mark` on (its dictionary is the search's up to `mark`, so the ids agree). */
+  extend(entries: DictionaryEntries, mark: DictionaryMark): void {
+    if (this.open) throw new Error("state codec: only a closed codec takes another's entries");
+    if (mark.strings !== this.strings.length || mark.shapes !== this.shapes.length) throw new Error("state codec: dictionary entries out of order");
     for (const s of entries.strings) {
       this.freshStrings.delete(s);
-      if (!this.stringIds.has(s)) this.addString(s);
+      this.addString(s);
     }
     for (const keys of entries.shapes) {
       this.freshShapes.delete(JSON.stringify(keys));
+      this.addShape(keys);
+    }
+  }
+
+  /** The search's codec adds a closed codec's fresh entries (those known already are skipped). */
+  adopt(entries: DictionaryEntries): void {
+    if (!this.open) throw new Error("state codec: a closed codec takes entries by extend");
+    for (const s of entries.strings) {
+      if (!this.stringIds.has(s)) this.addString(s);
+    }
+    for (const keys of entries.shapes) {
       if (this.shapeId(keys, false) < 0) this.addShape(keys);
     }
   }
