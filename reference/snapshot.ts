@@ -19,6 +19,7 @@ export type PartyState = Readonly<Record<string, unknown>>;
 /** Every own field of `party` as JSON, sharing the unchanged parts of `base` (see above, and `encodedExactly`). */
 export function encodeFields(party: object, base?: PartyState): PartyState {
   exact = true;
+  fix = undefined;
   const fields = party as Record<string, unknown>;
   const keys = Object.keys(fields);
   // Undefined fields are kept here (and dropped by JSON text), as they always were.
