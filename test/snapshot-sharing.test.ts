@@ -186,6 +186,22 @@ describe("snapshots and restores of the bundled implementations", () => {
     expect(compared).toBeGreaterThan(20);
   });
 
+  it("a restore that throws halfway (a malformed snapshot) leaves nothing taken as restored: the next restore decodes in full", () => {
+    const i = reference.start();
+    const waiting = i.snapshot?.() as { host: object; core: { gates: unknown; cells: unknown } };
+    i.core({ type: "exec_create", cell: "c1" as never, req: 1 as never });
+    const created = i.snapshot?.() as typeof waiting;
+    i.core({ type: "mark_ready", cell: "c1" as never });
+    const ready = i.snapshot?.() as typeof waiting;
+    i.restore?.(created);
+    // Core's gates decode, then its cells do not.
+    expect(() => i.restore?.({ host: created.host, core: { gates: ready.core.gates, cells: { $map: [null] } } })).toThrow();
+    i.restore?.(created);
+    expect(i.gateTable()).toEqual([{ cell: "c1", kind: "waiting" }]);
+    expect(canonical(i.snapshot?.())).toBe(canonical(created));
+    i.close?.();
+  });
+
   it("a closed instance refuses to be used, and the next one started behaves as a fresh one", () => {
     const a = reference.start();
     a.core({ type: "exec_create", cell: "c1" as never, req: 1 as never });
