@@ -7,11 +7,13 @@
  * - along seeded random walks of every bundled implementation, branching as the exhaustive
  *   search does (restore the saved state into a closed instance's parties, take one move, save
  *   again, drain), every saved snapshot holds the state reached by replaying its commands from a
- *   fresh start, and no snapshot is ever changed once taken (each is frozen at once).
+ *   fresh start, the drain ends as that replay's does, and no snapshot is ever changed once taken
+ *   (each is frozen at once).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HarnessRun, type RunSnapshot } from "../properties/run/run.ts";
+import { replay } from "../properties/run/replay.ts";
 import type { Command } from "../properties/run/commands.ts";
 import { distinctMoves } from "../properties/search/moves.ts";
 import { BUNDLED, reference } from "../reference/index.ts";
@@ -177,8 +179,10 @@ describe("snapshots and restores of the bundled implementations", () => {
         deepFreeze(next.impl);
         expect(canonical(next.impl)).toBe(replayedText(impl, path, cells));
         compared++;
-        // The drain changes the run after its snapshot, as the search's drain does.
+        // The drain runs on after the snapshot, as the search's does, and ends as a replay's from the start.
         here.drain();
+        const replayed = replay(impl, path, { cells });
+        expect([here.failure, here.steps]).toEqual([replayed.failure, replayed.steps]);
         here.close();
         saved = next;
       }
