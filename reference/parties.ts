@@ -105,11 +105,14 @@ class Side<P extends HostParty | CoreParty> {
 
   restore(s: PartyState): void {
     if (this.standing === "decoded" && s === this.base) return;
+    const standing = this.standing;
+    // Until the decode is through (a malformed snapshot throws), the party is in no known state.
+    this.standing = "dirty";
     if (!coversFields(this.party, s)) {
       // Decoding would leave a field as it was: start from a fresh party, as `start` then `restore` would.
       this.party = this.make();
       this.party.restore(s);
-    } else if (this.standing === "decoded") this.party.restore(s, this.base);
+    } else if (standing === "decoded") this.party.restore(s, this.base);
     else this.party.restore(s);
     this.base = s;
     this.standing = "decoded";

@@ -19,6 +19,7 @@ export type PartyState = Readonly<Record<string, unknown>>;
 /** Every own field of `party` as JSON, sharing the unchanged parts of `base` (see above, and `encodedExactly`). */
 export function encodeFields(party: object, base?: PartyState): PartyState {
   exact = true;
+  fix = undefined;
   const fields = party as Record<string, unknown>;
   const keys = Object.keys(fields);
   // Undefined fields are kept here (and dropped by JSON text), as they always were.
@@ -205,7 +206,7 @@ function decodeOver(live: unknown, v: unknown, b: unknown): unknown {
   if (v === b) return live;
   if (typeof v !== "object" || v === null || typeof b !== "object" || b === null) return decode(v);
   if (Array.isArray(v)) {
-    if (!Array.isArray(b) || !Array.isArray(live)) return decode(v);
+    if (!Array.isArray(b) || !Array.isArray(live) || !sharesPart(v, b)) return decode(v);
     const out: unknown[] = new Array(v.length);
     for (let i = 0; i < v.length; i++) out[i] = i < b.length ? decodeOver(live[i], v[i], b[i]) : decode(v[i]);
     return out;
@@ -216,8 +217,9 @@ function decodeOver(live: unknown, v: unknown, b: unknown): unknown {
   if (Array.isArray(o.$map)) {
     if (!Array.isArray(p.$map) || !(live instanceof Map)) return decode(v);
     const before = p.$map as readonly (readonly unknown[])[];
-    const m = new Map<unknown, unknown>();
     const entries = o.$map as readonly (readonly unknown[])[];
+    if (!sharesEntry(entries, before)) return decode(v);
+    const m = new Map<unknown, unknown>();
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as readonly unknown[];
       const k = e[0];
@@ -230,13 +232,50 @@ function decodeOver(live: unknown, v: unknown, b: unknown): unknown {
   }
   if (Array.isArray(o.$set) || Array.isArray(p.$map) || Array.isArray(p.$set) || live instanceof Map || live instanceof Set || typeof live !== "object" || live === null) return decode(v);
   const from = live as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (!sharesField(o, p, keys)) return decode(v);
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) {
+  for (const k of keys) {
     const x = o[k];
     const y = p[k];
     out[k] = y === undefined ? decode(x) : decodeOver(from[k], x, y);
   }
   return out;
+}
+
+// A value decoded apart (a state from the frontier's encoding) shares no object with the parties'
+// last state: these tell so at the first level, and the value is then decoded without comparing.
+
+function isObject(x: unknown): boolean {
+  return typeof x === "object" && x !== null;
+}
+
+/** Is an element of `v` that is an object the same object in `b`? */
+function sharesPart(v: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < v.length && i < b.length; i++) if (isObject(v[i]) && v[i] === b[i]) return true;
+  return false;
+}
+
+/** Is an entry of `v`, or its value when an object, the same in `b`? */
+function sharesEntry(v: readonly (readonly unknown[])[], b: readonly (readonly unknown[])[]): boolean {
+  for (let i = 0; i < v.length && i < b.length; i++) {
+    const e = v[i] as readonly unknown[];
+    const p = b[i] as readonly unknown[];
+    if (e === p || (isObject(e[1]) && e[1] === p[1])) return true;
+  }
+  return false;
+}
+
+/** Is a field of `o` that is an object the same object in `p`? (Fields that are values are cheap to decode either way.) */
+function sharesField(o: Record<string, unknown>, p: Record<string, unknown>, keys: readonly string[]): boolean {
+  let objects = false;
+  for (const k of keys) {
+    const x = o[k];
+    if (!isObject(x)) continue;
+    if (x === p[k]) return true;
+    objects = true;
+  }
+  return !objects;
 }
 
 function decode(v: unknown): unknown {

@@ -7,11 +7,13 @@
  * - along seeded random walks of every bundled implementation, branching as the exhaustive
  *   search does (restore the saved state into a closed instance's parties, take one move, save
  *   again, drain), every saved snapshot holds the state reached by replaying its commands from a
- *   fresh start, and no snapshot is ever changed once taken (each is frozen at once).
+ *   fresh start, the drain ends as that replay's does, and no snapshot is ever changed once taken
+ *   (each is frozen at once).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HarnessRun, type RunSnapshot } from "../properties/run/run.ts";
+import { replay } from "../properties/run/replay.ts";
 import type { Command } from "../properties/run/commands.ts";
 import { distinctMoves } from "../properties/search/moves.ts";
 import { BUNDLED, reference } from "../reference/index.ts";
@@ -177,13 +179,31 @@ describe("snapshots and restores of the bundled implementations", () => {
         deepFreeze(next.impl);
         expect(canonical(next.impl)).toBe(replayedText(impl, path, cells));
         compared++;
-        // The drain changes the run after its snapshot, as the search's drain does.
+        // The drain runs on after the snapshot, as the search's does, and ends as a replay's from the start.
         here.drain();
+        const replayed = replay(impl, path, { cells });
+        expect([here.failure, here.steps]).toEqual([replayed.failure, replayed.steps]);
         here.close();
         saved = next;
       }
     }
     expect(compared).toBeGreaterThan(20);
+  });
+
+  it("a restore that throws halfway (a malformed snapshot) leaves nothing taken as restored: the next restore decodes in full", () => {
+    const i = reference.start();
+    const waiting = i.snapshot?.() as { host: object; core: { gates: unknown; cells: unknown } };
+    i.core({ type: "exec_create", cell: "c1" as never, req: 1 as never });
+    const created = i.snapshot?.() as typeof waiting;
+    i.core({ type: "mark_ready", cell: "c1" as never });
+    const ready = i.snapshot?.() as typeof waiting;
+    i.restore?.(created);
+    // Core's gates decode, then its cells do not.
+    expect(() => i.restore?.({ host: created.host, core: { gates: ready.core.gates, cells: { $map: [null] } } })).toThrow();
+    i.restore?.(created);
+    expect(i.gateTable()).toEqual([{ cell: "c1", kind: "waiting" }]);
+    expect(canonical(i.snapshot?.())).toBe(canonical(created));
+    i.close?.();
   });
 
   it("a closed instance refuses to be used, and the next one started behaves as a fresh one", () => {

@@ -135,4 +135,60 @@ describe("the integer code of a state", () => {
     }
     expect(compared).toBeGreaterThan(1000);
   });
+
+  it("merges exactly the states the text key merges when the snapshot is any JSON value: ids live or not (numbered in order of appearance), cell names as keys and values, $map and $set, with and without symmetry", () => {
+    let pick = 99;
+    const next = (n: number): number => {
+      pick = (Math.imul(pick, 1103515245) + 12345) >>> 0;
+      return (pick >>> 8) % n;
+    };
+    const atoms: readonly unknown[] = ["c1", "c2", "x", "", true, false, null];
+    const keys = ["c1", "c2", "a", "b"];
+    // Request ids of the run (live ones among them) and others.
+    const numbers = [1, 2, 3, 4, 5, 6, 40, 70_000];
+    const reordered = (x: unknown): unknown => {
+      if (Array.isArray(x)) return x.map(reordered);
+      if (typeof x !== "object" || x === null) return x;
+      return Object.fromEntries(Object.entries(x).reverse().map(([k, v]) => [k, reordered(v)]));
+    };
+    const value = (depth: number): unknown => {
+      const k = next(depth > 2 ? 3 : 8);
+      if (k === 0) return numbers[next(numbers.length)];
+      if (k === 1 || k === 2) return atoms[next(atoms.length)];
+      if (k === 3) return Array.from({ length: next(4) }, () => value(depth + 1));
+      if (k === 4) return { $set: Array.from({ length: next(3) }, () => (next(3) === 0 ? numbers[next(numbers.length)] : ["c1", "c2"][next(2)])) };
+      if (k === 5) return { $map: Array.from({ length: next(3) }, (_, i) => [["c2", "c1", "a"][i], value(depth + 1)]) };
+      const o: Record<string, unknown> = {};
+      for (let i = next(3); i >= 0; i--) o[keys[next(keys.length)] as string] = value(depth + 1);
+      return o;
+    };
+    // A few states of 2 created cells with live ids in flight and held.
+    const runs: HarnessRun[] = [];
+    for (const steps of [6, 14, 25]) {
+      const run = new HarnessRun(reference, { cells: 2 });
+      run.apply({ kind: "create" });
+      run.apply({ kind: "create" });
+      for (let i = 0; i < steps && run.failure === undefined; i++) {
+        const moves = distinctMoves(run);
+        if (moves.length === 0) break;
+        run.apply((moves[next(moves.length)] as (typeof moves)[number]).command);
+      }
+      expect(run.state.cells.size).toBe(2);
+      runs.push(run);
+    }
+    for (const symmetry of [false, true]) {
+      const pairs: [string, string][] = [];
+      for (let i = 0; i < 1500; i++) {
+        const run = runs[i % runs.length] as HarnessRun;
+        const snapshot = { s: value(0), t: value(1) };
+        // The same parts with every object's keys in reverse order: one key under symmetry where a key is a cell name.
+        for (const x of [snapshot, { s: reordered(snapshot.s), t: reordered(snapshot.t) }]) {
+          const options: KeyOptions = { view: "snapshot", issued: true, symmetry, snapshot: x };
+          pairs.push([`${i % runs.length}|${abstractKey(run, options)}`, `${i % runs.length}|${stateCode(run, options).join(",")}`]);
+        }
+      }
+      expect(expectSamePartition(pairs)).toBeGreaterThan(1000);
+    }
+    for (const run of runs) run.close();
+  });
 });

@@ -13,9 +13,13 @@
  * runs in a worker thread, so a step that loops is a `timeout`, not a hung test; an object on the
  * test's thread is accepted only with `{ inThread: true }` (or when it is an adapter, or one of
  * cellgate's bundled implementations): see target.ts. A factory starts an out-of-process
- * implementation only when the test runs; whatever the test starts is stopped when it ends.
+ * implementation only when the test runs; whatever the test starts is stopped when it ends. A slow
+ * step (one that answered only when its run was re-run under the retry limit) does not fail the
+ * test: its `warning: slow, not hung` line goes to the console and into a test annotation
+ * (`context.annotate`, type "warning"), which vitest's reporters show.
  */
 import { describe, it } from "vitest";
+import { slowWarnings } from "../report/slow.ts";
 import { assertConforms, type ConformanceOptions } from "./assert.ts";
 import type { ConformanceTarget } from "./target.ts";
 
@@ -31,8 +35,13 @@ export function describeConformance(impl: ConformanceTarget, options: DescribeOp
   const title = name ?? titleOf(impl);
   const expected = check.expect ?? "conforms";
   describe(`cellgate conformance: ${title}`, () => {
-    it(expected === "conforms" ? "conforms to the cellgate protocol" : `is rejected by the cellgate check (${expected})`, () => {
-      assertConforms(impl, check);
+    it(expected === "conforms" ? "conforms to the cellgate protocol" : `is rejected by the cellgate check (${expected})`, async (context) => {
+      const result = assertConforms(impl, check);
+      // A step that answered only under the retry limit passes, with a warning the reporter shows.
+      for (const line of slowWarnings(result.slow)) {
+        console.warn(line);
+        await context.annotate(line, "warning");
+      }
     }, timeout);
   });
 }

@@ -37,7 +37,15 @@ export class Channels {
   private owned: boolean[];
   private inFlight = 0;
 
-  constructor(cells: readonly string[]) {
+  /** `from`: a copy of those channels instead, sharing their queues (what `clone` makes; `cells` is then not read). */
+  constructor(cells: readonly string[], from?: Channels) {
+    if (from !== undefined) {
+      this.layout = from.layout;
+      this.queues = from.queues.slice();
+      this.owned = from.owned.slice();
+      this.inFlight = from.inFlight;
+      return;
+    }
     this.layout = layoutOf(cells);
     this.queues = this.layout.order.map(() => EMPTY);
     this.owned = this.layout.order.map(() => false);
@@ -108,10 +116,8 @@ export class Channels {
 
   /** An independent copy (messages are immutable and shared; so are the queues, until either copy changes one). */
   clone(): Channels {
-    const copy = Object.create(Channels.prototype) as Channels;
     this.owned.fill(false);
-    Object.assign(copy, { layout: this.layout, queues: this.queues.slice(), owned: this.owned.slice(), inFlight: this.inFlight });
-    return copy;
+    return new Channels(this.layout.order, this);
   }
 
   /** The channels in canonical order. */

@@ -75,11 +75,19 @@ export function candidateRenamings(run: HarnessRun, f: Facts, cells: readonly st
         `${c.attachedAtClose.length},${c.forgetsInFlight},${f.issued.get(c.cell) ?? 0},${f.liveByCell.get(c.cell)?.length ?? 0},${run.channels.peek(`host:${c.cell}` as never) === undefined ? 0 : 1}`,
     );
   }
-  const sorted = [...cells].sort((a, b) => ((sig.get(a) as string) < (sig.get(b) as string) ? -1 : (sig.get(a) as string) > (sig.get(b) as string) ? 1 : 0));
+  return renamingsInOrder(cells, (a, b) => ((sig.get(a) as string) < (sig.get(b) as string) ? -1 : (sig.get(a) as string) > (sig.get(b) as string) ? 1 : 0));
+}
+
+/**
+ * The renamings of `cells` to c1, c2, ... in the order `compare` puts them in (an order of
+ * signatures no renaming changes), with every order of the cells it finds equal.
+ */
+export function renamingsInOrder(cells: readonly string[], compare: (a: string, b: string) => number): Map<string, string>[] {
+  const sorted = [...cells].sort(compare);
   const groups: string[][] = [];
   for (const c of sorted) {
     const last = groups.at(-1);
-    if (last !== undefined && sig.get(last[0] as string) === sig.get(c)) last.push(c);
+    if (last !== undefined && compare(last[0] as string, c) === 0) last.push(c);
     else groups.push([c]);
   }
   const names = [...cells].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));

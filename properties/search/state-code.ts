@@ -13,12 +13,13 @@
  *
  * Where `abstractKey` sorts texts (requests; with symmetry the cells, channels, gate rows and the
  * collections keyed by cell), the code sorts the items' integer codes instead: any fixed order
- * of the items is canonical. With symmetry the least code over the same candidate renamings is
- * taken, so the states that count as one are the same (one orbit each).
+ * of the items is canonical. With symmetry the least code over candidate renamings chosen as the
+ * text key chooses them is taken (`Renderer.renamings`), so the states that count as one are
+ * the same (one orbit each).
  */
 import type { Message } from "../../protocol/index.ts";
 import type { HarnessRun } from "../run/run.ts";
-import { candidateRenamings, gather, type KeyOptions } from "./abstract-state.ts";
+import { renamingsInOrder, type KeyOptions } from "./abstract-state.ts";
 import type { Fingerprint } from "./visited.ts";
 
 // Snapshot value tags (string ids are non-negative, so tags and ids never meet at one position).
@@ -307,6 +308,42 @@ class Renderer {
     }
     this.slotCount++;
     return slot;
+  }
+
+  /**
+   * The renamings to render under with symmetry, chosen as `candidateRenamings` chooses them
+   * (cells in order of a signature no renaming changes, equal ones in every order) with the same
+   * facts as integers instead of a text: another order of signatures, so another least code per
+   * orbit than the text's least key, but one per orbit all the same.
+   */
+  renamings(): Map<string, string>[] {
+    const sigs = new Map<string, Int32Array>();
+    const channels = this.run.channels;
+    for (const c of this.run.state.cells.values()) {
+      const slot = this.findSlot(c.cell);
+      sigs.set(
+        c.cell,
+        Int32Array.of(
+          sid(c.admission),
+          sid(c.hostAnswer),
+          +c.ready | (+c.initialTaken << 1) | (+c.jsDone << 2),
+          Math.min(c.terminatesReached, 2),
+          c.outcome === undefined ? NONE : sid(c.outcome),
+          c.closedEmitted,
+          +c.closedDelivered | (+c.coreKnowsEnd << 1) | (+c.goneAfterClose << 2) | (+(slot?.cancelledInitial === true) << 3) | (+c.idKnown << 4) | (+c.consumed << 5) | (+c.endedNaturally << 6) | (+c.abandoned << 7),
+          c.attachedAtClose.length,
+          c.forgetsInFlight,
+          slot?.issued ?? 0,
+          slot?.live.length ?? 0,
+          channels.peek(`host:${c.cell}` as never) === undefined ? 0 : 1,
+        ),
+      );
+    }
+    return renamingsInOrder([...this.run.state.cells.keys()], (a, b) => {
+      const x = sigs.get(a) as Int32Array;
+      const y = sigs.get(b) as Int32Array;
+      return compareRanges(x, 0, x.length, y, 0, y.length);
+    });
   }
 
   /** The slot of `cell` if the state mentions it. */
@@ -612,9 +649,8 @@ export function stateFingerprint(run: HarnessRun, options: KeyOptions): Fingerpr
     renderer.render(scratch, undefined);
     return murmur128(scratch.buf, scratch.len);
   }
-  const f = gather(run, { ...options, view: "none" });
   let have = false;
-  for (const perm of candidateRenamings(run, f, [...run.state.cells.keys()])) {
+  for (const perm of renderer.renamings()) {
     scratch.len = 0;
     renderer.render(scratch, perm);
     if (!have || compareRanges(scratch.buf, 0, scratch.len, best.buf, 0, best.len) < 0) {
