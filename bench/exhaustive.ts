@@ -76,9 +76,13 @@ console.log("");
 console.log("| bounds (cells × requests) | tool | states | transitions | depth | exhausted | CPU s | states / CPU s | wall s | peak RSS MiB | RSS bytes / state |");
 console.log("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
 const missing = spinMissing();
+// The figures the targets are judged on, by case and by pan's defines.
+const measured = new Map<Case, Figures>();
+const pans = new Map<string, { cpuS: number; peakRssMiB: number }>();
 for (const c of CASES) {
   if (c.long === true && values.quick === true) continue;
   const f = runCase(c);
+  measured.set(c, f);
   const tool = `cellgate${c.dispatch === false ? ", without dispatch" : ""}${c.symmetry === true ? ", symmetry" : ""}${c.workers !== undefined ? `, ${c.workers} workers` : ""}`;
   const done = f.exhausted ? "yes" : f.verdict !== "conforms" ? f.verdict : "no (time or depth)";
   console.log(`| ${c.bounds} | ${tool} | ${n(f.states)} | ${n(f.transitions)} | ${f.depth} | ${done} | ${s1(f.searchCpuS)} | ${n(f.states / f.searchCpuS)} | ${s1(f.wallS)} | ${n(f.peakRssMiB)} | ${n((f.peakRssMiB * 2 ** 20) / f.states)} |`);
@@ -89,6 +93,41 @@ for (const c of CASES) {
       continue;
     }
     const p = runPan(c.cells, c.requests, defines);
+    pans.set(`${c.bounds} ${defines.join(" ")}`, p);
     console.log(`| ${c.bounds} | ${tool} | ${n(p.states)} | ${n(p.transitions)} | ${p.depth} | ${p.errors === 0 ? "yes" : `errors: ${p.errors}`} | ${s1(p.cpuS)} | ${p.cpuS > 0 ? n(p.states / p.cpuS) : "–"} | | ${n(p.peakRssMiB)} | ${n((p.peakRssMiB * 2 ** 20) / p.states)} |`);
   }
+}
+
+/** The first measured case that matches. */
+function find(want: Partial<Case>): Figures | undefined {
+  for (const [c, f] of measured) {
+    if (c.bounds === want.bounds && (c.dispatch !== false) === (want.dispatch !== false) && (c.symmetry === true) === (want.symmetry === true) && c.workers === want.workers) return f;
+  }
+  return undefined;
+}
+
+const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(a / b < 10 ? 1 : 0)}×` : "–");
+const rows: string[][] = [];
+const plain = find({ bounds: "2 × 1", dispatch: false });
+const pan = pans.get("2 × 1 ");
+if (plain !== undefined && pan !== undefined && plain.exhausted) {
+  rows.push(["2 × 1 CPU, no symmetry either side", `${s1(plain.searchCpuS)} s`, `${s1(pan.cpuS)} s`, ratio(plain.searchCpuS, pan.cpuS), "≤ 5×", plain.searchCpuS <= 5 * pan.cpuS ? "yes" : "no"]);
+  rows.push(["2 × 1 peak memory, no symmetry", `${n(plain.peakRssMiB)} MiB`, `${n(pan.peakRssMiB)} MiB`, ratio(plain.peakRssMiB, pan.peakRssMiB), "≤ 2×", plain.peakRssMiB <= 2 * pan.peakRssMiB ? "yes" : "no"]);
+}
+const sym = find({ bounds: "2 × 1", dispatch: false, symmetry: true });
+const panSym = pans.get("2 × 1 SYM");
+if (sym !== undefined && panSym !== undefined && sym.exhausted) {
+  rows.push(["2 × 1 CPU, symmetry (pan -DSYM)", `${s1(sym.searchCpuS)} s`, `${s1(panSym.cpuS)} s`, ratio(sym.searchCpuS, panSym.cpuS), "≤ 5×", sym.searchCpuS <= 5 * panSym.cpuS ? "yes" : "no"]);
+}
+for (const [bounds, goal] of [["3 × 1", 600], ["2 × 2", 413]] as const) {
+  const f = find({ bounds, symmetry: true });
+  if (f === undefined) continue;
+  const what = f.exhausted ? `exhausted in ${s1(f.wallS)} s wall` : `depth ${f.depth} in ${s1(f.wallS)} s wall, not exhausted`;
+  rows.push([`${bounds} exhausted, symmetry`, what, "", "", `< ${goal} s`, f.exhausted && f.wallS < goal ? "yes" : "no"]);
+}
+if (rows.length > 0) {
+  console.log("");
+  console.log("| target (this run) | cellgate | SPIN | ratio | goal | met |");
+  console.log("|---|---|---|---:|---|---|");
+  for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 }

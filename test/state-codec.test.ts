@@ -122,6 +122,9 @@ describe("state codec", () => {
     const base = small[0] as RunSnapshot;
     expect(() => new StateCodec(["c1"]).encode({ ...base, impl: new Date(0) })).toThrow(/instance of Date/);
     expect(() => new StateCodec(["c1"]).encode({ ...base, impl: () => 1 })).toThrow(/function/);
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    expect(() => new StateCodec(["c1"]).encode({ ...base, impl: cyclic })).toThrow(/refer to itself/);
   });
 
   it("reads a worker's encodings in the search's thread and the search's in a worker", () => {

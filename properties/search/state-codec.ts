@@ -50,6 +50,9 @@ const SMALL_STRINGS = 96;
 const SMALL_RECORD = 160;
 const SMALL_RECORDS = 96;
 
+/** How deep containers may nest in an encoded value. */
+const MAX_DEPTH = 500;
+
 /** Dictionary entries one thread has and another has not yet: strings, and shapes as key lists. */
 export interface DictionaryEntries {
   readonly strings: readonly string[];
@@ -80,6 +83,8 @@ export class StateCodec {
   private readonly floatBytes = new Uint8Array(this.float.buffer);
   private input: Uint8Array = new Uint8Array(0);
   private at = 0;
+  /** Containers open while encoding. */
+  private depth = 0;
 
   /** `open`: add unknown strings and shapes to the dictionary (the search's thread); else write them out and report them (`fresh`). */
   constructor(
@@ -133,6 +138,7 @@ export class StateCodec {
   /** The encoding of `snap`: a view of the codec's buffer, valid until the next `encode`. */
   encode(snap: RunSnapshot): Uint8Array {
     this.pos = 0;
+    this.depth = 0;
     this.value(snap.state);
     const channels = snap.channels;
     const n = channels.order.length;
@@ -197,11 +203,15 @@ export class StateCodec {
         return this.string(v);
       case "object":
         if (v === null) return this.byte(NULL);
-        if (Array.isArray(v)) return this.array(v);
-        if (v instanceof PersistentMap) return this.pmap(v as PersistentMap<unknown, unknown>);
-        if (v instanceof Map) return this.map(v);
-        if (v instanceof Set) return this.set(v);
-        return this.record(v);
+        // A value this deep is a cycle, most likely: say so rather than overflow the stack.
+        if (++this.depth > MAX_DEPTH) throw new Error(`state codec: the snapshot nests more than ${MAX_DEPTH} levels deep (does it refer to itself?)`);
+        if (Array.isArray(v)) this.array(v);
+        else if (v instanceof PersistentMap) this.pmap(v as PersistentMap<unknown, unknown>);
+        else if (v instanceof Map) this.map(v);
+        else if (v instanceof Set) this.set(v);
+        else this.record(v);
+        this.depth--;
+        return;
       default:
         throw new Error(`state codec: cannot encode a ${typeof v}`);
     }
