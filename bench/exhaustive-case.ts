@@ -27,5 +27,6 @@ console.log(
     wallS: r.durationMs / 1000,
     searchCpuS: (used.user + used.system) / 1e6,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    ...(r.por !== undefined ? { por: r.por, levels: r.levels.map((l) => l.states).join(",") } : {}),
   }),
 );

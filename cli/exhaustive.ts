@@ -3,7 +3,7 @@
  * depth, deduplicating states; reports the size of the space, or the shortest counterexample.
  */
 import { basename, join } from "node:path";
-import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, slowWarnings, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext, type SearchProgress } from "../properties/index.ts";
+import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, slowWarnings, PorRefused, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext, type SearchProgress } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption } from "./args.ts";
 import { implementationSettings, sourceOf } from "./check.ts";
@@ -33,6 +33,7 @@ export const EXHAUSTIVE: CommandSpec = {
     { name: "requests", value: "R|unbounded", help: "most observe, terminate and tool requests per cell", default: String(DEFAULT_REQUESTS) },
     { name: "dedupe", value: DEDUPES.join("|"), help: "what makes two states the same (docs/exploration.md; table is unsound)", default: "snapshot when the implementation offers it, else off" },
     { name: "symmetry", help: "count states equal up to renaming the cells as one (checked first by renamed replays)" },
+    { name: "por", help: "partial-order reduction: sleep sets over deliveries that commute (same states, fewer transitions; audited; not with --symmetry or --workers)" },
     { name: "workers", value: "N", help: "threads expanding each depth's states (the same result as one; needs snapshot and restore)", default: "1" },
     { name: "no-tools", help: "make no nested tool calls, even if the implementation offers dispatch (the space the SPIN peer models, docs/peer.md)" },
     O.time,
@@ -92,6 +93,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
       requests,
       ...(dedupe !== undefined ? { dedupe } : {}),
       ...(v.symmetry === true ? { symmetry: true } : {}),
+      ...(v.por === true ? { por: true } : {}),
       ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
       ...(v["strict-time"] === true ? { strictTime: true } : {}),
       ...(workers > 1 ? { workers, workerOpen: { module: import.meta.url, export: "openSearched", argument: { spec, noTools: v["no-tools"] === true } satisfies Searched } } : {}),
@@ -103,12 +105,13 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
       onProgress: (p) => progress.update({ runs: p.states, steps: p.transitions, violations: 0 }, levelText(p)),
     });
   } catch (e) {
-    if (e instanceof SymmetryRefused) throw new UsageError(e.message);
+    if (e instanceof SymmetryRefused || e instanceof PorRefused) throw new UsageError(e.message);
     throw e;
   } finally {
     progress.done();
   }
   for (const line of exhaustiveLines(r)) console.log(line);
+  if (r.por !== undefined) console.log(`partial-order reduction: ${plural(r.por.skipped, "transition")} skipped, ${plural(r.por.reexpanded, "state")} queued again for moves slept on, ${plural(r.por.audited, "skipped transition")} run anyway and agreeing`);
   if (v["no-tools"] === true) console.log("tool calls: none (--no-tools: the implementation was searched as one without dispatch)");
   for (const line of slowWarnings(r.slow)) console.log(line);
   const ce = r.counterexample;

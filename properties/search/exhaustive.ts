@@ -20,6 +20,8 @@ import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
 import { SearchPool, type Expanded } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
 import { renamingDiffers } from "./symmetry.ts";
+import { independent, PorRefused, SleepSets, type SleepSet } from "./por.ts";
+import { skipDisagrees } from "./por-audit.ts";
 import { StateCodec } from "./state-codec.ts";
 import { encodingAt, Level, Trail } from "./frontier.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
@@ -74,6 +76,14 @@ export interface ExhaustiveOptions {
    */
   readonly workers?: number;
   readonly workerOpen?: WorkerOpen;
+  /**
+   * Partial-order reduction (por.ts): sleep sets over deliveries to different parties. The same
+   * states at the same depths, fewer transitions. Needs exact dedupe ("snapshot") and one thread;
+   * refused with symmetry. Every `porAuditEvery`th skipped transition (default 64) is run anyway
+   * and must agree with the diamond, else the search throws PorRefused.
+   */
+  readonly por?: boolean;
+  readonly porAuditEvery?: number;
 }
 
 /** How often (in transitions) `onProgress` is called. */
@@ -143,12 +153,16 @@ export interface ExhaustiveResult {
   readonly slow: readonly SlowStep[];
   /** Such a step counted as a timeout (`strictTime`). */
   readonly strictTime: boolean;
+  /** With `por`: transitions the sleep sets skipped, states queued again to explore moves slept on, skipped transitions run anyway by the audit. */
+  readonly por?: { readonly skipped: number; readonly reexpanded: number; readonly audited: number };
 }
 
 /** The implementation does not treat cells alike up to their names, so a symmetric search would be unsound. */
 export class SymmetryRefused extends Error {
   override readonly name = "SymmetryRefused";
 }
+
+export { PorRefused } from "./por.ts";
 
 function zeroCounts(run: HarnessRun): void {
   for (const k of COMMAND_KINDS) run.executed[k] = 0;
@@ -167,6 +181,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const depthBound = options.depth ?? 12;
   const budget = options.requests ?? 2;
   const symmetry = options.symmetry === true;
+  if (options.por === true && symmetry) throw new PorRefused("--por is refused with --symmetry: sleep sets name moves by their cells, which a renamed state does not share");
+  if (options.por === true && (options.workers ?? 1) > 1) throw new PorRefused("--por is refused with --workers: the sleep sets are kept on the search's own thread");
   if (symmetry) {
     const differs = renamingDiffers(impl, cells);
     if (differs !== undefined) throw new SymmetryRefused(`symmetry over cell names refused for ${impl.name}: ${differs}`);
@@ -177,6 +193,10 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const dedupe: Dedupe = options.dedupe ?? (canRestore ? "snapshot" : "off");
   if (dedupe === "snapshot" && root.instance.snapshot === undefined) throw new Error(`${impl.name} offers no snapshot(); use dedupe "table" or "off"`);
   const view = dedupe === "table" ? "table" : "snapshot";
+  if (options.por === true && dedupe !== "snapshot") {
+    root.close();
+    throw new PorRefused(`--por needs exact dedupe by snapshot (${impl.name} is searched with dedupe ${dedupe})`);
+  }
   const shared = root.instance.snapshotsUnshared === true;
   const codec = new StateCodec(root.cellNames);
   // Every reached state's parent and command (by number, in the order reached) and the current level's states (frontier.ts).
@@ -235,6 +255,17 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   // Where each drain's first delivery led: the search's own `deliver 0` from that state, counted without running it again when it leads to a state seen already.
   const hints = pool === undefined && dedupe !== "off" ? new DeliveryHints() : undefined;
   let drainNote: DeliveryNote | undefined;
+  const sleeps = options.por === true ? new SleepSets() : undefined;
+  const auditEvery = Math.max(1, Math.floor(options.porAuditEvery ?? 64));
+  let skipped = 0;
+  let audited = 0;
+  /** Every `auditEvery`th skipped move is run anyway (por-audit.ts); a disagreement refuses the reduction. */
+  const skip = (index: number, label: string): void => {
+    if (skipped++ % auditEvery !== 0) return;
+    audited++;
+    const why = skipDisagrees(impl, settings, trail.pathOf(index), label);
+    if (why !== undefined) throw new PorRefused(`partial-order reduction refused for ${impl.name}: ${why}`, trail.pathOf(index), label);
+  };
   const drainPasses = (run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number): boolean => {
     const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks, hints !== undefined);
     drainFailure = d.failure;
@@ -267,6 +298,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
       const next = spare.reset(trail.count);
       const before = transitions;
+      const statesBefore = states;
       if (pool !== undefined) {
         // The same steps as below, on the children the workers send back in frontier order.
         const lists = pool.expandAll(level, codec, depthBound - depth - 1);
@@ -313,17 +345,36 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         const here = materialize(index, encoding, decoded);
         const note = hints?.at(i);
         let spare: HarnessRun | undefined = here;
+        const plan = sleeps?.planOf(index);
+        // With por: the moves explored from here so far, with the sleep set the state came with (por.ts).
+        let asleep: SleepSet = plan?.sleep ?? [];
         for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
           if (outOfBounds(i, level.count, next.count)) {
             spare?.close();
             stoppedByTime = true;
             break outer;
           }
+          let childSleep: SleepSet = [];
+          if (plan !== undefined) {
+            if (asleep.includes(move.label)) {
+              skip(index, move.label);
+              continue;
+            }
+            // A state queued again explores only what it slept on before.
+            if (plan.only !== undefined && !plan.only.includes(move.label)) continue;
+            childSleep = asleep.filter((x) => independent(x, move.label));
+            asleep = [...asleep, move.label];
+          }
           const noted = note !== undefined && isFirstDelivery(move.command) ? note : undefined;
+          // With por, a noted move to a state seen already is still run when that state must be queued again.
+          let missed: SleepSet | undefined;
           if (noted !== undefined && visited.hasSeen(noted.to)) {
-            transitions++;
-            addCounts(noted.counts, executed, orderings, invariantChecks);
-            continue;
+            missed = sleeps?.again(noted.to, childSleep, index);
+            if (missed === undefined) {
+              transitions++;
+              addCounts(noted.counts, executed, orderings, invariantChecks);
+              continue;
+            }
           }
           const child = spare ?? materialize(index, encoding, decoded);
           spare = undefined;
@@ -340,11 +391,18 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           const snap = child.save();
           const key = dedupe === "off" ? undefined : (noted?.to ?? keyOf(child, snap?.impl));
           if (key !== undefined && !visited.addSeen(key)) {
+            // Reached again with a smaller sleep set after it was expanded: queued again for the moves it slept on.
+            missed ??= sleeps?.again(key, childSleep, index);
+            if (missed !== undefined && snap !== undefined) {
+              sleeps?.requeued(key, trail.add(index, move.command), missed);
+              next.push(codec.encode(snap));
+            }
             child.close();
             continue;
           }
           states++;
           const childIndex = trail.add(index, move.command);
+          if (key !== undefined) sleeps?.reached(key, childIndex, childSleep);
           next.push(snap === undefined ? undefined : codec.encode(snap));
           options.onState?.(child);
           if (!drainPasses(child, key, depthBound - depth - 1) && found(trail.pathOf(childIndex), true, drainFailure)) break outer;
@@ -354,7 +412,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       }
       hints?.nextLevel();
       depth++;
-      levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
+      levels.push({ depth, states: states - statesBefore, transitions: transitions - before, elapsedMs: performance.now() - started });
       options.onLevel?.(levels[levels.length - 1] as LevelStats);
       spare = level;
       level = next;
@@ -383,6 +441,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       visitedBytes: visited.bytes,
       slow,
       strictTime: options.strictTime === true,
+      ...(sleeps !== undefined ? { por: { skipped, reexpanded: sleeps.reexpanded, audited } } : {}),
     };
   } finally {
     pool?.close();

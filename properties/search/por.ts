@@ -1,0 +1,144 @@
+/**
+ * Partial-order reduction for the exhaustive search (opt-in, `ExhaustiveOptions.por`): sleep sets
+ * over moves that a static rule calls independent. Every reachable state is still reached, at the
+ * same depth; what is cut is transitions that lead, by the other order of a commuting pair, to a
+ * state the search reaches anyway.
+ *
+ * The rule: two deliveries to different parties (one to the Host, one to Core) are independent,
+ * but for `cell_closed` against the same cell's deliveries to the Host (`independent`). Each takes the head of a channel only its own party reads and appends only to channels the
+ * other party reads (or, for Core, `core:self`), so neither changes the other's message, and the
+ * parties' states are apart in a conforming implementation. Nothing else is independent (an
+ * environment input changes `nextReq` or the model's view of which inputs are possible).
+ * Whether the implementation and the model really commute there is not assumed: `PorAudit` runs
+ * every Nth skipped transition anyway and refuses the reduction when it disagrees with the diamond.
+ *
+ * Sleep sets with state caching (Godefroid's algorithm, breadth-first): each state keeps the sleep
+ * set it is (or was) expanded with. A state reached again with sleep set Z2, after it was reached
+ * with Z1, is handled by whether it was expanded yet: if not (it waits in this level or the next),
+ * it will be expanded with Z1 ∩ Z2; if it was, it is queued again in the next level to explore only
+ * the moves of Z1 \ Z2, from sleep set Z1 ∩ Z2 (its other moves were explored the first time).
+ */
+import type { Command } from "../run/commands.ts";
+import type { Fingerprint } from "./visited.ts";
+
+/** Labels of moves, by which sleep sets name them (a label names one move in every state where it is possible). */
+export type SleepSet = readonly string[];
+
+const NONE: SleepSet = [];
+
+/** A delivery, read off its label (`deliver host⇢core cell_closed(c1)`): the party it goes to (the Host reads `core→host` and `host:<cell>`), the message's type and its cell. */
+interface Delivery {
+  readonly channel: string;
+  readonly to: "host" | "core";
+  readonly type: string;
+  readonly cell: string;
+}
+
+function deliveryOf(label: string): Delivery | undefined {
+  if (!label.startsWith("deliver ")) return undefined;
+  const space = label.indexOf(" ", 8);
+  const channel = label.slice(8, space);
+  const open = label.indexOf("(", space);
+  const end = label.slice(open + 1).search(/[,)]/);
+  return { channel, to: channel === "core→host" || channel.startsWith("host:") ? "host" : "core", type: label.slice(space + 1, open), cell: label.slice(open + 1, open + 1 + end) };
+}
+
+/**
+ * The static rule, on two deliveries from different channels:
+ * - to different parties, unless one is `cell_closed` (to Core) and the other is about the same
+ *   cell: the model's record of that cell's requests depends on which Core reads first (a tool
+ *   call answered before Core reads `cell_closed` is forgotten at close, one answered after is
+ *   not: the audit found this at 1 cell × 3 requests with tool calls);
+ * - both to Core, from `host→core`, `host⇢core` or `core:self` (not `host⇢dispatch`: Core answers
+ *   a tool call there, on `core→host`, and two answers in either order are two states). Core only
+ *   updates its gates and its per-cell record on those messages.
+ * Two deliveries to the Host are not independent: the Host answers most of them on `host→core`,
+ * and two appends to one channel do not commute.
+ */
+export function independent(a: string, b: string): boolean {
+  const p = deliveryOf(a);
+  const q = deliveryOf(b);
+  if (p === undefined || q === undefined || p.channel === q.channel) return false;
+  if (p.to === "core" && q.to === "core") return p.channel !== "host⇢dispatch" && q.channel !== "host⇢dispatch";
+  if (p.to === q.to) return false;
+  return p.cell !== q.cell || (p.type !== "cell_closed" && q.type !== "cell_closed");
+}
+
+/** How one queued state is to be expanded: moves in `sleep` are skipped; with `only`, just those moves are explored. */
+export interface Plan {
+  readonly sleep: SleepSet;
+  readonly only: SleepSet | undefined;
+}
+
+interface Entry {
+  sleep: SleepSet;
+  only: SleepSet | undefined;
+  /** The state number of its latest place in a level (a re-expansion gets a new one). */
+  index: number;
+}
+
+const keyText = (f: Fingerprint): string => `${f[0]},${f[1]},${f[2]},${f[3]}`;
+
+/** The sleep sets of reached states, by key; states reached with an empty sleep set are not kept (nothing is ever re-explored there). */
+export class SleepSets {
+  private readonly byKey = new Map<string, Entry>();
+  private readonly queued = new Map<number, Entry>();
+  /** States queued again to explore moves an earlier expansion slept on. */
+  reexpanded = 0;
+
+  /** How the state numbered `index` is to be expanded (called once, when it is). */
+  planOf(index: number): Plan {
+    const e = this.queued.get(index);
+    if (e === undefined) return { sleep: NONE, only: undefined };
+    this.queued.delete(index);
+    return { sleep: e.sleep, only: e.only };
+  }
+
+  /** A state reached first, numbered `index`, with sleep set `sleep`. */
+  reached(key: Fingerprint, index: number, sleep: SleepSet): void {
+    if (sleep.length === 0) return;
+    const e: Entry = { sleep, only: undefined, index };
+    this.byKey.set(keyText(key), e);
+    this.queued.set(index, e);
+  }
+
+  /**
+   * A state seen already is reached again with `sleep`, while the state numbered `current` is
+   * expanded. Returns the moves to explore from it again (it must then be queued, `requeued`), or
+   * undefined when there is nothing to do now.
+   */
+  again(key: Fingerprint, sleep: SleepSet, current: number): SleepSet | undefined {
+    const e = this.byKey.get(keyText(key));
+    if (e === undefined) return undefined;
+    const missed = e.sleep.filter((x) => !sleep.includes(x));
+    if (missed.length === 0) return undefined;
+    e.sleep = e.sleep.filter((x) => sleep.includes(x));
+    if (e.index > current) {
+      // Not expanded yet: it will be, with the smaller sleep set (and, if queued again already, the missed moves too).
+      if (e.only !== undefined) e.only = [...e.only, ...missed];
+      return undefined;
+    }
+    return missed;
+  }
+
+  /** The state of `key` is queued again as number `index`, to explore `only`. */
+  requeued(key: Fingerprint, index: number, only: SleepSet): void {
+    const e = this.byKey.get(keyText(key)) as Entry;
+    e.only = only;
+    e.index = index;
+    this.queued.set(index, e);
+    this.reexpanded++;
+  }
+}
+
+/** The reduction is refused: asked for with options it does not support, or a skipped step did not do what the diamond says (`path` to the state that skipped the move `skipped`). */
+export class PorRefused extends Error {
+  override readonly name = "PorRefused";
+  constructor(
+    message: string,
+    readonly path?: readonly Command[],
+    readonly skipped?: string,
+  ) {
+    super(message);
+  }
+}
