@@ -10,7 +10,7 @@ import { runSeed, seedPlan, type ExploreSettings, type SeedResult, type SeedTask
 import { reportOf, type ExploreReport } from "../properties/coverage/explore-report.ts";
 import type { ImplementationSpec } from "./impl.ts";
 import { processRegistry } from "../adapters/index.ts";
-import { BOOT, workerEntry } from "../adapters/transport/entry.ts";
+import { BOOT, workerEntry, workerExecArgv } from "../adapters/transport/entry.ts";
 
 export interface RunnerOptions {
   readonly settings: ExploreSettings;
@@ -105,7 +105,7 @@ function onWorkers(options: RunnerOptions, take: () => SeedTask | undefined, acc
     };
     for (let i = 0; i < options.workers; i++) {
       // The registry goes along so that the processes the worker starts are killed on a signal too.
-      const w = new Worker(BOOT, { workerData: { entry, settings: options.settings, implSpec: options.implSpec, registry: processRegistry() } satisfies WorkerSetup });
+      const w = new Worker(BOOT, { workerData: { entry, settings: options.settings, implSpec: options.implSpec, registry: processRegistry() } satisfies WorkerSetup, execArgv: workerExecArgv() });
       pool.push(w);
       running++;
       w.on("message", (m: FromWorker) => {

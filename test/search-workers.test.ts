@@ -4,8 +4,13 @@
  * and the same first counterexample. (The drains' invariant-check counts may differ: each worker
  * memoises drain verdicts on its own.)
  */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { exhaustive, type ExhaustiveOptions, type ExhaustiveResult } from "../properties/index.ts";
+import { exhaustive, HarnessRun, type ExhaustiveOptions, type ExhaustiveResult } from "../properties/index.ts";
+import { Level } from "../properties/search/frontier.ts";
+import { SearchPool } from "../properties/search/search-pool.ts";
+import { StateCodec } from "../properties/search/state-codec.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { bundled, reference } from "../reference/index.ts";
 import { cli } from "./support/cli.ts";
@@ -67,3 +72,37 @@ describe("exhaustive search on worker threads", () => {
     expect(refused.stderr).toMatch(/--workers needs an implementation that offers snapshot/);
   });
 });
+
+describe("search workers that cannot start", () => {
+  it("are started without --input-type, which a process run with `node --input-type=module -e` has and a worker's file entry refuses", async () => {
+    const code = "import { exhaustive } from './properties/index.ts'; import { bundled } from './reference/registry.ts'; const r = exhaustive(bundled('reference'), { cells: 1, depth: 4, workers: 2 }); console.log(r.states, r.workers);";
+    const { stdout, code: exit } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code]);
+    expect(exit).toBe(0);
+    expect(stdout.trim()).toBe(`${exhaustive(reference, { cells: 1, depth: 4 }).states} 2`);
+  });
+
+  it("are an error once the start limit has passed, not a search that waits on (a worker given --input-type dies before its first line)", () => {
+    const root = new HarnessRun(reference, { cells: 1 });
+    const codec = new StateCodec(root.cellNames);
+    const level = new Level(0);
+    level.push(codec.encode(root.save() as NonNullable<ReturnType<HarnessRun["save"]>>));
+    root.close();
+    const settings = { cells: 1, budget: 2, view: "snapshot", symmetry: false, keyed: true } as const;
+    const open = { module: new URL("../reference/registry.ts", import.meta.url).href, export: "bundled", argument: "reference" };
+    const pool = new SearchPool(1, open, settings, { limitMs: 1500, execArgv: ["--input-type=module"] });
+    try {
+      expect(() => [...pool.expandAll(level, codec, 3)]).toThrow(/^a search worker did not start within 1\.5 s$/);
+    } finally {
+      pool.close();
+    }
+  });
+});
+
+function run(cmd: string, args: string[]): Promise<{ stdout: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: ["ignore", "pipe", "inherit"], timeout: 120_000 });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.on("close", (code) => resolve({ stdout, code }));
+  });
+}

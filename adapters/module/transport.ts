@@ -10,7 +10,7 @@ import { SyncChannel } from "../transport/channel.ts";
 import { Status, type Op } from "../transport/status.ts";
 import type { Captured, Exchange, Transport } from "../transport/transport.ts";
 import { toExchange } from "../transport/exchange.ts";
-import { BOOT, workerEntry } from "../transport/entry.ts";
+import { BOOT, workerEntry, workerExecArgv } from "../transport/entry.ts";
 import type { ModuleWorkerData } from "./module-worker.ts";
 
 const MODULE_WORKER = workerEntry("./module-worker", import.meta.url);
@@ -43,7 +43,7 @@ export class ModuleTransport implements Transport {
     this.kill();
     this.channel = new SyncChannel();
     const workerData: ModuleWorkerData = { entry: MODULE_WORKER, buffer: this.channel.buffer, path: this.path, label: this.label, stderrLimit: this.options.stderrLimit ?? 64 * 1024, ...(this.options.exportName !== undefined ? { exportName: this.options.exportName } : {}) };
-    const w = new Worker(BOOT, { workerData, stdout: true, stderr: true });
+    const w = new Worker(BOOT, { workerData, stdout: true, stderr: true, execArgv: workerExecArgv() });
     w.unref();
     this.worker = w;
     // The thread boots, then loads the module: each part gets the start limit.

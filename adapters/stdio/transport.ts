@@ -8,7 +8,7 @@ import { SyncChannel, type Reply } from "../transport/channel.ts";
 import { installExitReaper, killGroup, processRegistry } from "../transport/registry.ts";
 import { Status, type Op } from "../transport/status.ts";
 import { toExchange } from "../transport/exchange.ts";
-import { BOOT, workerEntry } from "../transport/entry.ts";
+import { BOOT, workerEntry, workerExecArgv } from "../transport/entry.ts";
 import type { Captured, Exchange, Transport } from "../transport/transport.ts";
 import type { IoWorkerData } from "./io-worker.ts";
 
@@ -96,7 +96,7 @@ export class ChildTransport implements Transport {
       env: this.options.env,
       stderrLimit: this.options.stderrLimit ?? 64 * 1024,
     };
-    const w = new Worker(BOOT, { workerData });
+    const w = new Worker(BOOT, { workerData, execArgv: workerExecArgv() });
     w.unref();
     this.worker = w;
     return w;

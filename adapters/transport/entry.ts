@@ -13,3 +13,23 @@ export function workerEntry(name: string, base: string): string {
   const ext = new URL(base).pathname.endsWith(".ts") ? ".ts" : ".js";
   return new URL(`${name}${ext}`, base).href;
 }
+
+/**
+ * The Node options a worker thread starts with: the process's own, less `--input-type`. Node takes
+ * that option only with string input (`node --input-type=module -e ...`) and refuses it for a
+ * worker's file entry, so in such a process every worker thread would fail before running a line
+ * (and a harness thread blocked waiting for it would wait on).
+ */
+export function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "--input-type") {
+      i++;
+      continue;
+    }
+    if (!a.startsWith("--input-type=")) out.push(a);
+  }
+  return out;
+}

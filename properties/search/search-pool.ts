@@ -17,7 +17,7 @@ import { unpack, type PackedChildren } from "./child-table.ts";
 import type { Encodings, Level } from "./frontier.ts";
 import type { DictionaryEntries, DictionaryMark, StateCodec } from "./state-codec.ts";
 import type { WorkerOpen } from "./worker-open.ts";
-import { BOOT, workerEntry } from "../../adapters/transport/entry.ts";
+import { BOOT, workerEntry, workerExecArgv } from "../../adapters/transport/entry.ts";
 
 /** What a worker starts with. */
 export interface PoolSetup {
@@ -53,22 +53,37 @@ export interface Expanded {
 const AHEAD = 2;
 const MAX_CHUNK = 64;
 
+/** How long a worker may take to begin running (its thread, tsx, its modules). */
+const START_LIMIT_MS = 60_000;
+
 export class SearchPool {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
-  private readonly signal = new SharedArrayBuffer(8);
+  /** [0] replies posted, [1] a worker exited, [2] workers that began to run (search-worker.ts). */
+  private readonly signal = new SharedArrayBuffer(12);
+  private readonly created = performance.now();
   private readonly flags = new Int32Array(this.signal);
   private nextId = 0;
   /** How much of the search's dictionary each worker has. */
   private readonly known: DictionaryMark[] = [];
 
-  constructor(count: number, open: WorkerOpen, settings: ExpandSettings) {
+  /** `start`: how long a worker may take to begin, and its Node options (tests make a worker that cannot start). */
+  constructor(
+    count: number,
+    open: WorkerOpen,
+    settings: ExpandSettings,
+    private readonly start: { readonly limitMs: number; readonly execArgv: readonly string[] } = { limitMs: START_LIMIT_MS, execArgv: workerExecArgv() },
+  ) {
     const entry = workerEntry("./search-worker", import.meta.url);
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();
       const setup: PoolSetup = { entry, open, settings, port: port2, signal: this.signal };
-      const w = new Worker(BOOT, { workerData: setup, transferList: [port2] });
+      const w = new Worker(BOOT, { workerData: setup, transferList: [port2], execArgv: [...start.execArgv] });
       w.unref();
+      // A worker's own failure reaches this thread as an event only once the search has returned
+      // (its wait blocks the event loop); by then the search has said what it saw, so the event
+      // must not crash the process as an unhandled error.
+      w.on("error", () => undefined);
       this.workers.push(w);
       this.ports.push(port1);
       this.known.push({ strings: 0, shapes: 0 });
@@ -139,6 +154,11 @@ export class SearchPool {
       }
       if (got) return;
       if (Atomics.load(this.flags, 1) !== 0) throw new Error("a search worker exited");
+      // A worker that dies before its first line (Node refusing its options, say) tells no one: its
+      // error event would come to this thread's event loop, which is blocked here.
+      if (Atomics.load(this.flags, 2) < this.workers.length && performance.now() - this.created > this.start.limitMs) {
+        throw new Error(`a search worker did not start within ${this.start.limitMs / 1000} s`);
+      }
       Atomics.wait(this.flags, 0, seen, 1000);
     }
   }
