@@ -34,7 +34,17 @@ interface Delivery {
   readonly cell: string;
 }
 
+/** Labels repeat from state to state: each is read once. */
+const deliveries = new Map<string, Delivery | undefined>();
+
 function deliveryOf(label: string): Delivery | undefined {
+  if (deliveries.has(label)) return deliveries.get(label);
+  const d = readDelivery(label);
+  deliveries.set(label, d);
+  return d;
+}
+
+function readDelivery(label: string): Delivery | undefined {
   if (!label.startsWith("deliver ")) return undefined;
   const space = label.indexOf(" ", 8);
   const channel = label.slice(8, space);
@@ -75,13 +85,18 @@ interface Entry {
   only: SleepSet | undefined;
   /** The state number of its latest place in a level (a re-expansion gets a new one). */
   index: number;
+  /** The key, and the next entry whose key has the same `head`. */
+  readonly key: Fingerprint;
+  chain: Entry | undefined;
 }
 
-const keyText = (f: Fingerprint): string => `${f[0]},${f[1]},${f[2]},${f[3]}`;
+/** A number from the key's first two words (rounded: the entry holds the key, so the lookup is exact). */
+const head = (f: Fingerprint): number => f[0] * 0x100000000 + f[1];
+const same = (a: Fingerprint, b: Fingerprint): boolean => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 
 /** The sleep sets of reached states, by key; states reached with an empty sleep set are not kept (nothing is ever re-explored there). */
 export class SleepSets {
-  private readonly byKey = new Map<string, Entry>();
+  private readonly byKey = new Map<number, Entry>();
   private readonly queued = new Map<number, Entry>();
   /** States queued again to explore moves an earlier expansion slept on. */
   reexpanded = 0;
@@ -97,9 +112,16 @@ export class SleepSets {
   /** A state reached first, numbered `index`, with sleep set `sleep`. */
   reached(key: Fingerprint, index: number, sleep: SleepSet): void {
     if (sleep.length === 0) return;
-    const e: Entry = { sleep, only: undefined, index };
-    this.byKey.set(keyText(key), e);
+    const h = head(key);
+    const e: Entry = { sleep, only: undefined, index, key, chain: this.byKey.get(h) };
+    this.byKey.set(h, e);
     this.queued.set(index, e);
+  }
+
+  private entry(key: Fingerprint): Entry | undefined {
+    let e = this.byKey.get(head(key));
+    while (e !== undefined && !same(e.key, key)) e = e.chain;
+    return e;
   }
 
   /**
@@ -108,7 +130,7 @@ export class SleepSets {
    * undefined when there is nothing to do now.
    */
   again(key: Fingerprint, sleep: SleepSet, current: number): SleepSet | undefined {
-    const e = this.byKey.get(keyText(key));
+    const e = this.entry(key);
     if (e === undefined) return undefined;
     const missed = e.sleep.filter((x) => !sleep.includes(x));
     if (missed.length === 0) return undefined;
@@ -123,7 +145,7 @@ export class SleepSets {
 
   /** The state of `key` is queued again as number `index`, to explore `only`. */
   requeued(key: Fingerprint, index: number, only: SleepSet): void {
-    const e = this.byKey.get(keyText(key)) as Entry;
+    const e = this.entry(key) as Entry;
     e.only = only;
     e.index = index;
     this.queued.set(index, e);
