@@ -4,13 +4,17 @@
  * same depth; what is cut is transitions that lead, by the other order of a commuting pair, to a
  * state the search reaches anyway.
  *
- * The rule: two deliveries to different parties (one to the Host, one to Core) are independent,
- * but for `cell_closed` against the same cell's deliveries to the Host (`independent`). Each takes the head of a channel only its own party reads and appends only to channels the
- * other party reads (or, for Core, `core:self`), so neither changes the other's message, and the
- * parties' states are apart in a conforming implementation. Nothing else is independent (an
- * environment input changes `nextReq` or the model's view of which inputs are possible).
- * Whether the implementation and the model really commute there is not assumed: `PorAudit` runs
- * every Nth skipped transition anyway and refuses the reduction when it disagrees with the diamond.
+ * The rule (`independent`, on the moves' labels): two deliveries from different channels, to
+ * different parties (but not `cell_closed` against a delivery to the Host about the same cell),
+ * or both to Core off the dispatch channel. Each takes the head of its own channel, and what either
+ * appends goes to a queue's tail, so the other's head (its channel is not empty) is unchanged: both
+ * stay possible with the same message in either order. What is not given is that the two parties'
+ * states, their appends and the model's record commute (two appends to one channel in two orders
+ * are two states); the rule keeps to pairs where they did in every sampled state. Nothing else is independent (an environment input changes
+ * `nextReq` or which inputs the model allows; the Host answers most deliveries on one channel).
+ * Whether the implementation and the model really commute there is not assumed: the audit
+ * (por-audit.ts) runs every Nth skipped transition anyway, and a disagreement with the diamond
+ * refuses the reduction.
  *
  * Sleep sets with state caching (Godefroid's algorithm, breadth-first): each state keeps the sleep
  * set it is (or was) expanded with. A state reached again with sleep set Z2, after it was reached
