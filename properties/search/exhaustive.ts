@@ -26,11 +26,11 @@ import { StateCodec } from "./state-codec.ts";
 import { encodingAt, Level, Trail } from "./frontier.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
-import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import { INVARIANT_NAMES, zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
 import { retryTimeout, type SlowStep } from "../run/timing.ts";
-import { drainBound, HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
+import { HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
 
 /** What two states must share to count as one: see abstract-state.ts. "off" keeps every path. */
 export type Dedupe = "snapshot" | "table" | "off";
@@ -167,7 +167,7 @@ export { PorRefused } from "./por.ts";
 function zeroCounts(run: HarnessRun): void {
   for (const k of COMMAND_KINDS) run.executed[k] = 0;
   for (const o of ORDERINGS) run.orderings[o] = 0;
-  for (const k of Object.keys(run.invariantChecks) as (keyof InvariantCounts)[]) run.invariantChecks[k] = 0;
+  for (const k of INVARIANT_NAMES) run.invariantChecks[k] = 0;
 }
 
 /** A worker opens a bundled implementation by its name. */
@@ -205,7 +205,6 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const executed = Object.fromEntries(COMMAND_KINDS.map((k) => [k, 0])) as Record<CommandKind, number>;
   const orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
   const invariantChecks = zeroInvariantCounts();
-  const INVARIANT_NAMES = Object.keys(invariantChecks) as (keyof InvariantCounts)[];
   const levels: LevelStats[] = [];
   const visited = new VisitedTable();
   let transitions = 0;

@@ -7,7 +7,7 @@
 import { cellId, type Implementation } from "../../protocol/index.ts";
 import { ORDERINGS } from "../run/orderings.ts";
 import { COMMAND_KINDS, type Command } from "../run/commands.ts";
-import { zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import { INVARIANT_NAMES, zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { drainBound, HarnessRun, type Failure } from "../run/run.ts";
 import type { ImplView } from "./abstract-state.ts";
 import type { DeliveryNote } from "./delivery-hints.ts";
@@ -49,14 +49,12 @@ export function searchKey(run: HarnessRun, s: ExpandSettings, snapshot?: unknown
   return stateFingerprint(run, { view: s.view, issued: Number.isFinite(s.budget), symmetry: s.symmetry, ...(snapshot !== undefined && s.view === "snapshot" ? { snapshot } : {}) });
 }
 
-const INVARIANTS = Object.keys(zeroInvariantCounts()) as (keyof InvariantCounts)[];
-
 /** A run's counters as one list: executed by kind, orderings, invariant checks (in this order). */
 export function countsOf(run: HarnessRun): number[] {
   const out: number[] = [];
   for (const k of COMMAND_KINDS) out.push(run.executed[k]);
   for (const o of ORDERINGS) out.push(run.orderings[o]);
-  for (const name of INVARIANTS) out.push(run.invariantChecks[name]);
+  for (const name of INVARIANT_NAMES) out.push(run.invariantChecks[name]);
   return out;
 }
 
@@ -67,7 +65,7 @@ export function addCounts(counts: ArrayLike<number>, executed: Record<string, nu
     for (const k of COMMAND_KINDS) executed[k] = (executed[k] ?? 0) + (counts[i++] as number);
     for (const o of ORDERINGS) orderings[o] = (orderings[o] ?? 0) + (counts[i++] as number);
   }
-  for (const name of INVARIANTS) invariantChecks[name] += counts[i++] as number;
+  for (const name of INVARIANT_NAMES) invariantChecks[name] += counts[i++] as number;
 }
 
 /**
@@ -120,7 +118,7 @@ export function drainOf(
     key = !s.keyed || (step + 1 > depthLeft && !run.channels.quiescent) ? undefined : searchKey(run, s);
     if (before !== undefined && key !== undefined) first = { to: key, counts: countsOf(run).map((x, i) => x - (before[i] as number)) };
   }
-  for (const name of INVARIANTS) checks[name] += run.invariantChecks[name];
+  for (const name of INVARIANT_NAMES) checks[name] += run.invariantChecks[name];
   const failure = run.failure;
   run.close();
   for (const k of chain) memo.setDrainVerdict(k, verdict);
@@ -200,10 +198,10 @@ export class Expander {
       }
       sent.push(this.codec.encode(saved));
       // The drain counts only its own checks, as in the search's own thread.
-      for (const name of INVARIANTS) child.invariantChecks[name] = 0;
+      for (const name of INVARIANT_NAMES) child.invariantChecks[name] = 0;
       const checks = zeroInvariantCounts();
       const d = drainOf(child, key, depthLeft, this.seen, this.s, checks);
-      const drain = { passes: d.passes, failure: d.failure, checks: INVARIANTS.map((name) => checks[name]) };
+      const drain = { passes: d.passes, failure: d.failure, checks: INVARIANT_NAMES.map((name) => checks[name]) };
       out.push({ command: move.command, ...(key === undefined ? {} : { key }), snap: sent.count - 1, drain, counts });
     }
     return out;
