@@ -71,11 +71,6 @@ export class Level {
     for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - base;
     return { bytes: this.bytes.slice(base, this.start(to)), ends };
   }
-
-  /** Bytes of encodings held. */
-  get size(): number {
-    return this.used;
-  }
 }
 
 /** Every reached state's parent (-1 for the first) and the command that reached it, by state number. */
@@ -100,11 +95,6 @@ export class Trail {
     const out: Command[] = [];
     for (let n = i; n >= 0 && this.parents[n] !== -1; n = this.parents[n] as number) out.push(this.commands[(this.codes[n] as number) - 1] as Command);
     return out.reverse();
-  }
-
-  /** Bytes the trail's arrays take. */
-  get bytes(): number {
-    return this.parents.byteLength + this.codes.byteLength;
   }
 
   /** Commands are numbered from 1 as first met (0: none). */
