@@ -26,7 +26,7 @@ export interface PoolSetup {
   readonly open: WorkerOpen;
   readonly settings: ExpandSettings;
   readonly port: MessagePort;
-  /** [0]: results posted (a counter to wait on); [1]: set when a worker exits. */
+  /** [0]: results posted (a counter to wait on); [1]: set when a worker exits; [2]: workers that began to run. */
   readonly signal: SharedArrayBuffer;
 }
 
