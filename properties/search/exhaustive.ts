@@ -330,84 +330,79 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             if (!c.drain.passes && found(trail.pathOf(childIndex), true, c.drain.failure)) break outer;
           }
         }
-        depth++;
-        levels.push({ depth, states: next.count, transitions: transitions - before, elapsedMs: performance.now() - started });
-        options.onLevel?.(levels[levels.length - 1] as LevelStats);
-        spare = level;
-        level = next;
-        continue;
-      }
-      for (let i = 0; i < level.count; i++) {
-        const index = level.first + i;
-        const encoding = canRestore ? level.at(i) : undefined;
-        const decoded = shared && encoding !== undefined ? codec.decode(encoding) : undefined;
-        const here = materialize(index, encoding, decoded);
-        const note = hints?.at(i);
-        let spare: HarnessRun | undefined = here;
-        const plan = sleeps?.planOf(index);
-        // With por: the moves explored from here so far, with the sleep set the state came with (por.ts).
-        let asleep: SleepSet = plan?.sleep ?? [];
-        for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
-          if (outOfBounds(i, level.count, next.count)) {
-            spare?.close();
-            stoppedByTime = true;
-            break outer;
-          }
-          let childSleep: SleepSet = [];
-          if (plan !== undefined) {
-            if (asleep.includes(move.label)) {
-              skip(index, move.label);
+      } else {
+        for (let i = 0; i < level.count; i++) {
+          const index = level.first + i;
+          const encoding = canRestore ? level.at(i) : undefined;
+          const decoded = shared && encoding !== undefined ? codec.decode(encoding) : undefined;
+          const here = materialize(index, encoding, decoded);
+          const note = hints?.at(i);
+          let spare: HarnessRun | undefined = here;
+          const plan = sleeps?.planOf(index);
+          // With por: the moves explored from here so far, with the sleep set the state came with (por.ts).
+          let asleep: SleepSet = plan?.sleep ?? [];
+          for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
+            if (outOfBounds(i, level.count, next.count)) {
+              spare?.close();
+              stoppedByTime = true;
+              break outer;
+            }
+            let childSleep: SleepSet = [];
+            if (plan !== undefined) {
+              if (asleep.includes(move.label)) {
+                skip(index, move.label);
+                continue;
+              }
+              // A state queued again explores only what it slept on before.
+              if (plan.only !== undefined && !plan.only.includes(move.label)) continue;
+              childSleep = asleep.filter((x) => independent(x, move.label));
+              asleep = [...asleep, move.label];
+            }
+            const noted = note !== undefined && isFirstDelivery(move.command) ? note : undefined;
+            // With por, a noted move to a state seen already is still run when that state must be queued again.
+            let missed: SleepSet | undefined;
+            if (noted !== undefined && visited.hasSeen(noted.to)) {
+              missed = sleeps?.again(noted.to, childSleep, index);
+              if (missed === undefined) {
+                transitions++;
+                addCounts(noted.counts, executed, orderings, invariantChecks);
+                continue;
+              }
+            }
+            const child = spare ?? materialize(index, encoding, decoded);
+            spare = undefined;
+            child.apply(move.command);
+            transitions++;
+            tally(child);
+            // From here on the run counts only its drain (drainPasses adds what the run counted).
+            zeroCounts(child);
+            if (child.failure !== undefined) {
+              child.close();
+              if (found([...trail.pathOf(index), move.command], false, child.failure)) break outer;
               continue;
             }
-            // A state queued again explores only what it slept on before.
-            if (plan.only !== undefined && !plan.only.includes(move.label)) continue;
-            childSleep = asleep.filter((x) => independent(x, move.label));
-            asleep = [...asleep, move.label];
-          }
-          const noted = note !== undefined && isFirstDelivery(move.command) ? note : undefined;
-          // With por, a noted move to a state seen already is still run when that state must be queued again.
-          let missed: SleepSet | undefined;
-          if (noted !== undefined && visited.hasSeen(noted.to)) {
-            missed = sleeps?.again(noted.to, childSleep, index);
-            if (missed === undefined) {
-              transitions++;
-              addCounts(noted.counts, executed, orderings, invariantChecks);
+            const snap = child.save();
+            const key = dedupe === "off" ? undefined : (noted?.to ?? keyOf(child, snap?.impl));
+            if (key !== undefined && !visited.addSeen(key)) {
+              // Reached again with a smaller sleep set after it was expanded: queued again for the moves it slept on.
+              missed ??= sleeps?.again(key, childSleep, index);
+              if (missed !== undefined && snap !== undefined) {
+                sleeps?.requeued(key, trail.add(index, move.command), missed);
+                next.push(codec.encode(snap));
+              }
+              child.close();
               continue;
             }
+            states++;
+            const childIndex = trail.add(index, move.command);
+            if (key !== undefined) sleeps?.reached(key, childIndex, childSleep);
+            next.push(snap === undefined ? undefined : codec.encode(snap));
+            options.onState?.(child);
+            if (!drainPasses(child, key, depthBound - depth - 1) && found(trail.pathOf(childIndex), true, drainFailure)) break outer;
+            if (drainNote !== undefined) hints?.keep(next.count - 1, drainNote);
           }
-          const child = spare ?? materialize(index, encoding, decoded);
-          spare = undefined;
-          child.apply(move.command);
-          transitions++;
-          tally(child);
-          // From here on the run counts only its drain (drainPasses adds what the run counted).
-          zeroCounts(child);
-          if (child.failure !== undefined) {
-            child.close();
-            if (found([...trail.pathOf(index), move.command], false, child.failure)) break outer;
-            continue;
-          }
-          const snap = child.save();
-          const key = dedupe === "off" ? undefined : (noted?.to ?? keyOf(child, snap?.impl));
-          if (key !== undefined && !visited.addSeen(key)) {
-            // Reached again with a smaller sleep set after it was expanded: queued again for the moves it slept on.
-            missed ??= sleeps?.again(key, childSleep, index);
-            if (missed !== undefined && snap !== undefined) {
-              sleeps?.requeued(key, trail.add(index, move.command), missed);
-              next.push(codec.encode(snap));
-            }
-            child.close();
-            continue;
-          }
-          states++;
-          const childIndex = trail.add(index, move.command);
-          if (key !== undefined) sleeps?.reached(key, childIndex, childSleep);
-          next.push(snap === undefined ? undefined : codec.encode(snap));
-          options.onState?.(child);
-          if (!drainPasses(child, key, depthBound - depth - 1) && found(trail.pathOf(childIndex), true, drainFailure)) break outer;
-          if (drainNote !== undefined) hints?.keep(next.count - 1, drainNote);
+          spare?.close();
         }
-        spare?.close();
       }
       hints?.nextLevel();
       depth++;
