@@ -337,13 +337,14 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
           const decoded = shared && encoding !== undefined ? codec.decode(encoding) : undefined;
           const here = materialize(index, encoding, decoded);
           const note = hints?.at(i);
-          let spare: HarnessRun | undefined = here;
+          // The restored run not yet given to a move (the first move takes it).
+          let unused: HarnessRun | undefined = here;
           const plan = sleeps?.planOf(index);
           // With por: the moves explored from here so far, with the sleep set the state came with (por.ts).
           let asleep: SleepSet = plan?.sleep ?? [];
           for (const move of distinctMoves(here).filter((m) => withinBudget(here, m))) {
             if (outOfBounds(i, level.count, next.count)) {
-              spare?.close();
+              unused?.close();
               stoppedByTime = true;
               break outer;
             }
@@ -369,8 +370,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
                 continue;
               }
             }
-            const child = spare ?? materialize(index, encoding, decoded);
-            spare = undefined;
+            const child = unused ?? materialize(index, encoding, decoded);
+            unused = undefined;
             child.apply(move.command);
             transitions++;
             tally(child);
@@ -401,7 +402,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             if (!drainPasses(child, key, depthBound - depth - 1) && found(trail.pathOf(childIndex), true, drainFailure)) break outer;
             if (drainNote !== undefined) hints?.keep(next.count - 1, drainNote);
           }
-          spare?.close();
+          unused?.close();
         }
       }
       hints?.nextLevel();
