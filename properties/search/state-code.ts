@@ -17,6 +17,7 @@
  * text key chooses them is taken (`Renderer.renamings`), so the states that count as one are
  * the same (one orbit each).
  */
+import type { CellModel } from "../../model/index.ts";
 import type { Message } from "../../protocol/index.ts";
 import type { HarnessRun } from "../run/run.ts";
 import { renamingsInOrder, type KeyOptions } from "./abstract-state.ts";
@@ -212,6 +213,16 @@ interface CellSlot {
   issued: number;
 }
 
+/** A cell's start flags, one word (the cell item and the symmetry signature both hold it). */
+function startBits(c: CellModel): number {
+  return +c.ready | (+c.initialTaken << 1) | (+c.jsDone << 2);
+}
+
+/** A cell's end flags, one word, with whether its initial request was cancelled (from its slot). */
+function endBits(c: CellModel, slot: CellSlot | undefined): number {
+  return +c.closedDelivered | (+c.coreKnowsEnd << 1) | (+c.goneAfterClose << 2) | (+(slot?.cancelledInitial === true) << 3) | (+c.idKnown << 4) | (+c.consumed << 5) | (+c.endedNaturally << 6) | (+c.abandoned << 7);
+}
+
 /** Renders states into a code, reusing its tables from one state to the next. */
 class Renderer {
   private readonly t = new IdTables();
@@ -292,10 +303,8 @@ class Renderer {
   }
 
   private slotOf(cell: string): CellSlot {
-    for (let i = 0; i < this.slotCount; i++) {
-      const slot = this.slots[i] as CellSlot;
-      if (slot.cell === cell) return slot;
-    }
+    const known = this.findSlot(cell);
+    if (known !== undefined) return known;
     let slot = this.slots[this.slotCount];
     if (slot === undefined) {
       slot = { cell, live: [], cancelledInitial: false, issued: 0 };
@@ -326,11 +335,11 @@ class Renderer {
         Int32Array.of(
           sid(c.admission),
           sid(c.hostAnswer),
-          +c.ready | (+c.initialTaken << 1) | (+c.jsDone << 2),
+          startBits(c),
           Math.min(c.terminatesReached, 2),
           c.outcome === undefined ? NONE : sid(c.outcome),
           c.closedEmitted,
-          +c.closedDelivered | (+c.coreKnowsEnd << 1) | (+c.goneAfterClose << 2) | (+(slot?.cancelledInitial === true) << 3) | (+c.idKnown << 4) | (+c.consumed << 5) | (+c.endedNaturally << 6) | (+c.abandoned << 7),
+          endBits(c, slot),
           c.attachedAtClose.length,
           c.forgetsInFlight,
           slot?.issued ?? 0,
@@ -436,13 +445,11 @@ class Renderer {
       code.push(sid(this.name(c.cell)));
       code.push(sid(c.admission));
       code.push(sid(c.hostAnswer));
-      code.push(+c.ready | (+c.initialTaken << 1) | (+c.jsDone << 2));
+      code.push(startBits(c));
       code.push(Math.min(c.terminatesReached, 2));
       code.push(c.outcome === undefined ? NONE : sid(c.outcome));
       code.push(c.closedEmitted);
-      code.push(
-        +c.closedDelivered | (+c.coreKnowsEnd << 1) | (+c.goneAfterClose << 2) | (+(slot?.cancelledInitial === true) << 3) | (+c.idKnown << 4) | (+c.consumed << 5) | (+c.endedNaturally << 6) | (+c.abandoned << 7),
-      );
+      code.push(endBits(c, slot));
       let attached = 0;
       for (const r of c.attachedAtClose) if (this.isLive(r)) attached++;
       code.push(attached);
