@@ -145,24 +145,33 @@ export class StateCodec {
       this.freshShapes.delete(JSON.stringify(keys));
       this.addShape(keys);
     }
-    const values = entries.values;
-    if (values === undefined) return;
-    // In order: a value's encoding names only values before it.
+    if (entries.values !== undefined) this.addValues(entries.values);
+  }
+
+  /** Values in order, numbered from the table's count on (a value's encoding names only values before it). */
+  private addValues(values: Encodings): void {
     for (let i = 0, from = 0; i < values.ends.length; from = values.ends[i++] as number) {
       const to = values.ends[i] as number;
       this.table.add(values.bytes, from, to, hashBytes(values.bytes, from, to), this.readFrom(values.bytes, from, to) as object);
     }
   }
 
-  /** The search's codec adds a closed codec's fresh entries (those known already are skipped). */
+  /**
+   * The search's codec adds a closed codec's fresh entries (those known already are skipped), or a
+   * whole dictionary from a checkpoint: with values, which only a new codec takes (their
+   * encodings are in that dictionary's ids, which are then this codec's).
+   */
   adopt(entries: DictionaryEntries): void {
     if (!this.open) throw new Error("state codec: a closed codec takes entries by extend");
+    const values = entries.values;
+    if (values !== undefined && values.ends.length > 0 && (this.strings.length > 0 || this.shapes.length > 0 || this.table.count > 0)) throw new Error("state codec: only a new codec adopts values");
     for (const s of entries.strings) {
       if (!this.stringIds.has(s)) this.addString(s);
     }
     for (const keys of entries.shapes) {
       if (this.shapeId(keys, false) < 0) this.addShape(keys);
     }
+    if (values !== undefined) this.addValues(values);
   }
 
   /** What this (closed) codec wrote out in full since the last call. */
