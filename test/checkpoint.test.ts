@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { nextLevelOutruns } from "../properties/search/checkpoint.ts";
 import { bytesSource, checkpointChunks, CheckpointError, exhaustive, readCheckpoint, type ExhaustiveOptions, type ExhaustiveResult, type SearchCheckpoint } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { bundled, reference } from "../reference/index.ts";
@@ -103,6 +104,23 @@ describe("a resumed search goes on as the one that wrote the checkpoint", () => 
     const ends = c.frontier.ends.subarray(0, c.frontier.ends.length - 1);
     const lossy: SearchCheckpoint = { ...c, frontier: { ...c.frontier, ends, bytes: c.frontier.bytes.subarray(0, ends.at(-1)) }, trail: { ...c.trail, count: c.trail.count - 1 } };
     expect(outcome(exhaustive(reference, { ...options, resume: lossy }))).not.toEqual(outcome(full));
+  });
+});
+
+describe("under a time limit, the last level boundary before it is saved", () => {
+  const levels = [
+    { states: 100, elapsedMs: 1000 },
+    { states: 150, elapsedMs: 3000 },
+  ];
+  it("when the next level, as long as the last one times its growth, will not end in time", () => {
+    // The last level took 2 s and grew 1.5×: the next one is judged to take 3 s.
+    expect(nextLevelOutruns(levels, 2999)).toBe(true);
+    expect(nextLevelOutruns(levels, 3001)).toBe(false);
+    // A shrinking level is judged to take as long as the last one.
+    expect(nextLevelOutruns([levels[1] as (typeof levels)[0], { states: 50, elapsedMs: 5000 }], 1999)).toBe(true);
+    expect(nextLevelOutruns([levels[1] as (typeof levels)[0], { states: 50, elapsedMs: 5000 }], 2001)).toBe(false);
+    // Nothing to judge from before two levels.
+    expect(nextLevelOutruns(levels.slice(0, 1), 0)).toBe(false);
   });
 });
 

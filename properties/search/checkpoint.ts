@@ -211,3 +211,16 @@ export function settingsDiffer(saved: CheckpointSettings, now: CheckpointSetting
   if (saved.root.some((x, i) => x !== now.root[i])) return `the initial state differs from the checkpoint's (the implementation or the model changed since it was written)`;
   return undefined;
 }
+
+/**
+ * Will the next level take longer than `leftMs`? Judged from the last level: its time, scaled by
+ * how much the last level grew over the one before (levels of these spaces grow, then shrink).
+ * A search under a time limit saves a checkpoint when it will, since no later one completes.
+ */
+export function nextLevelOutruns(levels: readonly { readonly states: number; readonly elapsedMs: number }[], leftMs: number): boolean {
+  if (levels.length < 2) return false;
+  const last = levels[levels.length - 1] as { readonly states: number; readonly elapsedMs: number };
+  const before = levels[levels.length - 2] as { readonly states: number; readonly elapsedMs: number };
+  const growth = before.states > 0 ? Math.max(1, last.states / before.states) : 1;
+  return leftMs < (last.elapsedMs - before.elapsedMs) * growth;
+}
