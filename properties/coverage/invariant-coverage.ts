@@ -46,6 +46,11 @@ export type CheckCounts = number[];
 /** Each invariant's place in a CheckCounts list. */
 export const AT = Object.fromEntries(INVARIANT_NAMES.map((name, i) => [name, i])) as Readonly<Record<InvariantName, number>>;
 
+/** A CheckCounts list from a record (a name the record lacks counts 0). */
+export function checkListOf(record: Partial<InvariantCounts>): CheckCounts {
+  return INVARIANT_NAMES.map((name) => record[name] ?? 0);
+}
+
 /** One more check of `name`. */
 function tick(counts: CheckCounts, name: InvariantName): void {
   const i = AT[name];

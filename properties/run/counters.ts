@@ -48,3 +48,8 @@ export function executedOf(moves: ArrayLike<number>): Record<CommandKind, number
 export function orderingsOf(moves: ArrayLike<number>): Record<Ordering, number> {
   return recordOf(ORDERINGS, moves, COMMAND_KINDS.length);
 }
+
+/** A moves list from records of the commands executed and the orderings met (a name a record lacks counts 0). */
+export function movesOf(executed: Partial<Record<CommandKind, number>>, orderings: Partial<Record<Ordering, number>>): number[] {
+  return [...COMMAND_KINDS.map((k) => executed[k] ?? 0), ...ORDERINGS.map((o) => orderings[o] ?? 0)];
+}

@@ -27,8 +27,8 @@ import { encodingAt, Level, Trail } from "./frontier.ts";
 import { CheckpointError, settingsDiffer, type CheckpointSettings, type SearchCheckpoint } from "./checkpoint.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 import type { Command, CommandKind } from "../run/commands.ts";
-import { checksOf, INVARIANT_NAMES, type InvariantCounts } from "../coverage/invariant-coverage.ts";
-import { addInto, executedOf, MOVE_COUNTERS, orderingsOf, zeros } from "../run/counters.ts";
+import { checkListOf, checksOf, INVARIANT_NAMES, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import { addInto, executedOf, MOVE_COUNTERS, movesOf, orderingsOf, zeros } from "../run/counters.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
 import { retryTimeout, type SlowStep } from "../run/timing.ts";
@@ -301,9 +301,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       if (why !== undefined) throw new CheckpointError(`cannot resume this checkpoint: ${why}`);
       states = resume.states;
       transitions = resume.transitions;
-      for (const k of COMMAND_KINDS) executed[k] = resume.executed[k] ?? 0;
-      for (const o of ORDERINGS) orderings[o] = resume.orderings[o] ?? 0;
-      for (const name of INVARIANT_NAMES) invariantChecks[name] = resume.invariantChecks[name] ?? 0;
+      addInto(moves, movesOf(resume.executed, resume.orderings));
+      addInto(checks, checkListOf(resume.invariantChecks));
       levels.push(...resume.levels);
       slow.push(...resume.slow);
       depth = resume.depth;
@@ -325,9 +324,9 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         states,
         transitions,
         elapsedMs: elapsed(),
-        executed: { ...executed },
-        orderings: { ...orderings },
-        invariantChecks: { ...invariantChecks },
+        executed: executedOf(moves),
+        orderings: orderingsOf(moves),
+        invariantChecks: checksOf(checks),
         levels: [...levels],
         slow: [...slow],
         dictionary: codec.entriesFrom({ strings: 0, shapes: 0 }),
