@@ -398,7 +398,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         for (let i = 0; i < level.count; i++) {
           const index = level.first + i;
           const encoding = canRestore ? level.at(i) : undefined;
-          const decoded = shared && encoding !== undefined ? codec.decode(encoding) : undefined;
+          const decoded = shared && encoding !== undefined ? codec.decode(encoding, 0, encoding.length, true) : undefined;
           const here = materialize(index, encoding, decoded);
           const note = hints?.at(i);
           // The restored run not yet given to a move (the first move takes it).
