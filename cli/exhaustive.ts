@@ -123,7 +123,7 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
         transitions += l.transitions;
         progress.update({ runs: states, steps: transitions, violations: 0 }, `depth ${l.depth} done`, `searching depth ${l.depth + 1}`);
       },
-      onProgress: (p) => progress.update({ runs: p.states, steps: p.transitions, violations: 0 }, levelText(p)),
+      onProgress: (p) => progress.update({ runs: p.states, steps: p.transitions, violations: 0 }, `${levelText(p)}, ${residentText(process.memoryUsage.rss())}`),
     });
   } catch (e) {
     if (e instanceof SymmetryRefused || e instanceof PorRefused || e instanceof CheckpointError) throw new UsageError(e.message);
@@ -180,6 +180,12 @@ function readCheckpointFile(file: string): SearchCheckpoint {
   } finally {
     closeSync(fd);
   }
+}
+
+/** `1.52 GiB resident` (the process's resident memory, as a long search's progress shows it). */
+export function residentText(bytes: number): string {
+  const mib = bytes / 2 ** 20;
+  return mib >= 1024 ? `${(mib / 1024).toFixed(2)} GiB resident` : `${Math.round(mib)} MiB resident`;
 }
 
 /** `1200 of 43234 states of depth 14 expanded, 3100 new` (where a search is within its level). */

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { nextLevelOutruns } from "../properties/search/checkpoint.ts";
 import { bytesSource, checkpointChunks, CheckpointError, exhaustive, readCheckpoint, type ExhaustiveOptions, type ExhaustiveResult, type SearchCheckpoint } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { bundled, reference } from "../reference/index.ts";
@@ -106,6 +107,23 @@ describe("a resumed search goes on as the one that wrote the checkpoint", () => 
   });
 });
 
+describe("under a time limit, the last level boundary before it is saved", () => {
+  const levels = [
+    { states: 100, elapsedMs: 1000 },
+    { states: 150, elapsedMs: 3000 },
+  ];
+  it("when the next level, as long as the last one times its growth, will not end in time", () => {
+    // The last level took 2 s and grew 1.5×: the next one is judged to take 3 s.
+    expect(nextLevelOutruns(levels, 2999)).toBe(true);
+    expect(nextLevelOutruns(levels, 3001)).toBe(false);
+    // A shrinking level is judged to take as long as the last one.
+    expect(nextLevelOutruns([levels[1] as (typeof levels)[0], { states: 50, elapsedMs: 5000 }], 1999)).toBe(true);
+    expect(nextLevelOutruns([levels[1] as (typeof levels)[0], { states: 50, elapsedMs: 5000 }], 2001)).toBe(false);
+    // Nothing to judge from before two levels.
+    expect(nextLevelOutruns(levels.slice(0, 1), 0)).toBe(false);
+  });
+});
+
 describe("a checkpoint that cannot be resumed is refused", () => {
   const options = { cells: 1, requests: 2, depth: 6 };
   const { saved } = withCheckpoints(reference, options);
@@ -140,7 +158,7 @@ describe("a checkpoint that cannot be resumed is refused", () => {
     };
     expect(refused(new TextEncoder().encode("{}"))).toBe("not a cellgate checkpoint");
     const other = bytes.slice();
-    other[20] = "2".charCodeAt(0);
+    other[20] = "9".charCodeAt(0);
     expect(refused(other)).toMatch(/another format/);
     const damaged = bytes.slice();
     const middle = Math.floor(damaged.length / 2);

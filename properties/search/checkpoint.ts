@@ -57,10 +57,11 @@ export class CheckpointError extends Error {
   override readonly name = "CheckpointError";
 }
 
-const MAGIC = "cellgate-checkpoint 1\n";
+// 2: the codec's value table is a part of its own (its encodings name values by number).
+const MAGIC = "cellgate-checkpoint 2\n";
 
 /** The binary parts, in file order. */
-const PARTS = ["words", "flags", "parents", "codes", "bytes", "ends"] as const;
+const PARTS = ["words", "flags", "parents", "codes", "bytes", "ends", "values", "valueEnds"] as const;
 type PartName = (typeof PARTS)[number];
 
 function partsOf(c: SearchCheckpoint): Record<PartName, Uint8Array> {
@@ -72,6 +73,8 @@ function partsOf(c: SearchCheckpoint): Record<PartName, Uint8Array> {
     codes: bytesOf(c.trail.codes.subarray(0, c.trail.count)),
     bytes: bytesOf(c.frontier.bytes),
     ends: bytesOf(c.frontier.ends),
+    values: c.dictionary.values?.bytes ?? new Uint8Array(0),
+    valueEnds: bytesOf(c.dictionary.values?.ends ?? new Int32Array(0)),
   };
 }
 
@@ -86,9 +89,10 @@ const FNV_START = 0x811c9dc5;
 /** The checkpoint as chunks to write one after another (the binary parts are views of the search's arrays: write them before the search goes on). */
 export function checkpointChunks(c: SearchCheckpoint): Uint8Array[] {
   const parts = partsOf(c);
-  const { visited, trail, frontier, ...rest } = c;
+  const { visited, trail, frontier, dictionary, ...rest } = c;
   const header = {
     ...rest,
+    dictionary: { strings: dictionary.strings, shapes: dictionary.shapes },
     visitedCount: visited.count,
     trailCount: trail.count,
     frontierFirst: frontier.first,
@@ -157,6 +161,8 @@ export function readCheckpoint(source: CheckpointSource): SearchCheckpoint {
   const codes = part(3, 2, (b) => new Uint16Array(b));
   const frontierBytes = part(4, 1, (b) => new Uint8Array(b));
   const ends = part(5, 4, (b) => new Int32Array(b));
+  const values = part(6, 1, (b) => new Uint8Array(b));
+  const valueEnds = part(7, 4, (b) => new Int32Array(b));
   const stored = new DataView(source.read(at, 4).buffer).getUint32(0, true);
   if (sum >>> 0 !== stored) throw new CheckpointError("the checkpoint is damaged (its checksum does not match)");
   const count = (name: string): number => {
@@ -188,7 +194,7 @@ export function readCheckpoint(source: CheckpointSource): SearchCheckpoint {
     invariantChecks: h.invariantChecks,
     levels: h.levels,
     slow: h.slow,
-    dictionary: h.dictionary,
+    dictionary: { ...h.dictionary, values: { bytes: values, ends: valueEnds } },
     commands: h.commands,
     visited: { words, flags, count: visitedCount },
     trail: { parents, codes, count: trailCount },
@@ -204,4 +210,17 @@ export function settingsDiffer(saved: CheckpointSettings, now: CheckpointSetting
   }
   if (saved.root.some((x, i) => x !== now.root[i])) return `the initial state differs from the checkpoint's (the implementation or the model changed since it was written)`;
   return undefined;
+}
+
+/**
+ * Will the next level take longer than `leftMs`? Judged from the last level: its time, scaled by
+ * how much the last level grew over the one before (levels of these spaces grow, then shrink).
+ * A search under a time limit saves a checkpoint when it will, since no later one completes.
+ */
+export function nextLevelOutruns(levels: readonly { readonly states: number; readonly elapsedMs: number }[], leftMs: number): boolean {
+  if (levels.length < 2) return false;
+  const last = levels[levels.length - 1] as { readonly states: number; readonly elapsedMs: number };
+  const before = levels[levels.length - 2] as { readonly states: number; readonly elapsedMs: number };
+  const growth = before.states > 0 ? Math.max(1, last.states / before.states) : 1;
+  return leftMs < (last.elapsedMs - before.elapsedMs) * growth;
 }

@@ -24,7 +24,7 @@ import { independent, PorRefused, SleepSets, type SleepSet } from "./por.ts";
 import { skipDisagrees } from "./por-audit.ts";
 import { StateCodec } from "./state-codec.ts";
 import { encodingAt, Level, Trail } from "./frontier.ts";
-import { CheckpointError, settingsDiffer, type CheckpointSettings, type SearchCheckpoint } from "./checkpoint.ts";
+import { CheckpointError, nextLevelOutruns, settingsDiffer, type CheckpointSettings, type SearchCheckpoint } from "./checkpoint.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 import type { Command, CommandKind } from "../run/commands.ts";
 import { checkListOf, checksOf, INVARIANT_NAMES, type InvariantCounts } from "../coverage/invariant-coverage.ts";
@@ -312,6 +312,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     /** Time since the search first began (a resumed one counts the time before its checkpoint). */
     const elapsed = (): number => (resume?.elapsedMs ?? 0) + performance.now() - started;
     let lastCheckpoint = resume === undefined ? -Infinity : performance.now();
+    /** Under a time limit, this is the last checkpoint with the work so far when the next level will outrun it (checkpoint.ts). */
+    const lastBeforeTime = (): boolean => options.timeLimitMs !== undefined && nextLevelOutruns(levels, options.timeLimitMs - (performance.now() - started));
     /** Between levels: the search as it stands, to `onCheckpoint` (at most every `checkpointEveryMs`, unless `force`). */
     const checkpoint = (force: boolean): void => {
       if (options.onCheckpoint === undefined || counterexample !== undefined) return;
@@ -349,7 +351,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       return (options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs) || (options.maxTransitions !== undefined && transitions >= options.maxTransitions);
     };
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
-      if (depth > (resume?.depth ?? -1)) checkpoint(false);
+      if (depth > (resume?.depth ?? -1)) checkpoint(lastBeforeTime());
       const next = spare.reset(trail.count);
       const before = transitions;
       const statesBefore = states;
@@ -389,7 +391,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         for (let i = 0; i < level.count; i++) {
           const index = level.first + i;
           const encoding = canRestore ? level.at(i) : undefined;
-          const decoded = shared && encoding !== undefined ? codec.decode(encoding) : undefined;
+          const decoded = shared && encoding !== undefined ? codec.decode(encoding, 0, encoding.length, true) : undefined;
           const here = materialize(index, encoding, decoded);
           const note = hints?.at(i);
           // The restored run not yet given to a move (the first move takes it).
