@@ -3,7 +3,8 @@
  * depth, deduplicating states; reports the size of the space, or the shortest counterexample.
  */
 import { basename, join } from "node:path";
-import { buildRepro, commandsText, printable, defaultReproDir, exhaustive, formatCommandList, formatFailure, ORDERINGS, slowWarnings, PorRefused, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext, type SearchProgress } from "../properties/index.ts";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { buildRepro, checkpointChunks, CheckpointError, readCheckpoint, commandsText, printable, defaultReproDir, exhaustive, type SearchCheckpoint, formatCommandList, formatFailure, ORDERINGS, slowWarnings, PorRefused, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext, type SearchProgress } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption } from "./args.ts";
 import { implementationSettings, sourceOf } from "./check.ts";
@@ -14,6 +15,7 @@ import { openImplementation, type ImplementationSpec } from "./impl.ts";
 import { IMPLEMENTATION_OPTIONS, O, PROGRESS_OPTIONS } from "./options.ts";
 import { commandProgress, plural } from "./progress.ts";
 import { commandOutputs, placeRepro, writeReports } from "./reports.ts";
+import { prepareTarget, writeAtomic } from "./files.ts";
 
 export { exhaustiveJson } from "./exhaustive-report.ts";
 
@@ -21,6 +23,7 @@ const DEDUPES: readonly Dedupe[] = ["snapshot", "table", "off"];
 /** 3: the initial read (whose reply gives the turn the id), then two more waits or terminates. */
 const DEFAULT_REQUESTS = 3;
 const DEFAULT_DEPTH = 12;
+const DEFAULT_CHECKPOINT_EVERY_S = 60;
 
 export const EXHAUSTIVE: CommandSpec = {
   name: "exhaustive",
@@ -38,6 +41,9 @@ export const EXHAUSTIVE: CommandSpec = {
     { name: "no-tools", help: "make no nested tool calls, even if the implementation offers dispatch (the space the SPIN peer models, docs/peer.md)" },
     O.time,
     O.strictTime,
+    { name: "checkpoint", value: "FILE", help: "save the search to FILE between depths (replaced atomically), to go on later with --resume" },
+    { name: "checkpoint-every", value: "SECONDS", help: "save at most this often (and always at the depth bound)", default: String(DEFAULT_CHECKPOINT_EVERY_S) },
+    { name: "resume", value: "FILE", help: "go on from a checkpoint (same implementation, cells, requests, dedupe, symmetry; --depth may be deeper)" },
     O.report,
     { ...O.out, help: "where the repro directory goes: DIR/<impl>-exhaustive/" },
     ...PROGRESS_OPTIONS,
@@ -47,6 +53,8 @@ export const EXHAUSTIVE: CommandSpec = {
     ["--impl bug-close-before-ready --cells 1", "the shortest counterexample of a faulty variant"],
     ["--cells 2 --requests 1 --symmetry --time 300", "the state space of two cells, up to renaming them"],
     ["--cells 1 --requests 2 --depth 60 --no-tools", "exhaust the space without tool calls (1,691 states, as the SPIN peer counts)"],
+    ["--cells 3 --requests 1 --symmetry --depth 80 --time 3600 --checkpoint search.ckpt", "an hour of a long search, saved as it goes"],
+    ["--cells 3 --requests 1 --symmetry --depth 80 --time 3600 --checkpoint search.ckpt --resume search.ckpt", "the next hour of it"],
   ],
 };
 
@@ -80,6 +88,17 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   }
   if (workers > 1 && !offersSnapshot(impl)) throw new UsageError(`--workers needs an implementation that offers snapshot() and restore(); ${impl.name} does not`);
 
+  const checkpointFile = typeof v.checkpoint === "string" ? v.checkpoint : undefined;
+  const checkpointEveryS = secondsOption(v, "checkpoint-every", DEFAULT_CHECKPOINT_EVERY_S) as number;
+  if (checkpointFile !== undefined) prepareTarget(checkpointFile, "checkpoint");
+  const resume = typeof v.resume === "string" ? readCheckpointFile(v.resume) : undefined;
+  if (v.por === true && (checkpointFile !== undefined || resume !== undefined)) throw new UsageError("--por is refused with --checkpoint and --resume: the sleep sets are not saved");
+  let saved: SearchCheckpoint | undefined;
+  const onCheckpoint = (c: SearchCheckpoint): void => {
+    writeAtomic(checkpointFile as string, checkpointChunks(c));
+    saved = c;
+  };
+  if (resume !== undefined) console.log(`resuming ${v.resume as string}: ${plural(resume.states, "state")} and ${plural(resume.transitions, "transition")} searched to depth ${resume.depth}, ${plural(resume.frontier.ends.length, "state")} of depth ${resume.depth} to expand`);
   const progress = commandProgress("exhaustive", everyS, v.quiet === true, { run: "state", step: "transition" });
   progress.begin(impl.name, { timeMs }, null);
   progress.activity("searching depth 1");
@@ -96,21 +115,24 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
       ...(v.por === true ? { por: true } : {}),
       ...(timeMs !== undefined ? { timeLimitMs: timeMs } : {}),
       ...(v["strict-time"] === true ? { strictTime: true } : {}),
+      ...(checkpointFile !== undefined ? { onCheckpoint, checkpointEveryMs: checkpointEveryS * 1000 } : {}),
+      ...(resume !== undefined ? { resume } : {}),
       ...(workers > 1 ? { workers, workerOpen: { module: import.meta.url, export: "openSearched", argument: { spec, noTools: v["no-tools"] === true } satisfies Searched } } : {}),
       onLevel: (l) => {
         states += l.states;
         transitions += l.transitions;
         progress.update({ runs: states, steps: transitions, violations: 0 }, `depth ${l.depth} done`, `searching depth ${l.depth + 1}`);
       },
-      onProgress: (p) => progress.update({ runs: p.states, steps: p.transitions, violations: 0 }, levelText(p)),
+      onProgress: (p) => progress.update({ runs: p.states, steps: p.transitions, violations: 0 }, `${levelText(p)}, ${residentText(process.memoryUsage.rss())}`),
     });
   } catch (e) {
-    if (e instanceof SymmetryRefused || e instanceof PorRefused) throw new UsageError(e.message);
+    if (e instanceof SymmetryRefused || e instanceof PorRefused || e instanceof CheckpointError) throw new UsageError(e.message);
     throw e;
   } finally {
     progress.done();
   }
   for (const line of exhaustiveLines(r)) console.log(line);
+  if (saved !== undefined) console.log(`checkpoint: ${checkpointFile as string} holds the search at depth ${saved.depth} (${plural(saved.states, "state")}); --resume ${checkpointFile as string} goes on from there`);
   if (r.por !== undefined) console.log(`partial-order reduction: ${plural(r.por.skipped, "transition")} skipped, ${plural(r.por.reexpanded, "state")} queued again for moves slept on, ${plural(r.por.audited, "skipped transition")} run anyway and agreeing`);
   if (v["no-tools"] === true) console.log("tool calls: none (--no-tools: the implementation was searched as one without dispatch)");
   for (const line of slowWarnings(r.slow)) console.log(line);
@@ -130,6 +152,40 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
   const verdict = exhaustiveVerdict(r);
   if (verdict === "inconclusive") throw new UsageError("the time limit ran out before the first depth was searched; nothing was checked (raise --time)");
   return ce === undefined ? EXIT.conforms : EXIT.fails;
+}
+
+/** A checkpoint file, read part by part and checked; a usage error (one line) when it cannot be. */
+function readCheckpointFile(file: string): SearchCheckpoint {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (e) {
+    throw new UsageError(`cannot read checkpoint ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const read = (at: number, length: number): Uint8Array => {
+      const out = new Uint8Array(length);
+      for (let got = 0; got < length; ) {
+        const n = readSync(fd, out, got, length - got, at + got);
+        if (n === 0) throw new CheckpointError("the checkpoint is truncated");
+        got += n;
+      }
+      return out;
+    };
+    return readCheckpoint({ size, read });
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new UsageError(`${file}: ${e.message}`);
+    throw new UsageError(`cannot read checkpoint ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `1.52 GiB resident` (the process's resident memory, as a long search's progress shows it). */
+export function residentText(bytes: number): string {
+  const mib = bytes / 2 ** 20;
+  return mib >= 1024 ? `${(mib / 1024).toFixed(2)} GiB resident` : `${Math.round(mib)} MiB resident`;
 }
 
 /** `1200 of 43234 states of depth 14 expanded, 3100 new` (where a search is within its level). */

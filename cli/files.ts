@@ -4,7 +4,7 @@
  * (Node's recursive mkdir spins forever under /proc), and writing reports and repro files
  * atomically (a temporary file in the same directory, then a rename), or appending (md).
  */
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync, accessSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, appendFileSync, accessSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./errors.ts";
 
@@ -110,11 +110,19 @@ export function pathKey(file: string): string {
   }
 }
 
-/** Write `text` to `file` atomically: a reader sees the old file or the new one, never a part. */
-export function writeAtomic(file: string, text: string): void {
+/** Write `text` (or the chunks, one after another) to `file` atomically: a reader sees the old file or the new one, never a part. */
+export function writeAtomic(file: string, text: string | readonly Uint8Array[]): void {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
-    writeFileSync(temp, text, { flag: "wx" });
+    if (typeof text === "string") writeFileSync(temp, text, { flag: "wx" });
+    else {
+      const fd = openSync(temp, "wx");
+      try {
+        for (const chunk of text) for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+      } finally {
+        closeSync(fd);
+      }
+    }
     renameSync(temp, file);
   } catch (e) {
     rmSync(temp, { force: true });

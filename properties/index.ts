@@ -19,6 +19,7 @@ export * from "./search/moves.ts";
 export * from "./search/abstract-state.ts";
 export * from "./coverage/invariant-coverage.ts";
 export * from "./search/exhaustive.ts";
+export { bytesSource, checkpointChunks, readCheckpoint, CheckpointError, type CheckpointSource, type SearchCheckpoint, type CheckpointSettings } from "./search/checkpoint.ts";
 export * from "./coverage/coverage.ts";
 export * from "./coverage/coverage-format.ts";
 export * from "./coverage/explore.ts";

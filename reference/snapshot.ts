@@ -243,8 +243,9 @@ function decodeOver(live: unknown, v: unknown, b: unknown): unknown {
   return out;
 }
 
-// A value decoded apart (a state from the frontier's encoding) shares no object with the parties'
-// last state: these tell so at the first level, and the value is then decoded without comparing.
+// A value decoded apart (a state from the frontier's encoding) shares with the parties' last state
+// only what the frontier's value table shares (its canonical objects): these tell at the first
+// level when it shares nothing, and the value is then decoded without comparing.
 
 function isObject(x: unknown): boolean {
   return typeof x === "object" && x !== null;

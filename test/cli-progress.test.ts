@@ -1,6 +1,6 @@
 /** The progress display of long commands and the shared progress record bin.mjs reads on a signal. */
 import { describe, expect, it } from "vitest";
-import { levelText } from "../cli/exhaustive.ts";
+import { levelText, residentText } from "../cli/exhaustive.ts";
 import { ProgressLine, progressText, duration } from "../cli/progress.ts";
 import { exhaustive, PROGRESS_EVERY, type SearchProgress } from "../properties/index.ts";
 import { reference } from "../reference/index.ts";
@@ -139,6 +139,8 @@ describe("exhaustive progress within a level", () => {
     }
     const last = seen[seen.length - 1] as SearchProgress;
     expect(last.depth).toBe(12);
+    expect(residentText(170 * 2 ** 20)).toBe("170 MiB resident");
+    expect(residentText(1.52 * 2 ** 30)).toBe("1.52 GiB resident");
     expect(levelText(last)).toBe(`${last.expanded} of ${last.ofLevel} states of depth 11 expanded, ${last.queued} new`);
     const out: string[] = [];
     let now = 0;

@@ -10,6 +10,7 @@ import { exhaustive, HarnessRun } from "../properties/index.ts";
 import type { RunSnapshot } from "../properties/run/run.ts";
 import { distinctMoves } from "../properties/search/moves.ts";
 import { StateCodec } from "../properties/search/state-codec.ts";
+import { ValueTable } from "../properties/search/value-table.ts";
 import { PersistentMap } from "../model/persistent-map.ts";
 import { reference } from "../reference/index.ts";
 
@@ -160,5 +161,105 @@ describe("state codec", () => {
       }
     }
     expect(roundTrips(new TrueForFalse(["c1"]), small)).toMatch(/false vs true/);
+  });
+});
+
+describe("state codec: values met before (value-table.ts)", () => {
+  /** The encoding of the first `n` states, each once, by one codec (as the search encodes each state it reaches). */
+  const lengths = (codec: StateCodec, snaps: readonly RunSnapshot[]): number[] => snaps.map((s) => codec.encode(s).length);
+
+  it("writes a part met before as its number, and decodes it to one object shared by every state that holds it", () => {
+    const codec = new StateCodec(["c1", "c2", "c3"]);
+    const first = lengths(codec, walks);
+    const again = lengths(codec, walks);
+    // Every part of a state below its model state and its implementation's snapshot is met by the second pass.
+    for (let i = 0; i < walks.length; i++) expect(again[i]).toBeLessThanOrEqual(first[i] as number);
+    expect(again.reduce((a, b) => a + b, 0) / walks.length).toBeLessThan(80);
+    const a = codec.decode(codec.encode(walks[10] as RunSnapshot).slice());
+    const b = codec.decode(codec.encode(walks[11] as RunSnapshot).slice());
+    // Consecutive states of one walk share most cells: the same value decodes to the same object.
+    const shared = [...a.state.cells.keys()].filter((c) => a.state.cells.get(c) === b.state.cells.get(c));
+    expect(shared.length).toBeGreaterThan(0);
+    for (const c of shared) expect(difference(a.state.cells.get(c), (walks[10] as RunSnapshot).state.cells.get(c))).toBeUndefined();
+  });
+
+  it("gives the implementation's snapshot as a new value unless asked to share it, so a restore that changes it changes no later decode", () => {
+    const codec = new StateCodec(["c1", "c2", "c3"]);
+    const snap = walks[40] as RunSnapshot;
+    lengths(codec, walks.slice(0, 50));
+    const bytes = codec.encode(snap).slice();
+    const copy = codec.decode(bytes).impl as { host: Record<string, unknown> };
+    const sharedOnce = codec.decode(bytes, 0, bytes.length, true).impl as { host: unknown };
+    const sharedTwice = codec.decode(bytes, 0, bytes.length, true).impl as { host: unknown };
+    expect(sharedOnce.host).toBe(sharedTwice.host);
+    expect(copy.host).not.toBe(sharedOnce.host);
+    // An implementation that keeps and changes what it restored from: the next decode is unchanged.
+    copy.host.cells = "changed";
+    copy.host.extra = 1;
+    expect(snapshotDifference(snap, codec.decode(bytes))).toBeUndefined();
+    expect(snapshotDifference(snap, codec.decode(bytes, 0, bytes.length, true))).toBeUndefined();
+  });
+
+  it("stays exact once its table is full (new values are then written out in full)", () => {
+    class Full extends ValueTable {
+      override hasRoom(): boolean {
+        return this.count < 20;
+      }
+    }
+    class Small extends StateCodec {
+      protected override newTable(): ValueTable {
+        return new Full();
+      }
+    }
+    const codec = new Small(["c1", "c2", "c3"]);
+    expect(roundTrips(codec, walks)).toBeUndefined();
+    expect(codec.mark.values).toBe(20);
+  });
+
+  it("a worker learns the search's values and writes them as numbers too", () => {
+    const search = new StateCodec(["c1", "c2", "c3"]);
+    const worker = new StateCodec(["c1", "c2", "c3"], false);
+    const some = walks.slice(0, 300);
+    lengths(search, some);
+    const mark = search.mark;
+    expect(mark.values).toBeGreaterThan(100);
+    worker.extend(search.entriesFrom({ strings: 0, shapes: 0 }), { strings: 0, shapes: 0 });
+    for (const s of some) expect(snapshotDifference(s, worker.decode(search.encode(s).slice()))).toBeUndefined();
+    expect(worker.encode(some[200] as RunSnapshot).join(",")).toBe(search.encode(some[200] as RunSnapshot).join(","));
+    // Entries out of order are refused.
+    expect(() => worker.extend(search.entriesFrom(mark), { ...mark, values: 0 })).toThrow(/out of order/);
+  });
+
+  it("the round-trip check catches a table that matches values by hash and length only, or names the wrong value", () => {
+    /** A codec over the table `make` gives. */
+    const over = (make: () => ValueTable): StateCodec =>
+      new (class extends StateCodec {
+        protected override newTable(): ValueTable {
+          return make();
+        }
+      })(["c1"]);
+    class Colliding extends ValueTable {
+      // Every value hashes alike: matching rests on comparing the bytes.
+      override find(buf: Uint8Array, from: number, to: number): number {
+        return super.find(buf, from, to, 1);
+      }
+      override add(buf: Uint8Array, from: number, to: number, _h: number, canonical: object): number {
+        return super.add(buf, from, to, 1, canonical);
+      }
+    }
+    expect(roundTrips(over(() => new Colliding()), small)).toBeUndefined();
+    class Blind extends Colliding {
+      protected override sameBytes(): boolean {
+        return true;
+      }
+    }
+    expect(roundTrips(over(() => new Blind()), small)).toBeDefined();
+    class WrongIdentity extends ValueTable {
+      // A stale identity entry: any object is taken for the value numbered 0.
+      override idOf(o: object): number | undefined {
+        return this.count > 0 ? 0 : super.idOf(o);
+      }
+    }
+    expect(roundTrips(over(() => new WrongIdentity()), small)).toBeDefined();
   });
 });

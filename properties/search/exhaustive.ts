@@ -14,7 +14,7 @@
  * restored; otherwise each branch replays its command prefix from a fresh `start()`.
  */
 import type { Implementation } from "../../protocol/index.ts";
-import { ORDERINGS, type Ordering } from "../run/orderings.ts";
+import type { Ordering } from "../run/orderings.ts";
 import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
 import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
 import { SearchPool, type Expanded } from "./search-pool.ts";
@@ -24,9 +24,11 @@ import { independent, PorRefused, SleepSets, type SleepSet } from "./por.ts";
 import { skipDisagrees } from "./por-audit.ts";
 import { StateCodec } from "./state-codec.ts";
 import { encodingAt, Level, Trail } from "./frontier.ts";
+import { CheckpointError, nextLevelOutruns, settingsDiffer, type CheckpointSettings, type SearchCheckpoint } from "./checkpoint.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
-import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
-import { INVARIANT_NAMES, zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import type { Command, CommandKind } from "../run/commands.ts";
+import { checkListOf, checksOf, INVARIANT_NAMES, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import { addInto, executedOf, MOVE_COUNTERS, movesOf, orderingsOf, zeros } from "../run/counters.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
 import { retryTimeout, type SlowStep } from "../run/timing.ts";
@@ -84,6 +86,19 @@ export interface ExhaustiveOptions {
    */
   readonly por?: boolean;
   readonly porAuditEvery?: number;
+  /**
+   * Called between levels with the search as it stands (checkpoint.ts), at most once every
+   * `checkpointEveryMs` (default: at every level), and at the depth bound when states remain to
+   * expand. Its arrays are the search's own: write them before returning.
+   */
+  readonly onCheckpoint?: (checkpoint: SearchCheckpoint) => void;
+  readonly checkpointEveryMs?: number;
+  /**
+   * Go on from a checkpoint instead of from the initial state: the same implementation, cells,
+   * requests, dedupe and symmetry (else CheckpointError). The depth bound may be another (deeper);
+   * the time and transition bounds count from the resumed start.
+   */
+  readonly resume?: SearchCheckpoint;
 }
 
 /** How often (in transitions) `onProgress` is called. */
@@ -164,12 +179,6 @@ export class SymmetryRefused extends Error {
 
 export { PorRefused } from "./por.ts";
 
-function zeroCounts(run: HarnessRun): void {
-  for (const k of COMMAND_KINDS) run.executed[k] = 0;
-  for (const o of ORDERINGS) run.orderings[o] = 0;
-  for (const k of INVARIANT_NAMES) run.invariantChecks[k] = 0;
-}
-
 /** A worker opens a bundled implementation by its name. */
 function bundledOpen(name: string): WorkerOpen {
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
@@ -183,6 +192,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const symmetry = options.symmetry === true;
   if (options.por === true && symmetry) throw new PorRefused("--por is refused with --symmetry: sleep sets name moves by their cells, which a renamed state does not share");
   if (options.por === true && (options.workers ?? 1) > 1) throw new PorRefused("--por is refused with --workers: the sleep sets are kept on the search's own thread");
+  if (options.por === true && (options.onCheckpoint !== undefined || options.resume !== undefined)) throw new PorRefused("--por is refused with checkpoints: the sleep sets are not saved");
   if (symmetry) {
     const differs = renamingDiffers(impl, cells);
     if (differs !== undefined) throw new SymmetryRefused(`symmetry over cell names refused for ${impl.name}: ${differs}`);
@@ -200,13 +210,15 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const shared = root.instance.snapshotsUnshared === true;
   const codec = new StateCodec(root.cellNames);
   // Every reached state's parent and command (by number, in the order reached) and the current level's states (frontier.ts).
-  const trail = new Trail();
+  const resume = options.resume;
+  const trail = resume === undefined ? new Trail() : Trail.from({ ...resume.trail, commands: resume.commands });
+  if (resume !== undefined) codec.adopt(resume.dictionary);
 
-  const executed = Object.fromEntries(COMMAND_KINDS.map((k) => [k, 0])) as Record<CommandKind, number>;
-  const orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
-  const invariantChecks = zeroInvariantCounts();
+  // The search's totals, as lists (run/counters.ts): commands executed and orderings met, invariant checks.
+  const moves = zeros(MOVE_COUNTERS);
+  const checks = zeros(INVARIANT_NAMES.length);
   const levels: LevelStats[] = [];
-  const visited = new VisitedTable();
+  const visited = resume === undefined ? new VisitedTable() : VisitedTable.from(resume.visited);
   let transitions = 0;
   let states = 1;
   let counterexample: ExhaustiveCounterexample | undefined;
@@ -216,9 +228,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   let drainFailure: Failure | undefined;
 
   const tally = (run: HarnessRun): void => {
-    for (const k of COMMAND_KINDS) executed[k] += run.executed[k];
-    for (const o of ORDERINGS) orderings[o] += run.orderings[o];
-    for (const name of INVARIANT_NAMES) invariantChecks[name] += run.invariantChecks[name];
+    addInto(moves, run.moveCounts);
+    addInto(checks, run.checkCounts);
   };
   /**
    * A live run in the state numbered `index` (`encoding`: its encoding in the level): restored
@@ -230,7 +241,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     const run = new HarnessRun(impl, { cells });
     for (const cmd of trail.pathOf(index)) run.apply(cmd);
     // Count only what happens from here on, as a restored run would.
-    zeroCounts(run);
+    run.resetCounts();
     return run;
   };
   /** Record the counterexample reached by `commands`; false when it is not one the search accepts. */
@@ -266,35 +277,81 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     if (why !== undefined) throw new PorRefused(`partial-order reduction refused for ${impl.name}: ${why}`, trail.pathOf(index), label);
   };
   const drainPasses = (run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number): boolean => {
-    const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks, hints !== undefined);
+    const d = drainOf(run, firstKey, depthLeft, visited, settings, checks, hints !== undefined);
     drainFailure = d.failure;
     drainNote = d.first;
     return d.passes;
   };
 
   try {
-    root.drain();
-    tally(root);
-    if (root.failure !== undefined) found([], true, root.failure);
     const first = new HarnessRun(impl, { cells });
-    if (dedupe !== "off") visited.addSeen(keyOf(first));
-    const saved = first.save();
-    first.close();
-    trail.add(-1, undefined);
+    const here: CheckpointSettings = { implementation: impl.name, dispatch: first.dispatch, cells, requests: Number.isFinite(budget) ? budget : null, dedupe, symmetry, root: dedupe === "off" ? [0, 0, 0, 0] : keyOf(first) };
     let level = new Level(0);
+    let depth = 0;
+    if (resume === undefined) {
+      root.drain();
+      tally(root);
+      if (root.failure !== undefined) found([], true, root.failure);
+      if (dedupe !== "off") visited.addSeen(here.root);
+      const saved = first.save();
+      trail.add(-1, undefined);
+      level.push(saved === undefined ? undefined : codec.encode(saved));
+    } else {
+      const why = settingsDiffer(resume.settings, here);
+      if (why !== undefined) throw new CheckpointError(`cannot resume this checkpoint: ${why}`);
+      states = resume.states;
+      transitions = resume.transitions;
+      addInto(moves, movesOf(resume.executed, resume.orderings));
+      addInto(checks, checkListOf(resume.invariantChecks));
+      levels.push(...resume.levels);
+      slow.push(...resume.slow);
+      depth = resume.depth;
+      level = Level.of(resume.frontier.first, resume.frontier);
+    }
+    first.close();
+    /** Time since the search first began (a resumed one counts the time before its checkpoint). */
+    const elapsed = (): number => (resume?.elapsedMs ?? 0) + performance.now() - started;
+    let lastCheckpoint = resume === undefined ? -Infinity : performance.now();
+    /** Under a time limit, this is the last checkpoint with the work so far when the next level will outrun it (checkpoint.ts). */
+    const lastBeforeTime = (): boolean => options.timeLimitMs !== undefined && nextLevelOutruns(levels, options.timeLimitMs - (performance.now() - started));
+    /** Between levels: the search as it stands, to `onCheckpoint` (at most every `checkpointEveryMs`, unless `force`). */
+    const checkpoint = (force: boolean): void => {
+      if (options.onCheckpoint === undefined || counterexample !== undefined) return;
+      if (!force && performance.now() - lastCheckpoint < (options.checkpointEveryMs ?? 0)) return;
+      const frontier = level.slice(0, level.count);
+      const t = trail.contents();
+      options.onCheckpoint({
+        settings: here,
+        depth,
+        states,
+        transitions,
+        elapsedMs: elapsed(),
+        executed: executedOf(moves),
+        orderings: orderingsOf(moves),
+        invariantChecks: checksOf(checks),
+        levels: [...levels],
+        slow: [...slow],
+        dictionary: codec.entriesFrom({ strings: 0, shapes: 0 }),
+        commands: t.commands,
+        visited: visited.contents(),
+        trail: { parents: t.parents, codes: t.codes, count: t.count },
+        frontier: { first: level.first, ...frontier },
+      });
+      lastCheckpoint = performance.now();
+    };
     // Two levels' buffers, reused level after level: the one being expanded and the next.
     let spare = new Level(0);
-    level.push(saved === undefined ? undefined : codec.encode(saved));
-    let depth = 0;
+
     /** Whether the time or transition bound is reached; reports progress every PROGRESS_EVERY transitions on the way. */
     const outOfBounds = (expanded: number, ofLevel: number, queued: number): boolean => {
       if (options.onProgress !== undefined && transitions % PROGRESS_EVERY === 0 && transitions > 0) {
-        options.onProgress({ depth: depth + 1, states, transitions, expanded, ofLevel, queued, elapsedMs: performance.now() - started });
+        options.onProgress({ depth: depth + 1, states, transitions, expanded, ofLevel, queued, elapsedMs: elapsed() });
       }
       // The clock is read per transition only when there is a time limit.
       return (options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs) || (options.maxTransitions !== undefined && transitions >= options.maxTransitions);
     };
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
+      if (depth > (resume?.depth ?? -1)) checkpoint(lastBeforeTime());
       const next = spare.reset(trail.count);
       const before = transitions;
       const statesBefore = states;
@@ -310,7 +367,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
               break outer;
             }
             transitions++;
-            addCounts(c.counts, executed, orderings, invariantChecks);
+            addCounts(c.counts, moves, checks);
             if (c.failure !== undefined) {
               if (found([...trail.pathOf(index), c.command], false, c.failure)) break outer;
               continue;
@@ -326,7 +383,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
               options.onState(child);
               child.close();
             }
-            addCounts(c.drain.checks, {}, {}, invariantChecks, true);
+            addInto(checks, c.drain.checks);
             if (!c.drain.passes && found(trail.pathOf(childIndex), true, c.drain.failure)) break outer;
           }
         }
@@ -334,7 +391,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         for (let i = 0; i < level.count; i++) {
           const index = level.first + i;
           const encoding = canRestore ? level.at(i) : undefined;
-          const decoded = shared && encoding !== undefined ? codec.decode(encoding) : undefined;
+          const decoded = shared && encoding !== undefined ? codec.decode(encoding, 0, encoding.length, true) : undefined;
           const here = materialize(index, encoding, decoded);
           const note = hints?.at(i);
           // The restored run not yet given to a move (the first move takes it).
@@ -366,7 +423,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
               missed = sleeps?.again(noted.to, childSleep, index);
               if (missed === undefined) {
                 transitions++;
-                addCounts(noted.counts, executed, orderings, invariantChecks);
+                addCounts(noted.counts, moves, checks);
                 continue;
               }
             }
@@ -376,7 +433,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             transitions++;
             tally(child);
             // From here on the run counts only its drain (drainPasses adds what the run counted).
-            zeroCounts(child);
+            child.resetCounts();
             if (child.failure !== undefined) {
               child.close();
               if (found([...trail.pathOf(index), move.command], false, child.failure)) break outer;
@@ -407,11 +464,13 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       }
       hints?.nextLevel();
       depth++;
-      levels.push({ depth, states: states - statesBefore, transitions: transitions - before, elapsedMs: performance.now() - started });
+      levels.push({ depth, states: states - statesBefore, transitions: transitions - before, elapsedMs: elapsed() });
       options.onLevel?.(levels[levels.length - 1] as LevelStats);
       spare = level;
       level = next;
     }
+    // At the depth bound with states left: a checkpoint to go deeper from.
+    if (!stoppedByTime && level.count > 0 && depth > (resume?.depth ?? -1)) checkpoint(true);
     const exhausted = counterexample === undefined && !stoppedByTime && level.count === 0;
     return {
       implementation: impl.name,
@@ -427,11 +486,11 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       exhausted,
       stoppedByTime,
       levels,
-      executed,
-      orderings,
-      invariantChecks,
+      executed: executedOf(moves),
+      orderings: orderingsOf(moves),
+      invariantChecks: checksOf(checks),
       counterexample,
-      durationMs: performance.now() - started,
+      durationMs: elapsed(),
       workers,
       visitedBytes: visited.bytes,
       slow,

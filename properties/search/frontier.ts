@@ -35,6 +35,13 @@ export class Level {
   /** `first`: the number of its first state in the trail. */
   constructor(public first: number) {}
 
+  /** A level holding these encodings (copied), whose first state is `first`. */
+  static of(first: number, e: Encodings): Level {
+    const level = new Level(first);
+    for (let k = 0; k < e.ends.length; k++) level.push(encodingAt(e, k));
+    return level;
+  }
+
   /** Empty again, for the level whose first state is `first` (keeping its buffers). */
   reset(first: number): this {
     this.first = first;
@@ -80,6 +87,23 @@ export class Trail {
   private readonly commands: Command[] = [];
   private readonly codeOf = new Map<string, number>();
   count = 0;
+
+  /** The trail's arrays (not copies) and its commands by code (from 1): what a checkpoint saves (checkpoint.ts). */
+  contents(): { readonly parents: Int32Array; readonly codes: Uint16Array; readonly count: number; readonly commands: readonly Command[] } {
+    return { parents: this.parents, codes: this.codes, count: this.count, commands: this.commands };
+  }
+
+  /** The trail `contents` gave (copied). */
+  static from(c: { readonly parents: Int32Array; readonly codes: Uint16Array; readonly count: number; readonly commands: readonly Command[] }): Trail {
+    const t = new Trail();
+    t.parents = grown(t.parents, c.count, (n) => new Int32Array(n));
+    t.codes = grown(t.codes, c.count, (n) => new Uint16Array(n));
+    t.parents.set(c.parents.subarray(0, c.count));
+    t.codes.set(c.codes.subarray(0, c.count));
+    t.count = c.count;
+    for (const command of c.commands) t.code(command);
+    return t;
+  }
 
   /** Number a new state reached from `parent` (-1: the first state) by `command`. */
   add(parent: number, command: Command | undefined): number {

@@ -10,18 +10,23 @@
  * sit in the tag itself; larger ones follow it as varints. Strings and shapes are ids in the
  * codec's dictionary, records are their values in shape order. Numbers other than safe integers
  * are their eight IEEE bytes; a string no dictionary knows is written out (its UTF-16 units as
- * varints, so lone surrogates survive).
+ * varints, so lone surrogates survive). Every object below the model state and the
+ * implementation's snapshot that the codec has met before is its number in the codec's value
+ * table (value-table.ts), and decodes to the table's one object for it.
  *
  * One dictionary per search, kept by the search's thread (`open`: it adds what it meets). A
  * worker's codec is closed: it learns the dictionary from the search (`adopt`), writes what it
  * does not know out in full and reports it (`fresh`), and the search adds that to its dictionary
- * and sends it on. So every thread reads every encoding, whoever wrote it.
+ * and sends it on. So every thread reads every encoding, whoever wrote it. Values go only from
+ * the search to the workers (`entriesFrom`): a closed codec adds none.
  */
 import type { Message } from "../../protocol/index.ts";
 import type { ModelState } from "../../model/index.ts";
 import { PersistentMap } from "../../model/persistent-map.ts";
 import { Channels } from "../run/channels.ts";
 import type { RunSnapshot } from "../run/run.ts";
+import type { Encodings } from "./frontier.ts";
+import { hashBytes, ValueTable } from "./value-table.ts";
 
 const UNDEFINED = 0;
 const NULL = 1;
@@ -40,9 +45,11 @@ const MAP = 13;
 const SET = 14;
 /** Before a record: it has no prototype (Object.create(null)). */
 const BARE = 15;
-/** Tags 16..63: the integers 0..47. */
+/** Tags 16..62: the integers 0..46. */
 const SMALL_INT = 16;
-const SMALL_INTS = 48;
+const SMALL_INTS = 47;
+/** A value met before: its number in the codec's value table follows. */
+const REF = 63;
 /** Tags 64..159: string ids 0..95. */
 const SMALL_STRING = 64;
 const SMALL_STRINGS = 96;
@@ -53,17 +60,23 @@ const SMALL_RECORDS = 96;
 /** How deep containers may nest in an encoded value. */
 const MAX_DEPTH = 500;
 
-/** Dictionary entries one thread has and another has not yet: strings, and shapes as key lists. */
+/** Dictionary entries one thread has and another has not yet: strings, shapes as key lists, and values (their encodings, value-table.ts). */
 export interface DictionaryEntries {
   readonly strings: readonly string[];
   readonly shapes: readonly (readonly string[])[];
+  /** Only from the search's codec: a closed codec adds no values. */
+  readonly values?: Encodings;
 }
 
-/** How many strings and shapes a dictionary holds: entries are numbered in order, so this marks where new ones start. */
+/** How many strings, shapes and values a dictionary holds: entries are numbered in order, so this marks where new ones start. */
 export interface DictionaryMark {
   readonly strings: number;
   readonly shapes: number;
+  /** 0 when left out. */
+  readonly values?: number;
 }
+
+const NOTHING = new Uint8Array(0);
 
 interface ShapeNode {
   id: number;
@@ -75,16 +88,24 @@ export class StateCodec {
   private readonly stringIds = new Map<string, number>();
   private readonly shapes: (readonly string[])[] = [];
   private readonly shapeRoot: ShapeNode = { id: -1, next: new Map() };
+  /** The known shapes by their first key (for the empty shape, ""): a record's shape is found by comparing its keys with a few lists, not one Map lookup per key. */
+  private readonly shapesByFirst = new Map<string, number[]>();
   private readonly freshStrings = new Set<string>();
   private readonly freshShapes = new Map<string, readonly string[]>();
   private buf = new Uint8Array(4096);
   private pos = 0;
   private readonly float = new Float64Array(1);
   private readonly floatBytes = new Uint8Array(this.float.buffer);
-  private input: Uint8Array = new Uint8Array(0);
+  private input: Uint8Array = NOTHING;
   private at = 0;
   /** Containers open while encoding. */
   private depth = 0;
+  /** The sub-values met so far (value-table.ts). */
+  protected readonly table: ValueTable = this.newTable();
+  /** The next object encoded is a whole part of the snapshot (the model state, the implementation's snapshot): not looked up nor kept, as each state has its own. */
+  private whole = false;
+  /** Decoding gives values met before as copies rather than their canonical objects (for an implementation's snapshot that its restore may keep and change). */
+  private copying = false;
 
   /** `open`: add unknown strings and shapes to the dictionary (the search's thread); else write them out and report them (`fresh`). */
   constructor(
@@ -94,18 +115,28 @@ export class StateCodec {
 
   /** Where this dictionary's next entries will start. */
   get mark(): DictionaryMark {
-    return { strings: this.strings.length, shapes: this.shapes.length };
+    return { strings: this.strings.length, shapes: this.shapes.length, values: this.table.count };
   }
 
   /** The entries added since a mark, to send to a closed codec. */
   entriesFrom(mark: DictionaryMark): DictionaryEntries {
-    return { strings: this.strings.slice(mark.strings), shapes: this.shapes.slice(mark.shapes) };
+    const from = mark.values ?? 0;
+    const base = this.table.start(from);
+    const ends = new Int32Array(this.table.count - from);
+    for (let i = 0; i < ends.length; i++) ends[i] = this.table.end(from + i) - base;
+    const values = { bytes: this.table.encodings().slice(base, this.table.start(this.table.count)), ends };
+    return { strings: this.strings.slice(mark.strings), shapes: this.shapes.slice(mark.shapes), values };
+  }
+
+  /** The table this codec keeps its values in (protected so a test can give it a broken one). */
+  protected newTable(): ValueTable {
+    return new ValueTable();
   }
 
   /** A closed codec takes the search's entries from `mark` on (its dictionary is the search's up to `mark`, so the ids agree). */
   extend(entries: DictionaryEntries, mark: DictionaryMark): void {
     if (this.open) throw new Error("state codec: only a closed codec takes another's entries");
-    if (mark.strings !== this.strings.length || mark.shapes !== this.shapes.length) throw new Error("state codec: dictionary entries out of order");
+    if (mark.strings !== this.strings.length || mark.shapes !== this.shapes.length || (mark.values ?? 0) !== this.table.count) throw new Error("state codec: dictionary entries out of order");
     for (const s of entries.strings) {
       this.freshStrings.delete(s);
       this.addString(s);
@@ -114,17 +145,33 @@ export class StateCodec {
       this.freshShapes.delete(JSON.stringify(keys));
       this.addShape(keys);
     }
+    if (entries.values !== undefined) this.addValues(entries.values);
   }
 
-  /** The search's codec adds a closed codec's fresh entries (those known already are skipped). */
+  /** Values in order, numbered from the table's count on (a value's encoding names only values before it). */
+  private addValues(values: Encodings): void {
+    for (let i = 0, from = 0; i < values.ends.length; from = values.ends[i++] as number) {
+      const to = values.ends[i] as number;
+      this.table.add(values.bytes, from, to, hashBytes(values.bytes, from, to), this.readFrom(values.bytes, from, to) as object);
+    }
+  }
+
+  /**
+   * The search's codec adds a closed codec's fresh entries (those known already are skipped), or a
+   * whole dictionary from a checkpoint: with values, which only a new codec takes (their
+   * encodings are in that dictionary's ids, which are then this codec's).
+   */
   adopt(entries: DictionaryEntries): void {
     if (!this.open) throw new Error("state codec: a closed codec takes entries by extend");
+    const values = entries.values;
+    if (values !== undefined && values.ends.length > 0 && (this.strings.length > 0 || this.shapes.length > 0 || this.table.count > 0)) throw new Error("state codec: only a new codec adopts values");
     for (const s of entries.strings) {
       if (!this.stringIds.has(s)) this.addString(s);
     }
     for (const keys of entries.shapes) {
       if (this.shapeId(keys, false) < 0) this.addShape(keys);
     }
+    if (values !== undefined) this.addValues(values);
   }
 
   /** What this (closed) codec wrote out in full since the last call. */
@@ -139,19 +186,28 @@ export class StateCodec {
   encode(snap: RunSnapshot): Uint8Array {
     this.pos = 0;
     this.depth = 0;
+    this.whole = true;
     this.value(snap.state);
     const channels = snap.channels;
     const n = channels.order.length;
     this.uint(n);
+    this.whole = false;
     for (let i = 0; i < n; i++) this.value(channels.messagesAt(i));
     this.value(snap.nextReq);
     this.value(snap.steps);
+    this.whole = true;
     this.value(snap.impl);
+    this.whole = false;
     return this.buf.subarray(0, this.pos);
   }
 
-  /** The snapshot encoded in `bytes[from, to)`; every value in it is new. */
-  decode(bytes: Uint8Array, from = 0, to = bytes.length): RunSnapshot {
+  /**
+   * The snapshot encoded in `bytes[from, to)`. Its parts met before are the table's canonical
+   * objects, shared with every other state decoded (the model state and the queues are never
+   * changed by the harness); the implementation's snapshot is new throughout unless `shareImpl`
+   * (the implementation's restore copies out of it: Instance.snapshotsUnshared).
+   */
+  decode(bytes: Uint8Array, from = 0, to = bytes.length, shareImpl = false): RunSnapshot {
     this.input = bytes;
     this.at = from;
     const state = this.read() as ModelState;
@@ -160,10 +216,15 @@ export class StateCodec {
     for (let i = 0; i < n; i++) queues.push(this.read() as Message[]);
     const nextReq = this.read() as number;
     const steps = this.read() as number;
-    const impl = this.read();
-    if (this.at !== to) throw new Error(`state codec: ${to - this.at} bytes left over after a snapshot`);
-    this.input = new Uint8Array(0);
-    return { state, channels: Channels.fromQueues(this.cells, queues), nextReq, steps, impl };
+    this.copying = !shareImpl;
+    try {
+      const impl = this.read();
+      if (this.at !== to) throw new Error(`state codec: ${to - this.at} bytes left over after a snapshot`);
+      return { state, channels: Channels.fromQueues(this.cells, queues), nextReq, steps, impl };
+    } finally {
+      this.copying = false;
+      this.input = NOTHING;
+    }
   }
 
   // --- writing
@@ -201,20 +262,48 @@ export class StateCodec {
         return this.number(v);
       case "string":
         return this.string(v);
-      case "object":
+      case "object": {
         if (v === null) return this.byte(NULL);
+        const whole = this.whole;
+        this.whole = false;
+        if (!whole) {
+          const id = this.table.idOf(v);
+          if (id !== undefined) return this.ref(id);
+        }
         // A value this deep is a cycle, most likely: say so rather than overflow the stack.
         if (++this.depth > MAX_DEPTH) throw new Error(`state codec: the snapshot nests more than ${MAX_DEPTH} levels deep (does it refer to itself?)`);
+        const start = this.pos;
         if (Array.isArray(v)) this.array(v);
         else if (v instanceof PersistentMap) this.pmap(v as PersistentMap<unknown, unknown>);
         else if (v instanceof Map) this.map(v);
         else if (v instanceof Set) this.set(v);
         else this.record(v);
         this.depth--;
+        if (!whole) this.intern(start);
         return;
+      }
       default:
         throw new Error(`state codec: cannot encode a ${typeof v}`);
     }
+  }
+
+  private ref(id: number): void {
+    this.byte(REF);
+    this.uint(id);
+  }
+
+  /** The value just written from `start` on becomes a reference to it in the table (added first if new and this codec is open). */
+  private intern(start: number): void {
+    const end = this.pos;
+    const h = hashBytes(this.buf, start, end);
+    let id = this.table.find(this.buf, start, end, h);
+    if (id < 0) {
+      if (!this.open || !this.table.hasRoom(end - start)) return;
+      // The canonical object is decoded from the encoding, so that it is the table's alone.
+      id = this.table.add(this.buf, start, end, h, this.readFrom(this.buf, start, end) as object);
+    }
+    this.pos = start;
+    this.ref(id);
   }
 
   private number(v: number): void {
@@ -281,7 +370,7 @@ export class StateCodec {
     if (proto === null) this.byte(BARE);
     else if (proto !== Object.prototype) throw new Error(`state codec: cannot encode an instance of ${(o.constructor as { name?: string } | undefined)?.name ?? "a class"}`);
     const keys = Object.keys(o);
-    let id = this.shapeId(keys, this.open);
+    const id = this.shapeOf(keys);
     if (id < 0) {
       this.freshShapes.set(JSON.stringify(keys), keys);
       this.byte(RECORD_TEXT);
@@ -304,6 +393,23 @@ export class StateCodec {
     return id;
   }
 
+  /** The id of a record's key list (-1: unknown to this closed codec; an open one adds it). */
+  private shapeOf(keys: readonly string[]): number {
+    const n = keys.length;
+    const first = n === 0 ? "" : (keys[0] as string);
+    const known = this.shapesByFirst.get(first);
+    if (known !== undefined) {
+      outer: for (let c = 0; c < known.length; c++) {
+        const id = known[c] as number;
+        const shape = this.shapes[id] as readonly string[];
+        if (shape.length !== n) continue;
+        for (let i = 1; i < n; i++) if (shape[i] !== keys[i]) continue outer;
+        return id;
+      }
+    }
+    return this.shapeId(keys, this.open);
+  }
+
   /** The id of a key list (-1: unknown; with `add`, added instead). */
   private shapeId(keys: readonly string[], add: boolean): number {
     let node = this.shapeRoot;
@@ -319,6 +425,10 @@ export class StateCodec {
     if (node.id < 0 && add) {
       node.id = this.shapes.length;
       this.shapes.push(keys.slice());
+      const first = keys.length === 0 ? "" : (keys[0] as string);
+      const known = this.shapesByFirst.get(first);
+      if (known === undefined) this.shapesByFirst.set(first, [node.id]);
+      else known.push(node.id);
     }
     return node.id;
   }
@@ -328,6 +438,39 @@ export class StateCodec {
   }
 
   // --- reading
+
+  /** The value encoded as `bytes[from, to)` (values met before as their canonical objects). */
+  private readFrom(bytes: Uint8Array, from: number, to: number): unknown {
+    const input = this.input;
+    const at = this.at;
+    const copying = this.copying;
+    this.input = bytes;
+    this.at = from;
+    this.copying = false;
+    try {
+      const v = this.read();
+      if (this.at !== to) throw new Error("state codec: a value's encoding has bytes left over");
+      return v;
+    } finally {
+      this.input = input;
+      this.at = at;
+      this.copying = copying;
+    }
+  }
+
+  /** Value `id` of the table: its canonical object, or a new copy of it while `copying`. */
+  private valueAt(id: number): unknown {
+    if (id >= this.table.count) throw new Error(`state codec: value ${id} is not in this thread's table`);
+    if (!this.copying) return this.table.object(id);
+    const input = this.input;
+    const at = this.at;
+    this.input = this.table.encodings();
+    this.at = this.table.start(id);
+    const v = this.read();
+    this.input = input;
+    this.at = at;
+    return v;
+  }
 
   private readUint(): number {
     let b = this.input[this.at++] as number;
@@ -348,6 +491,7 @@ export class StateCodec {
     if (tag === undefined) throw new Error("state codec: the encoding ends inside a value");
     if (tag >= SMALL_RECORD) return this.readRecord(this.shapes[tag - SMALL_RECORD]);
     if (tag >= SMALL_STRING) return this.stringAt(tag - SMALL_STRING);
+    if (tag === REF) return this.valueAt(this.readUint());
     if (tag >= SMALL_INT) return tag - SMALL_INT;
     switch (tag) {
       case UNDEFINED:

@@ -66,6 +66,21 @@ export class VisitedTable {
     return this.words.byteLength + this.flags.byteLength;
   }
 
+  /** The table's arrays (not copies) and how many fingerprints it holds: what a checkpoint saves (checkpoint.ts). */
+  contents(): { readonly words: Uint32Array; readonly flags: Uint8Array; readonly count: number } {
+    return { words: this.words, flags: this.flags, count: this.count };
+  }
+
+  /** The table `contents` gave (its arrays are taken, not copied). */
+  static from(c: { readonly words: Uint32Array; readonly flags: Uint8Array; readonly count: number }): VisitedTable {
+    const t = new VisitedTable(1);
+    t.words = c.words;
+    t.flags = c.flags;
+    t.mask = c.flags.length - 1;
+    t.count = c.count;
+    return t;
+  }
+
   /** Mark `f` seen; true when it was not seen before. */
   addSeen(f: Fingerprint): boolean {
     const slot = this.slot(f, true);
