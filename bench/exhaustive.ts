@@ -75,8 +75,8 @@ const s1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1
 
 console.log(`exhaustive search, reference; time limit ${values.time} s per case; CPU = user + system of the searching process`);
 console.log("");
-console.log("| bounds (cells × requests) | tool | states | transitions | depth | exhausted | CPU s | states / CPU s | wall s | peak RSS MiB | RSS bytes / state |");
-console.log("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+console.log("| bounds (cells × requests) | tool | states | transitions | depth | exhausted | CPU s | states / CPU s | µs CPU / transition | wall s | peak RSS MiB | RSS bytes / state |");
+console.log("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
 const missing = spinMissing();
 // The figures the targets are judged on, by case and by pan's defines.
 const measured = new Map<Case, Figures>();
@@ -87,16 +87,16 @@ for (const c of CASES) {
   measured.set(c, f);
   const tool = `cellgate${c.dispatch === false ? ", without dispatch" : ""}${c.symmetry === true ? ", symmetry" : ""}${c.workers !== undefined ? `, ${c.workers} workers` : ""}`;
   const done = f.exhausted ? "yes" : f.verdict !== "conforms" ? f.verdict : "no (time or depth)";
-  console.log(`| ${c.bounds} | ${tool} | ${n(f.states)} | ${n(f.transitions)} | ${f.depth} | ${done} | ${s1(f.searchCpuS)} | ${n(f.states / f.searchCpuS)} | ${s1(f.wallS)} | ${n(f.peakRssMiB)} | ${n((f.peakRssMiB * 2 ** 20) / f.states)} |`);
+  console.log(`| ${c.bounds} | ${tool} | ${n(f.states)} | ${n(f.transitions)} | ${f.depth} | ${done} | ${s1(f.searchCpuS)} | ${n(f.states / f.searchCpuS)} | ${s1((f.searchCpuS * 1e6) / f.transitions)} | ${s1(f.wallS)} | ${n(f.peakRssMiB)} | ${n((f.peakRssMiB * 2 ** 20) / f.states)} |`);
   for (const defines of c.spin ?? []) {
     const tool = `SPIN pan${defines.length > 0 ? ` -D${defines.join(" -D")}` : ""}, no drain`;
     if (missing !== undefined) {
-      console.log(`| ${c.bounds} | ${tool} | skipped: ${missing} | | | | | | | | |`);
+      console.log(`| ${c.bounds} | ${tool} | skipped: ${missing} | | | | | | | | | |`);
       continue;
     }
     const p = runPan(c.cells, c.requests, defines);
     pans.set(`${c.bounds} ${defines.join(" ")}`, p);
-    console.log(`| ${c.bounds} | ${tool} | ${n(p.states)} | ${n(p.transitions)} | ${p.depth} | ${p.errors === 0 ? "yes" : `errors: ${p.errors}`} | ${s1(p.cpuS)} | ${p.cpuS > 0 ? n(p.states / p.cpuS) : "–"} | | ${n(p.peakRssMiB)} | ${n((p.peakRssMiB * 2 ** 20) / p.states)} |`);
+    console.log(`| ${c.bounds} | ${tool} | ${n(p.states)} | ${n(p.transitions)} | ${p.depth} | ${p.errors === 0 ? "yes" : `errors: ${p.errors}`} | ${s1(p.cpuS)} | ${p.cpuS > 0 ? n(p.states / p.cpuS) : "–"} | ${p.cpuS > 0 && p.transitions > 0 ? s1((p.cpuS * 1e6) / p.transitions) : "–"} | | ${n(p.peakRssMiB)} | ${n((p.peakRssMiB * 2 ** 20) / p.states)} |`);
   }
 }
 
