@@ -144,8 +144,8 @@ describe("the integer code of a state", () => {
     };
     const atoms: readonly unknown[] = ["c1", "c2", "x", "", true, false, null];
     const keys = ["c1", "c2", "a", "b"];
-    // Request ids of the run (live ones among them) and others.
-    const numbers = [1, 2, 3, 4, 5, 6, 40, 70_000];
+    // Request ids of the run (live ones among them) and others: below the id tables' first size, above it (300, 5,000: ids the run never issued, which once all rendered alike) and past 65,536.
+    const numbers = [1, 2, 3, 4, 5, 6, 40, 300, 5_000, 70_000];
     const reordered = (x: unknown): unknown => {
       if (Array.isArray(x)) return x.map(reordered);
       if (typeof x !== "object" || x === null) return x;

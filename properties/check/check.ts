@@ -151,12 +151,13 @@ export function addRun(stats: CheckStats, run: HarnessRun): void {
   stats.runs++;
   stats.steps += run.steps;
   stats.checks += run.checks;
+  const { orderings, executed, invariantChecks } = run;
   for (const o of ORDERINGS) {
-    stats.orderings[o] += run.orderings[o];
-    if (run.orderings[o] > 0) stats.orderingRuns[o]++;
+    stats.orderings[o] += orderings[o];
+    if (orderings[o] > 0) stats.orderingRuns[o]++;
   }
-  for (const k of Object.keys(stats.executed) as CommandKind[]) stats.executed[k] += run.executed[k];
-  for (const k of Object.keys(stats.invariantChecks) as (keyof InvariantCounts)[]) stats.invariantChecks[k] += run.invariantChecks[k];
+  for (const k of Object.keys(stats.executed) as CommandKind[]) stats.executed[k] += executed[k];
+  for (const k of Object.keys(stats.invariantChecks) as (keyof InvariantCounts)[]) stats.invariantChecks[k] += invariantChecks[k];
 }
 
 /**

@@ -37,6 +37,33 @@ export const INVARIANT_NAMES: readonly InvariantName[] = [
 
 export type InvariantCounts = Record<InvariantName, number>;
 
+/**
+ * A run's invariant checks as a list, in INVARIANT_NAMES order (properties/run/counters.ts says
+ * why a list): `checks[AT["no-gate-leak"]]` is how often no-gate-leak had something to judge.
+ */
+export type CheckCounts = number[];
+
+/** Each invariant's place in a CheckCounts list. */
+export const AT = Object.fromEntries(INVARIANT_NAMES.map((name, i) => [name, i])) as Readonly<Record<InvariantName, number>>;
+
+/** A CheckCounts list from a record (a name the record lacks counts 0). */
+export function checkListOf(record: Partial<InvariantCounts>): CheckCounts {
+  return INVARIANT_NAMES.map((name) => record[name] ?? 0);
+}
+
+/** One more check of `name`. */
+function tick(counts: CheckCounts, name: InvariantName): void {
+  const i = AT[name];
+  counts[i] = (counts[i] as number) + 1;
+}
+
+/** The record of a CheckCounts list (from its entry `at` on), for results and reports. */
+export function checksOf(checks: ArrayLike<number>, at = 0): InvariantCounts {
+  const out = zeroInvariantCounts();
+  for (let i = 0; i < INVARIANT_NAMES.length; i++) out[INVARIANT_NAMES[i] as InvariantName] = checks[at + i] as number;
+  return out;
+}
+
 export function zeroInvariantCounts(): InvariantCounts {
   return {
     "no-gate-leak": 0,
@@ -54,7 +81,7 @@ export function zeroInvariantCounts(): InvariantCounts {
 }
 
 /** Count the invariants one action gives something to judge (the state is the one before it). */
-export function countActionSubjects(state: ModelState, a: Action, counts: InvariantCounts): void {
+export function countActionSubjects(state: ModelState, a: Action, counts: CheckCounts): void {
   switch (a.type) {
     case "coreStartsCell":
     case "coreStartsObserve":
@@ -64,28 +91,28 @@ export function countActionSubjects(state: ModelState, a: Action, counts: Invari
     case "coreSendsObserve":
     case "coreSendsDrop":
     case "coreSendsTerminate":
-      counts["core-forwards-requests"]++;
+      tick(counts, "core-forwards-requests");
       return;
     case "hostAnswersCreate":
-      counts["one-reply-per-request"]++;
+      tick(counts, "one-reply-per-request");
       return;
     case "hostAnswersObserve":
     case "hostAnswersTerminate": {
-      counts["one-reply-per-request"]++;
+      tick(counts, "one-reply-per-request");
       const terminal = a.outcome === "completed" || a.outcome === "terminated";
-      if (terminal) counts["one-terminal-outcome"]++;
-      if (terminal || a.outcome === "missing") counts["outcome-never-lost"]++;
+      if (terminal) tick(counts, "one-terminal-outcome");
+      if (terminal || a.outcome === "missing") tick(counts, "outcome-never-lost");
       if (a.type === "hostAnswersObserve") {
-        counts["busy-second-observer"]++;
-        if (terminal && (state.cells.get(a.cell)?.closedEmitted ?? 0) > 0) counts["outcome-before-close"]++;
+        tick(counts, "busy-second-observer");
+        if (terminal && (state.cells.get(a.cell)?.closedEmitted ?? 0) > 0) tick(counts, "outcome-before-close");
       }
       return;
     }
     case "hostSendsCellClosed":
-      counts["closed-exactly-once"]++;
+      tick(counts, "closed-exactly-once");
       return;
     case "coreDecidesDispatch":
-      counts["dispatch-follows-gate"]++;
+      tick(counts, "dispatch-follows-gate");
       return;
     default:
       return;
@@ -93,24 +120,24 @@ export function countActionSubjects(state: ModelState, a: Action, counts: Invari
 }
 
 /** Count the whole-step invariants that had a subject after a step. */
-export function countStepSubjects(state: ModelState, table: readonly GateRow[], quiescent: boolean, counts: InvariantCounts): void {
-  if (table.length > 0) counts["no-gate-leak"]++;
-  if (mustBeOpen(state).size > 0) counts["no-premature-close"]++;
+export function countStepSubjects(state: ModelState, table: readonly GateRow[], quiescent: boolean, counts: CheckCounts): void {
+  if (table.length > 0) tick(counts, "no-gate-leak");
+  if (mustBeOpen(state).size > 0) tick(counts, "no-premature-close");
   let gone = false;
   let ended = false;
   for (const c of state.cells.values()) {
     if (c.goneAfterClose) gone = true;
     if (c.hostAnswer === "created" && (c.outcome !== undefined || state.shutdown)) ended = true;
   }
-  if (gone) counts["no-reopen"]++;
-  if (quiescent && ended) counts["closed-exactly-once"]++;
+  if (gone) tick(counts, "no-reopen");
+  if (quiescent && ended) tick(counts, "closed-exactly-once");
 }
 
 /** The end-of-run check judges the table, the unanswered requests and the closes once each. */
-export function countFinalSubjects(counts: InvariantCounts): void {
-  counts["no-gate-leak"]++;
-  counts["one-reply-per-request"]++;
-  counts["busy-second-observer"]++;
-  counts["closed-exactly-once"]++;
-  counts["dispatch-follows-gate"]++;
+export function countFinalSubjects(counts: CheckCounts): void {
+  tick(counts, "no-gate-leak");
+  tick(counts, "one-reply-per-request");
+  tick(counts, "busy-second-observer");
+  tick(counts, "closed-exactly-once");
+  tick(counts, "dispatch-follows-gate");
 }

@@ -39,9 +39,10 @@ import { StartFailure } from "./start-failure.ts";
 export { StartFailure } from "./start-failure.ts";
 import { Channels } from "./channels.ts";
 import type { Command, CommandKind } from "./commands.ts";
-import { orderingsOfDelivery, shutdownMidDrain, ORDERINGS, type Ordering } from "./orderings.ts";
+import { orderingsOfDelivery, shutdownMidDrain, type Ordering } from "./orderings.ts";
 import { emitAction, envAction, receiveAction } from "./translate.ts";
-import { countActionSubjects, countFinalSubjects, countStepSubjects, zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import { checksOf, countActionSubjects, countFinalSubjects, countStepSubjects, INVARIANT_NAMES, type CheckCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import { executedOf, kindAt, MOVE_COUNTERS, orderingAt, orderingsOf, zeros } from "./counters.ts";
 import { invalidMessage } from "./validate.ts";
 
 /**
@@ -165,10 +166,10 @@ export class HarnessRun {
   steps = 0;
   checks = 0;
   nextReq = 1;
-  readonly orderings: Record<Ordering, number>;
-  readonly executed: Record<CommandKind, number>;
-  /** How often each invariant had something to judge (see invariant-coverage.ts). */
-  readonly invariantChecks: InvariantCounts;
+  /** The commands executed by kind, then the rare orderings met (counters.ts: why lists). */
+  readonly moveCounts: number[] = zeros(MOVE_COUNTERS);
+  /** How often each invariant had something to judge, in INVARIANT_NAMES order (see invariant-coverage.ts). */
+  readonly checkCounts: CheckCounts = zeros(INVARIANT_NAMES.length);
   readonly trace: StepRecord[] | undefined;
   /** With `record`: every step's input object and what it emitted (the soundness replays drive these again). */
   readonly io: StepIo[] | undefined;
@@ -197,9 +198,6 @@ export class HarnessRun {
       this.nextReq = from.nextReq;
       this.steps = from.steps;
     }
-    this.orderings = zeroOrderings();
-    this.executed = { create: 0, yield: 0, complete: 0, terminate: 0, observe: 0, "observe-cancel": 0, ready: 0, shutdown: 0, deliver: 0, tool: 0 };
-    this.invariantChecks = zeroInvariantCounts();
     this.trace = options.record === true ? [] : undefined;
     this.io = options.record === true ? [] : undefined;
     this.onStep = options.onStep;
@@ -213,6 +211,27 @@ export class HarnessRun {
     // Read after start: an out-of-process implementation learns its version in the handshake.
     this.protocol = impl.protocol ?? 1;
     this.dispatch = offersDispatch(impl);
+  }
+
+  /** The commands executed by kind (a record made from `moveCounts`: read it, do not count into it). */
+  get executed(): Readonly<Record<CommandKind, number>> {
+    return executedOf(this.moveCounts);
+  }
+
+  /** The rare orderings met (a record made from `moveCounts`). */
+  get orderings(): Readonly<Record<Ordering, number>> {
+    return orderingsOf(this.moveCounts);
+  }
+
+  /** How often each invariant had something to judge (a record made from `checkCounts`). */
+  get invariantChecks(): Readonly<InvariantCounts> {
+    return checksOf(this.checkCounts);
+  }
+
+  /** Every counter back to zero (a search counts each step of a restored run apart). */
+  resetCounts(): void {
+    this.moveCounts.fill(0);
+    this.checkCounts.fill(0);
   }
 
   /** This run's state (without counters), or undefined when the instance cannot snapshot. */
@@ -320,7 +339,7 @@ export class HarnessRun {
     if (this.failure !== undefined) return false;
     const r = this.resolveOnce(cmd);
     if (r === undefined) return false;
-    this.executed[cmd.kind]++;
+    this.count(kindAt(cmd.kind));
     if (!this.inDrain) this.applied.push(cmd);
     this.execute(r);
     return true;
@@ -333,14 +352,14 @@ export class HarnessRun {
     let emitted: readonly unknown[];
     if (r.channel !== undefined) {
       const m = this.channels.peek(r.channel) as Message;
-      for (const o of orderingsOfDelivery(m, this.state, this.channels)) this.orderings[o]++;
+      for (const o of orderingsOfDelivery(m, this.state, this.channels)) this.count(orderingAt(o));
       this.channels.take(r.channel);
       this.model(receiveAction(m), violations);
       input = m;
       emitted = this.call(r.party, m, step);
     } else {
       const e = r.event as CoreEvent | HostEvent;
-      if (e.type === "shutdown" && shutdownMidDrain(this.cellNames, this.channels)) this.orderings["shutdown-mid-drain"]++;
+      if (e.type === "shutdown" && shutdownMidDrain(this.cellNames, this.channels)) this.count(orderingAt("shutdown-mid-drain"));
       if (e.type === "wait_observe" || e.type === "user_terminate" || e.type === "js_tool_call") this.nextReq++;
       this.model(envAction(e), violations);
       input = e;
@@ -373,7 +392,7 @@ export class HarnessRun {
     const quiescent = this.channels.quiescent;
     this.state = next(this.state, observers === undefined ? { type: "stepEnds", table, quiescent } : { type: "stepEnds", table, quiescent, observers });
     for (const x of checkStep(this.state, table, quiescent)) violations.push(x);
-    countStepSubjects(this.state, table, quiescent, this.invariantChecks);
+    countStepSubjects(this.state, table, quiescent, this.checkCounts);
     this.record(step, r, input, texts, table);
     if (violations.length > 0) this.failure = { verdict: "violation", step, violations };
     this.onStep?.(this);
@@ -450,9 +469,14 @@ export class HarnessRun {
     this.trace.push({ step, label: r.label, party: r.party, input: formatMessage(input), emitted, table: table.map((e) => ({ cell: e.cell, kind: e.kind })), inFlight, drain: this.inDrain });
   }
 
+  /** One more of the move counted at `i` (counters.ts). */
+  private count(i: number): void {
+    this.moveCounts[i] = (this.moveCounts[i] as number) + 1;
+  }
+
   private model(action: Action, violations: Violation[]): void {
     for (const x of checkAction(this.state, action)) violations.push(x);
-    countActionSubjects(this.state, action, this.invariantChecks);
+    countActionSubjects(this.state, action, this.checkCounts);
     this.checks++;
     this.state = next(this.state, action);
   }
@@ -516,7 +540,7 @@ export class HarnessRun {
         if (due || unread) {
           observed.set(c.cell, tries + 1);
           this.execute(new Resolved("observe", "core", { type: "wait_observe", cell: c.cell as CellId, req: this.nextReq }));
-          this.executed.observe++;
+          this.count(kindAt("observe"));
           progressed = true;
         }
       }
@@ -526,7 +550,7 @@ export class HarnessRun {
     const table = this.readTable(this.steps);
     if (table === undefined) return;
     this.checks++;
-    countFinalSubjects(this.invariantChecks);
+    countFinalSubjects(this.checkCounts);
     const violations = checkFinal(this.state, table);
     if (violations.length > 0) this.failure = { verdict: "violation", step: this.steps, violations };
   }
@@ -562,12 +586,6 @@ function namesOf(n: number): { readonly cells: CellId[]; readonly known: Set<str
     NAMES.set(n, names);
   }
   return names;
-}
-
-function zeroOrderings(): Record<Ordering, number> {
-  const out = {} as Record<Ordering, number>;
-  for (const o of ORDERINGS) out[o] = 0;
-  return out;
 }
 
 const ENV_OF = {

@@ -14,7 +14,7 @@
  * restored; otherwise each branch replays its command prefix from a fresh `start()`.
  */
 import type { Implementation } from "../../protocol/index.ts";
-import { ORDERINGS, type Ordering } from "../run/orderings.ts";
+import type { Ordering } from "../run/orderings.ts";
 import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
 import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
 import { SearchPool, type Expanded } from "./search-pool.ts";
@@ -26,8 +26,9 @@ import { StateCodec } from "./state-codec.ts";
 import { encodingAt, Level, Trail } from "./frontier.ts";
 import { CheckpointError, nextLevelOutruns, settingsDiffer, type CheckpointSettings, type SearchCheckpoint } from "./checkpoint.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
-import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
-import { INVARIANT_NAMES, zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import type { Command, CommandKind } from "../run/commands.ts";
+import { checkListOf, checksOf, INVARIANT_NAMES, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import { addInto, executedOf, MOVE_COUNTERS, movesOf, orderingsOf, zeros } from "../run/counters.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
 import { retryTimeout, type SlowStep } from "../run/timing.ts";
@@ -178,12 +179,6 @@ export class SymmetryRefused extends Error {
 
 export { PorRefused } from "./por.ts";
 
-function zeroCounts(run: HarnessRun): void {
-  for (const k of COMMAND_KINDS) run.executed[k] = 0;
-  for (const o of ORDERINGS) run.orderings[o] = 0;
-  for (const k of INVARIANT_NAMES) run.invariantChecks[k] = 0;
-}
-
 /** A worker opens a bundled implementation by its name. */
 function bundledOpen(name: string): WorkerOpen {
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
@@ -219,9 +214,9 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   const trail = resume === undefined ? new Trail() : Trail.from({ ...resume.trail, commands: resume.commands });
   if (resume !== undefined) codec.adopt(resume.dictionary);
 
-  const executed = Object.fromEntries(COMMAND_KINDS.map((k) => [k, 0])) as Record<CommandKind, number>;
-  const orderings = Object.fromEntries(ORDERINGS.map((o) => [o, 0])) as Record<Ordering, number>;
-  const invariantChecks = zeroInvariantCounts();
+  // The search's totals, as lists (run/counters.ts): commands executed and orderings met, invariant checks.
+  const moves = zeros(MOVE_COUNTERS);
+  const checks = zeros(INVARIANT_NAMES.length);
   const levels: LevelStats[] = [];
   const visited = resume === undefined ? new VisitedTable() : VisitedTable.from(resume.visited);
   let transitions = 0;
@@ -233,9 +228,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   let drainFailure: Failure | undefined;
 
   const tally = (run: HarnessRun): void => {
-    for (const k of COMMAND_KINDS) executed[k] += run.executed[k];
-    for (const o of ORDERINGS) orderings[o] += run.orderings[o];
-    for (const name of INVARIANT_NAMES) invariantChecks[name] += run.invariantChecks[name];
+    addInto(moves, run.moveCounts);
+    addInto(checks, run.checkCounts);
   };
   /**
    * A live run in the state numbered `index` (`encoding`: its encoding in the level): restored
@@ -247,7 +241,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     const run = new HarnessRun(impl, { cells });
     for (const cmd of trail.pathOf(index)) run.apply(cmd);
     // Count only what happens from here on, as a restored run would.
-    zeroCounts(run);
+    run.resetCounts();
     return run;
   };
   /** Record the counterexample reached by `commands`; false when it is not one the search accepts. */
@@ -283,7 +277,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     if (why !== undefined) throw new PorRefused(`partial-order reduction refused for ${impl.name}: ${why}`, trail.pathOf(index), label);
   };
   const drainPasses = (run: HarnessRun, firstKey: Fingerprint | undefined, depthLeft: number): boolean => {
-    const d = drainOf(run, firstKey, depthLeft, visited, settings, invariantChecks, hints !== undefined);
+    const d = drainOf(run, firstKey, depthLeft, visited, settings, checks, hints !== undefined);
     drainFailure = d.failure;
     drainNote = d.first;
     return d.passes;
@@ -307,9 +301,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       if (why !== undefined) throw new CheckpointError(`cannot resume this checkpoint: ${why}`);
       states = resume.states;
       transitions = resume.transitions;
-      for (const k of COMMAND_KINDS) executed[k] = resume.executed[k] ?? 0;
-      for (const o of ORDERINGS) orderings[o] = resume.orderings[o] ?? 0;
-      for (const name of INVARIANT_NAMES) invariantChecks[name] = resume.invariantChecks[name] ?? 0;
+      addInto(moves, movesOf(resume.executed, resume.orderings));
+      addInto(checks, checkListOf(resume.invariantChecks));
       levels.push(...resume.levels);
       slow.push(...resume.slow);
       depth = resume.depth;
@@ -333,9 +326,9 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         states,
         transitions,
         elapsedMs: elapsed(),
-        executed: { ...executed },
-        orderings: { ...orderings },
-        invariantChecks: { ...invariantChecks },
+        executed: executedOf(moves),
+        orderings: orderingsOf(moves),
+        invariantChecks: checksOf(checks),
         levels: [...levels],
         slow: [...slow],
         dictionary: codec.entriesFrom({ strings: 0, shapes: 0 }),
@@ -374,7 +367,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
               break outer;
             }
             transitions++;
-            addCounts(c.counts, executed, orderings, invariantChecks);
+            addCounts(c.counts, moves, checks);
             if (c.failure !== undefined) {
               if (found([...trail.pathOf(index), c.command], false, c.failure)) break outer;
               continue;
@@ -390,7 +383,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
               options.onState(child);
               child.close();
             }
-            addCounts(c.drain.checks, {}, {}, invariantChecks, true);
+            addInto(checks, c.drain.checks);
             if (!c.drain.passes && found(trail.pathOf(childIndex), true, c.drain.failure)) break outer;
           }
         }
@@ -430,7 +423,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
               missed = sleeps?.again(noted.to, childSleep, index);
               if (missed === undefined) {
                 transitions++;
-                addCounts(noted.counts, executed, orderings, invariantChecks);
+                addCounts(noted.counts, moves, checks);
                 continue;
               }
             }
@@ -440,7 +433,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             transitions++;
             tally(child);
             // From here on the run counts only its drain (drainPasses adds what the run counted).
-            zeroCounts(child);
+            child.resetCounts();
             if (child.failure !== undefined) {
               child.close();
               if (found([...trail.pathOf(index), move.command], false, child.failure)) break outer;
@@ -493,9 +486,9 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       exhausted,
       stoppedByTime,
       levels,
-      executed,
-      orderings,
-      invariantChecks,
+      executed: executedOf(moves),
+      orderings: orderingsOf(moves),
+      invariantChecks: checksOf(checks),
       counterexample,
       durationMs: elapsed(),
       workers,

@@ -5,9 +5,9 @@
  * inline; a worker thread (search-pool.ts) does it for a chunk of the frontier.
  */
 import { cellId, type Implementation } from "../../protocol/index.ts";
-import { ORDERINGS } from "../run/orderings.ts";
-import { COMMAND_KINDS, type Command } from "../run/commands.ts";
-import { INVARIANT_NAMES, zeroInvariantCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
+import type { Command } from "../run/commands.ts";
+import { addInto, MOVE_COUNTERS, zeros } from "../run/counters.ts";
+import { INVARIANT_NAMES, type CheckCounts } from "../coverage/invariant-coverage.ts";
 import { drainBound, HarnessRun, type Failure } from "../run/run.ts";
 import type { ImplView } from "./abstract-state.ts";
 import type { DeliveryNote } from "./delivery-hints.ts";
@@ -49,23 +49,15 @@ export function searchKey(run: HarnessRun, s: ExpandSettings, snapshot?: unknown
   return stateFingerprint(run, { view: s.view, issued: Number.isFinite(s.budget), symmetry: s.symmetry, ...(snapshot !== undefined && s.view === "snapshot" ? { snapshot } : {}) });
 }
 
-/** A run's counters as one list: executed by kind, orderings, invariant checks (in this order). */
+/** A run's counters as one list: executed by kind, orderings, invariant checks (in this order; run/counters.ts). */
 export function countsOf(run: HarnessRun): number[] {
-  const out: number[] = [];
-  for (const k of COMMAND_KINDS) out.push(run.executed[k]);
-  for (const o of ORDERINGS) out.push(run.orderings[o]);
-  for (const name of INVARIANT_NAMES) out.push(run.invariantChecks[name]);
-  return out;
+  return run.moveCounts.concat(run.checkCounts);
 }
 
-/** Add counters listed by `countsOf` (or, `checksOnly`, just the invariant checks) into the search's totals. */
-export function addCounts(counts: ArrayLike<number>, executed: Record<string, number>, orderings: Record<string, number>, invariantChecks: InvariantCounts, checksOnly = false): void {
-  let i = 0;
-  if (!checksOnly) {
-    for (const k of COMMAND_KINDS) executed[k] = (executed[k] ?? 0) + (counts[i++] as number);
-    for (const o of ORDERINGS) orderings[o] = (orderings[o] ?? 0) + (counts[i++] as number);
-  }
-  for (const name of INVARIANT_NAMES) invariantChecks[name] += counts[i++] as number;
+/** Add counters listed by `countsOf` into the search's totals (moves, then checks: the lists of run/counters.ts). */
+export function addCounts(counts: ArrayLike<number>, moves: number[], checks: CheckCounts): void {
+  addInto(moves, counts);
+  addInto(checks, counts, MOVE_COUNTERS);
 }
 
 /**
@@ -83,7 +75,7 @@ export function drainOf(
   depthLeft: number,
   memo: VisitedTable,
   s: ExpandSettings,
-  checks: InvariantCounts,
+  checks: CheckCounts,
   noteFirst = false,
 ): { passes: boolean; failure: Failure | undefined; first?: DeliveryNote } {
   const chain: Fingerprint[] = [];
@@ -118,7 +110,7 @@ export function drainOf(
     key = !s.keyed || (step + 1 > depthLeft && !run.channels.quiescent) ? undefined : searchKey(run, s);
     if (before !== undefined && key !== undefined) first = { to: key, counts: countsOf(run).map((x, i) => x - (before[i] as number)) };
   }
-  for (const name of INVARIANT_NAMES) checks[name] += run.invariantChecks[name];
+  addInto(checks, run.checkCounts);
   const failure = run.failure;
   run.close();
   for (const k of chain) memo.setDrainVerdict(k, verdict);
@@ -198,10 +190,10 @@ export class Expander {
       }
       sent.push(this.codec.encode(saved));
       // The drain counts only its own checks, as in the search's own thread.
-      for (const name of INVARIANT_NAMES) child.invariantChecks[name] = 0;
-      const checks = zeroInvariantCounts();
+      child.checkCounts.fill(0);
+      const checks = zeros(INVARIANT_NAMES.length);
       const d = drainOf(child, key, depthLeft, this.seen, this.s, checks);
-      const drain = { passes: d.passes, failure: d.failure, checks: INVARIANT_NAMES.map((name) => checks[name]) };
+      const drain = { passes: d.passes, failure: d.failure, checks };
       out.push({ command: move.command, ...(key === undefined ? {} : { key }), snap: sent.count - 1, drain, counts });
     }
     return out;

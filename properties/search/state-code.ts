@@ -16,11 +16,18 @@
  * of the items is canonical. With symmetry the least code over candidate renamings chosen as the
  * text key chooses them is taken (`Renderer.renamings`), so the states that count as one are
  * the same (one orbit each).
+ *
+ * Without a renaming, the code of a snapshot part met again is copied from an earlier rendering
+ * with its request ids renamed again (code-reuse.ts), and strings are found among the few a place
+ * in the code meets before they are looked up (string-ids.ts): the same words, fewer steps.
  */
 import type { CellModel } from "../../model/index.ts";
 import type { Message } from "../../protocol/index.ts";
 import type { HarnessRun } from "../run/run.ts";
 import { renamingsInOrder, type KeyOptions } from "./abstract-state.ts";
+import { Code, compareRanges, EndStack } from "./code-buffer.ts";
+import { CodeReuse, type Place, type Renamer } from "./code-reuse.ts";
+import { strings, Vocabulary } from "./string-ids.ts";
 import type { Fingerprint } from "./visited.ts";
 
 // Snapshot value tags (string ids are non-negative, so tags and ids never meet at one position).
@@ -34,116 +41,21 @@ const OBJ = -7;
 const NONE = -8;
 const HOST_LANE = -9;
 
-/** Strings as non-negative integer ids, from their content (the same in every thread); a collision is refused. */
-class Strings {
-  private readonly ids = new Map<string, number>();
-  private readonly owners = new Map<number, string>();
-
-  id(text: string): number {
-    const known = this.ids.get(text);
-    if (known !== undefined) return known;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-    h = (h ^ (h >>> 15)) >>> 1;
-    const owner = this.owners.get(h);
-    if (owner !== undefined) throw new Error(`state code: the strings ${JSON.stringify(owner)} and ${JSON.stringify(text)} have the same id`);
-    this.owners.set(h, text);
-    this.ids.set(text, h);
-    return h;
-  }
-}
-
-const strings = new Strings();
 const sid = (text: string): number => strings.id(text);
 
-/** A growable integer buffer. */
-class Code {
-  buf = new Int32Array(1024);
-  len = 0;
-  /** Scratch for `sortItems`: the items' bounds, their order, and the sorted words. */
-  private bounds = new Int32Array(64);
-  private order = new Int32Array(32);
-  private sorted = new Int32Array(1024);
-
-  push(x: number): void {
-    if (this.len === this.buf.length) this.buf = grown(this.buf, this.len + 1);
-    this.buf[this.len++] = x;
-  }
-
-  /**
-   * Sort the `n` items ending at `ends[from..from+n)` (the first starts at `start`) in
-   * lexicographic order of their codes, in place, without allocating (lists are short: an
-   * insertion sort).
-   */
-  sortItems(start: number, ends: EndStack, from: number): void {
-    const n = ends.top - from;
-    if (n < 2) return;
-    if (this.bounds.length < 2 * n) this.bounds = new Int32Array(4 * n);
-    if (this.order.length < n) this.order = new Int32Array(2 * n);
-    const { buf, bounds, order } = this;
-    let at = start;
-    let sortedAlready = true;
-    for (let i = 0; i < n; i++) {
-      const end = ends.at[from + i] as number;
-      bounds[2 * i] = at;
-      bounds[2 * i + 1] = end;
-      order[i] = i;
-      if (i > 0 && sortedAlready && compareRanges(buf, bounds[2 * i - 2] as number, bounds[2 * i - 1] as number, buf, at, end) > 0) sortedAlready = false;
-      at = end;
-    }
-    if (sortedAlready) return;
-    for (let i = 1; i < n; i++) {
-      const x = order[i] as number;
-      const xs = bounds[2 * x] as number;
-      const xe = bounds[2 * x + 1] as number;
-      let j = i - 1;
-      for (; j >= 0; j--) {
-        const y = order[j] as number;
-        if (compareRanges(buf, bounds[2 * y] as number, bounds[2 * y + 1] as number, buf, xs, xe) <= 0) break;
-        order[j + 1] = y;
-      }
-      order[j + 1] = x;
-    }
-    const words = at - start;
-    if (this.sorted.length < words) this.sorted = new Int32Array(2 * words);
-    const sorted = this.sorted;
-    let to = 0;
-    for (let i = 0; i < n; i++) {
-      const x = order[i] as number;
-      for (let w = bounds[2 * x] as number, e = bounds[2 * x + 1] as number; w < e; w++) sorted[to++] = buf[w] as number;
-    }
-    buf.set(sorted.subarray(0, words), start);
-  }
-}
-
-function grown(buf: Int32Array, least: number): Int32Array<ArrayBuffer> {
-  let n = buf.length * 2;
-  while (n < least) n *= 2;
-  const bigger = new Int32Array(n);
-  bigger.set(buf);
-  return bigger;
-}
-
-/** The end offsets of the items of the lists being rendered, one stack for all nesting levels. */
-class EndStack {
-  at = new Int32Array(256);
-  top = 0;
-
-  push(x: number): void {
-    if (this.top === this.at.length) this.at = grown(this.at, this.top + 1);
-    this.at[this.top++] = x;
-  }
-}
-
-/** Compare a[as..ae) and b[bs..be) lexicographically (a shorter prefix first). */
-function compareRanges(a: Int32Array, as: number, ae: number, b: Int32Array, bs: number, be: number): number {
-  const n = Math.min(ae - as, be - bs);
-  for (let i = 0; i < n; i++) {
-    const d = (a[as + i] as number) - (b[bs + i] as number);
-    if (d !== 0) return d;
-  }
-  return ae - as - (be - bs);
-}
+/** The places in a code that meet a few texts each (string-ids.ts). */
+const CELL = new Vocabulary();
+const ADMISSION = new Vocabulary();
+const HOST_ANSWER = new Vocabulary();
+const OUTCOME = new Vocabulary();
+const KIND = new Vocabulary();
+const ORIGIN = new Vocabulary();
+const STAGE = new Vocabulary();
+const DISPATCH = new Vocabulary();
+const CHANNEL = new Vocabulary();
+const TYPE = new Vocabulary(24);
+const ROW_KIND = new Vocabulary();
+const ANSWER = new Vocabulary();
 
 function byValue(a: number, b: number): number {
   return a - b;
@@ -184,7 +96,10 @@ class IdTables {
 
   /** Make room for id `req` (< SMALL). */
   fit(req: number): void {
-    if (req < this.liveStamp.length) return;
+    if (req >= this.liveStamp.length) this.widen(req);
+  }
+
+  private widen(req: number): void {
     let n = this.liveStamp.length;
     while (n <= req) n *= 2;
     const widen = <T extends Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
@@ -223,8 +138,15 @@ function endBits(c: CellModel, slot: CellSlot | undefined): number {
   return +c.closedDelivered | (+c.coreKnowsEnd << 1) | (+c.goneAfterClose << 2) | (+(slot?.cancelledInitial === true) << 3) | (+c.idKnown << 4) | (+c.consumed << 5) | (+c.endedNaturally << 6) | (+c.abandoned << 7);
 }
 
-/** Renders states into a code, reusing its tables from one state to the next. */
-class Renderer {
+/**
+ * Renders states into a code, reusing its tables from one state to the next, and with `reuse`
+ * the code of snapshot parts met again (code-reuse.ts).
+ */
+class Renderer implements Renamer {
+  constructor(private readonly reuse: CodeReuse | undefined) {}
+
+  /** Whether this state's snapshot parts may be reused: the instance never changes a snapshot's values. */
+  private reusable = false;
   private readonly t = new IdTables();
   private readonly ends = new EndStack();
   /** The state's cells (in order of first mention); `slotCount` of `slots` are in use. */
@@ -290,6 +212,12 @@ class Renderer {
       if (this.snapshot === undefined) throw new Error("the implementation offers no snapshot()");
     }
     this.table = options.view === "table" ? run.instance.gateTable() : undefined;
+    this.reusable = this.reuse !== undefined && run.instance.snapshotsUnshared === true;
+  }
+
+  /** The buffer to render into without a renaming: the reuse's next one when its parts may be reused, else `scratch`. */
+  target(scratch: Code): Code {
+    return this.reusable ? (this.reuse as CodeReuse).next() : scratch;
   }
 
   /** A stamp no table entry holds yet (states and renderings share one count; at its end every stamp is wiped). */
@@ -333,11 +261,11 @@ class Renderer {
       sigs.set(
         c.cell,
         Int32Array.of(
-          sid(c.admission),
-          sid(c.hostAnswer),
+          ADMISSION.id(c.admission),
+          HOST_ANSWER.id(c.hostAnswer),
           startBits(c),
           Math.min(c.terminatesReached, 2),
-          c.outcome === undefined ? NONE : sid(c.outcome),
+          c.outcome === undefined ? NONE : OUTCOME.id(c.outcome),
           c.closedEmitted,
           endBits(c, slot),
           c.attachedAtClose.length,
@@ -377,38 +305,45 @@ class Renderer {
 
   /** A request id, renamed: its cell and k (live) or -k (no longer live, in order of appearance). */
   private rename(req: number): void {
+    this.renameAt(req, this.code.reserve(2));
+  }
+
+  /** `rename` into the two words at `at` of the code (there already). */
+  renameAt(req: number, at: number): void {
     const t = this.t;
-    const code = this.code;
+    const buf = this.code.buf;
     if (small(req)) {
       if (t.liveStamp[req] === this.stateNo) {
-        code.push(sid(this.name(t.liveCell[req] as string)));
-        code.push(t.liveK[req] as number);
+        buf[at] = CELL.id(this.name(t.liveCell[req] as string));
+        buf[at + 1] = t.liveK[req] as number;
         return;
       }
+      // An id the model never issued (a snapshot may hold any number) still gets its table entry.
+      t.fit(req);
       if (t.deadStamp[req] !== this.renderNo) {
         const cell = this.name(t.reqStamp[req] === this.stateNo ? (t.reqCell[req] as string) : "?");
         t.deadStamp[req] = this.renderNo;
         t.deadK[req] = -this.nextDead(cell);
-        t.deadCell[req] = sid(cell);
+        t.deadCell[req] = CELL.id(cell);
       }
-      code.push(t.deadCell[req] as number);
-      code.push(t.deadK[req] as number);
+      buf[at] = t.deadCell[req] as number;
+      buf[at + 1] = t.deadK[req] as number;
       return;
     }
     const live = t.bigLive.get(req);
     if (live !== undefined) {
-      code.push(sid(this.name(live.cell)));
-      code.push(live.k);
+      buf[at] = CELL.id(this.name(live.cell));
+      buf[at + 1] = live.k;
       return;
     }
     let dead = t.bigDead.get(req);
     if (dead === undefined) {
       const cell = this.name(t.bigReq.get(req) ?? "?");
-      dead = { cell: sid(cell), k: -this.nextDead(cell) };
+      dead = { cell: CELL.id(cell), k: -this.nextDead(cell) };
       t.bigDead.set(req, dead);
     }
-    code.push(dead.cell);
-    code.push(dead.k);
+    buf[at] = dead.cell;
+    buf[at + 1] = dead.k;
   }
 
   /** Dead ids are counted per renamed cell: the next count of `cell` (a renamed name, or "?"). */
@@ -442,12 +377,12 @@ class Renderer {
     let start = code.len;
     for (const c of s.cells.values()) {
       const slot = this.findSlot(c.cell);
-      code.push(sid(this.name(c.cell)));
-      code.push(sid(c.admission));
-      code.push(sid(c.hostAnswer));
+      code.push(CELL.id(this.name(c.cell)));
+      code.push(ADMISSION.id(c.admission));
+      code.push(HOST_ANSWER.id(c.hostAnswer));
       code.push(startBits(c));
       code.push(Math.min(c.terminatesReached, 2));
-      code.push(c.outcome === undefined ? NONE : sid(c.outcome));
+      code.push(c.outcome === undefined ? NONE : OUTCOME.id(c.outcome));
       code.push(c.closedEmitted);
       code.push(endBits(c, slot));
       let attached = 0;
@@ -466,16 +401,16 @@ class Renderer {
     start = code.len;
     for (const r of s.requests.values()) {
       if (r.stage === "done") continue;
-      code.push(sid(r.kind));
+      code.push(KIND.id(r.kind));
       if (r.kind === "create") {
-        code.push(sid(this.name(r.cell)));
+        code.push(CELL.id(this.name(r.cell)));
         code.push(0);
       } else this.rename(r.req);
-      code.push(sid(this.name(r.cell)));
-      code.push(sid(r.origin));
-      code.push(sid(r.stage));
+      code.push(CELL.id(this.name(r.cell)));
+      code.push(ORIGIN.id(r.origin));
+      code.push(STAGE.id(r.stage));
       code.push(+r.initial | (+r.cancelled << 1) | (+r.dropAtHost << 2) | (+r.attached << 3) | (+r.letGo << 4));
-      code.push(r.dispatch === undefined ? NONE : sid(r.dispatch));
+      code.push(r.dispatch === undefined ? NONE : DISPATCH.id(r.dispatch));
       ends.push(code.len);
     }
     code.buf[countAt] = ends.top;
@@ -492,8 +427,8 @@ class Renderer {
       const channel = order[i] as string;
       if (channel.startsWith("host:")) {
         code.push(HOST_LANE);
-        code.push(sid(this.name(channel.slice(5))));
-      } else code.push(sid(channel));
+        code.push(CELL.id(this.name(channel.slice(5))));
+      } else code.push(CHANNEL.id(channel));
       code.push(messages.length);
       for (const m of messages) this.message(m);
       ends.push(code.len);
@@ -508,31 +443,32 @@ class Renderer {
       code.push(table.length);
       start = code.len;
       for (const row of table) {
-        code.push(sid(this.name(row.cell)));
-        code.push(sid(row.kind));
+        code.push(CELL.id(this.name(row.cell)));
+        code.push(ROW_KIND.id(row.kind));
         ends.push(code.len);
       }
       if (perm !== undefined) code.sortItems(start, ends, 0);
       ends.top = 0;
     } else if (this.snapshot !== undefined) {
       code.push(OBJ);
-      this.value(this.snapshot, perm);
+      if (perm === undefined && this.reusable) this.reusedValue(this.snapshot, (this.reuse as CodeReuse).root);
+      else this.value(this.snapshot, perm);
     } else code.push(NONE);
   }
 
   private message(m: Message): void {
     const code = this.code;
-    code.push(sid(m.type));
-    code.push(sid(this.name(m.cell)));
+    code.push(TYPE.id(m.type));
+    code.push(CELL.id(this.name(m.cell)));
     switch (m.type) {
       case "observe_outcome":
       case "terminate_outcome":
         this.rename(m.req);
-        code.push(sid(m.outcome));
+        code.push(ANSWER.id(m.outcome));
         return;
       case "dispatch":
         this.rename(m.req);
-        code.push(sid(m.decision));
+        code.push(DISPATCH.id(m.decision));
         return;
       case "observe":
       case "drop_observation":
@@ -580,6 +516,56 @@ class Renderer {
       default:
         code.push(NULL);
     }
+  }
+
+  /**
+   * A snapshot value as `value` renders it without a renaming, its objects' code copied where the
+   * same object was rendered at the same place lately (code-reuse.ts); request ids logged as holes.
+   */
+  private reusedValue(x: unknown, place: Place): void {
+    const code = this.code;
+    if (typeof x !== "object" || x === null) {
+      if (typeof x === "number") {
+        code.push(NUM);
+        code.hole(code.len, x);
+        this.rename(x);
+      } else if (typeof x === "string") {
+        code.push(STR);
+        code.push(place.textId(x));
+      } else this.value(x, undefined);
+      return;
+    }
+    const reuse = this.reuse as CodeReuse;
+    if (reuse.copy(place, x, code, this)) return;
+    const start = code.len;
+    const holes = code.holes;
+    if (Array.isArray(x)) {
+      code.push(ARR);
+      code.push(x.length);
+      for (let i = 0; i < x.length; i++) {
+        const v: unknown = x[i];
+        if (v === undefined) code.push(NULL);
+        else this.reusedValue(v, place.kid(i));
+      }
+    } else {
+      const o = x as Record<string, unknown>;
+      code.push(OBJ);
+      const countAt = code.len;
+      code.push(0);
+      let n = 0;
+      let i = 0;
+      for (const k in o) {
+        const v = o[k];
+        const at = i++;
+        if (v === undefined || typeof v === "function") continue;
+        const kid = place.kid(at);
+        code.push(kid.keyId(k));
+        this.reusedValue(v, kid);
+        n++;
+      }
+      code.buf[countAt] = n;
+    }
+    reuse.fresh(place, x, code, start, holes);
   }
 
   /** An object's fields in the order it keeps them. */
@@ -641,39 +627,69 @@ class Renderer {
   }
 }
 
-const renderer = new Renderer();
-const scratch = new Code();
-const best = new Code();
-
 /**
- * The fingerprint of a run's key (`abstractKey` with the same options), computed from its integer
- * code. With symmetry, the least code over the candidate renamings.
+ * Computes states' codes and fingerprints, reusing its buffers and tables from one state to the
+ * next; with a `CodeReuse`, also the code of snapshot parts met again.
  */
-export function stateFingerprint(run: HarnessRun, options: KeyOptions): Fingerprint {
-  renderer.begin(run, options);
-  scratch.len = 0;
-  if (options.symmetry !== true || run.state.cells.size < 2) {
-    renderer.render(scratch, undefined);
-    return murmur128(scratch.buf, scratch.len);
+export class StateCoder {
+  private readonly renderer: Renderer;
+  private readonly scratch = new Code();
+  private readonly best = new Code();
+  /** The buffer holding the last code. */
+  private last: Code = this.scratch;
+
+  constructor(reuse: CodeReuse | undefined = new CodeReuse()) {
+    this.renderer = new Renderer(reuse);
   }
-  let have = false;
-  for (const perm of renderer.renamings()) {
-    scratch.len = 0;
-    renderer.render(scratch, perm);
-    if (!have || compareRanges(scratch.buf, 0, scratch.len, best.buf, 0, best.len) < 0) {
-      if (best.buf.length < scratch.len) best.buf = new Int32Array(scratch.buf.length);
-      best.buf.set(scratch.buf.subarray(0, scratch.len));
-      best.len = scratch.len;
-      have = true;
+
+  /**
+   * The fingerprint of a run's key (`abstractKey` with the same options), computed from its
+   * integer code. With symmetry, the least code over the candidate renamings.
+   */
+  fingerprint(run: HarnessRun, options: KeyOptions): Fingerprint {
+    const renderer = this.renderer;
+    renderer.begin(run, options);
+    if (options.symmetry !== true || run.state.cells.size < 2) {
+      const code = renderer.target(this.scratch);
+      code.len = 0;
+      renderer.render(code, undefined);
+      this.last = code;
+      return murmur128(code.buf, code.len);
     }
+    const { scratch, best } = this;
+    let have = false;
+    for (const perm of renderer.renamings()) {
+      scratch.len = 0;
+      renderer.render(scratch, perm);
+      if (!have || compareRanges(scratch.buf, 0, scratch.len, best.buf, 0, best.len) < 0) {
+        if (best.buf.length < scratch.len) best.buf = new Int32Array(scratch.buf.length);
+        best.buf.set(scratch.buf.subarray(0, scratch.len));
+        best.len = scratch.len;
+        have = true;
+      }
+    }
+    this.last = best;
+    return murmur128(best.buf, best.len);
   }
-  return murmur128(best.buf, best.len);
+
+  /** The integer code itself (for tests: equal codes exactly when equal keys). */
+  code(run: HarnessRun, options: KeyOptions): Int32Array {
+    this.fingerprint(run, options);
+    return this.last.buf.slice(0, this.last.len);
+  }
 }
 
-/** The integer code itself (for tests: equal codes exactly when equal keys). */
+const coder = new StateCoder();
+export const coderStats = () => (coder as any).renderer.reuse;
+
+/** `StateCoder.fingerprint` of the thread's coder. */
+export function stateFingerprint(run: HarnessRun, options: KeyOptions): Fingerprint {
+  return coder.fingerprint(run, options);
+}
+
+/** `StateCoder.code` of the thread's coder. */
 export function stateCode(run: HarnessRun, options: KeyOptions): Int32Array {
-  stateFingerprint(run, options);
-  return options.symmetry !== true || run.state.cells.size < 2 ? scratch.buf.slice(0, scratch.len) : best.buf.slice(0, best.len);
+  return coder.code(run, options);
 }
 
 /** MurmurHash3 x86_128 over `n` 32-bit words (seed 0). */

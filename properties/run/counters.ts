@@ -1,0 +1,55 @@
+/**
+ * A run's counters as lists of numbers, not records keyed by name: an exhaustive search adds up
+ * and resets the counters of a run at every transition, and a loop over a short list costs far
+ * less there than one over a record's names (each name a keyed lookup). A run keeps two lists:
+ * its moves (the commands executed by kind, in COMMAND_KINDS order, then the rare orderings met,
+ * in ORDERINGS order) and its invariant checks (in INVARIANT_NAMES order, invariant-coverage.ts).
+ * Records by name are made from them only for results and reports.
+ */
+import { COMMAND_KINDS, type CommandKind } from "./commands.ts";
+import { ORDERINGS, type Ordering } from "./orderings.ts";
+
+/** How many counters the moves list has: the command kinds, then the orderings. */
+export const MOVE_COUNTERS = COMMAND_KINDS.length + ORDERINGS.length;
+
+/** Where a command kind is counted in the moves list. */
+export function kindAt(kind: CommandKind): number {
+  return COMMAND_KINDS.indexOf(kind);
+}
+
+/** Where an ordering is counted in the moves list. */
+export function orderingAt(o: Ordering): number {
+  return COMMAND_KINDS.length + ORDERINGS.indexOf(o);
+}
+
+/** A list of `n` counters at zero. */
+export function zeros(n: number): number[] {
+  return new Array<number>(n).fill(0);
+}
+
+/** Add `from` (from its entry `at` on) into `into`, entry by entry. */
+export function addInto(into: number[], from: ArrayLike<number>, at = 0): void {
+  for (let i = 0; i < into.length; i++) into[i] = (into[i] as number) + (from[at + i] as number);
+}
+
+/** The record of `names`, read from `list` from its entry `at` on. */
+export function recordOf<K extends string>(names: readonly K[], list: ArrayLike<number>, at = 0): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (let i = 0; i < names.length; i++) out[names[i] as K] = list[at + i] as number;
+  return out;
+}
+
+/** The commands executed by kind, from a moves list. */
+export function executedOf(moves: ArrayLike<number>): Record<CommandKind, number> {
+  return recordOf(COMMAND_KINDS, moves);
+}
+
+/** The orderings met, from a moves list. */
+export function orderingsOf(moves: ArrayLike<number>): Record<Ordering, number> {
+  return recordOf(ORDERINGS, moves, COMMAND_KINDS.length);
+}
+
+/** A moves list from records of the commands executed and the orderings met (a name a record lacks counts 0). */
+export function movesOf(executed: Partial<Record<CommandKind, number>>, orderings: Partial<Record<Ordering, number>>): number[] {
+  return [...COMMAND_KINDS.map((k) => executed[k] ?? 0), ...ORDERINGS.map((o) => orderings[o] ?? 0)];
+}
