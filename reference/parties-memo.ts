@@ -10,15 +10,18 @@
  * (compared as data, exactly: `sameData`) with the messages it emitted and the node it led to, and
  * what was read of the party there. A party keeps the node it stands at, so a walk through known
  * steps (a drain) looks nothing up by object; only a restore from outside finds its node by the
- * snapshot. Inputs and what the party returned are kept as deep copies, frozen: handed out to
- * every caller, they cannot be changed by any, and the party keeps its own. The memo is emptied
- * when it reaches `LIMIT` nodes and steps, so a long search's memory stays bounded.
+ * snapshot. Inputs and what the party returned are kept as deep copies, so the party keeps its
+ * own; the copies are handed out to every caller, which only reads them, as it reads the shared
+ * messages the frontier decodes (state-codec.ts). They are frozen only when `freeze` is set (the
+ * tests do, so that a caller that changed one would throw): frozen objects made the whole search
+ * 8 % slower (BENCHMARKS.md). The memo is emptied when it reaches `LIMIT` nodes and steps, so a
+ * long search's memory stays bounded.
  */
 import type { Message } from "../protocol/index.ts";
 import type { PartyState } from "./snapshot.ts";
 
 /** Nodes and steps a memo holds before it is emptied. */
-const LIMIT = 1 << 18;
+const LIMIT = 1 << 17;
 
 /** A step remembered: what the party emitted, and where it then stood. */
 export interface Step<V> {
@@ -28,7 +31,7 @@ export interface Step<V> {
 
 /** A snapshot in the memo: the steps taken from it and what was read of the party standing there. */
 export class MemoNode<V> {
-  /** The inputs of `steps`, frozen copies, in the order first met. */
+  /** The inputs of `steps`, copies, in the order first met. */
   readonly inputs: unknown[] = [];
   readonly steps: Step<V>[] = [];
   view: V | undefined = undefined;
@@ -51,7 +54,10 @@ export class Memo<V> {
   found = 0;
   missed = 0;
 
-  constructor(readonly sameInput: (a: unknown, b: unknown) => boolean = sameData) {}
+  constructor(
+    readonly sameInput: (a: unknown, b: unknown) => boolean = sameData,
+    private readonly freeze = false,
+  ) {}
 
   /** The node of snapshot `s` if it is in the memo (a snapshot some party of this kind was restored from or encoded to). */
   node(s: PartyState): MemoNode<V> | undefined {
@@ -92,12 +98,11 @@ export class Memo<V> {
   }
 
   /**
-   * Remember a step from snapshot `from` to snapshot `after`; `input` and `out` are copied and
-   * frozen. The step, or undefined (and nothing remembered) when either is not plain data.
+   * Remember a step from snapshot `from` to snapshot `after`; `input` and `out` are copied. The step, or undefined (and nothing remembered) when either is not plain data.
    */
   addStep(from: PartyState, input: unknown, out: readonly unknown[], after: PartyState): Step<V> | undefined {
-    const i = frozenCopy(input);
-    const o = frozenCopy(out) as readonly Message[] | typeof NOT_PLAIN;
+    const i = copyOf(input, this.freeze);
+    const o = copyOf(out, this.freeze) as readonly Message[] | typeof NOT_PLAIN;
     if (i === NOT_PLAIN || o === NOT_PLAIN) return undefined;
     this.room();
     const a = this.nodeFor(after);
@@ -119,9 +124,9 @@ export class Memo<V> {
     return v;
   }
 
-  /** Remember what is read of the party standing at `at`; the frozen copy is returned (`v` itself, and nothing remembered, when it is not plain data). */
+  /** Remember what is read of the party standing at `at`; the copy is returned (`v` itself, and nothing remembered, when it is not plain data). */
   addView(at: MemoNode<V>, v: V): V {
-    const copy = frozenCopy(v) as V | typeof NOT_PLAIN;
+    const copy = copyOf(v, this.freeze) as V | typeof NOT_PLAIN;
     if (copy === NOT_PLAIN) return v;
     const n = at.generation === this.generation ? at : this.nodeFor(at.snap);
     if (n !== undefined) n.view = copy;
@@ -169,8 +174,8 @@ export function sameData(a: unknown, b: unknown): boolean {
 
 const NOT_PLAIN: unique symbol = Symbol("not plain data");
 
-/** A deep copy of plain data (arrays and plain objects copied, key order and undefined fields kept), frozen throughout; NOT_PLAIN if it holds anything else. */
-function frozenCopy(v: unknown): unknown {
+/** A deep copy of plain data (arrays and plain objects copied, key order and undefined fields kept), frozen throughout if `freeze`; NOT_PLAIN if it holds anything else. */
+function copyOf(v: unknown, freeze: boolean): unknown {
   if (typeof v === "function" || typeof v === "symbol") return NOT_PLAIN;
   if (typeof v !== "object" || v === null) return v;
   if (Array.isArray(v)) {
@@ -178,19 +183,19 @@ function frozenCopy(v: unknown): unknown {
     for (let i = 0; i < v.length; i++) {
       // A hole is not an undefined element to a party that asks `i in v`.
       if (!(i in v)) return NOT_PLAIN;
-      const x = frozenCopy(v[i]);
+      const x = copyOf(v[i], freeze);
       if (x === NOT_PLAIN) return NOT_PLAIN;
       out[i] = x;
     }
-    return Object.freeze(out);
+    return freeze ? Object.freeze(out) : out;
   }
   if (Object.getPrototypeOf(v) !== Object.prototype) return NOT_PLAIN;
   const o = v as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(o)) {
-    const x = frozenCopy(o[k]);
+    const x = copyOf(o[k], freeze);
     if (x === NOT_PLAIN) return NOT_PLAIN;
     out[k] = x;
   }
-  return Object.freeze(out);
+  return freeze ? Object.freeze(out) : out;
 }

@@ -35,13 +35,14 @@ const POOL = 4;
 
 /**
  * How the parties' steps are memoised (parties-memo.ts): `false`, not at all (every step runs the
- * party); `sameInput`, when two inputs are taken as the same (for a test that breaks it on purpose).
+ * party); `sameInput`, when two inputs are taken as the same (for a test that breaks it on purpose);
+ * `freeze`, what the memo hands out is frozen (for tests: a caller that changed it would throw).
  */
-export type MemoOptions = false | { readonly sameInput?: (a: unknown, b: unknown) => boolean };
+export type MemoOptions = false | { readonly sameInput?: (a: unknown, b: unknown) => boolean; readonly freeze?: boolean };
 
 /** `dispatch`: the pair models nested tool calls (see `Implementation.dispatch`). */
 export function fromParties(name: string, summary: string, makeHost: () => HostParty, makeCore: () => CoreParty, dispatch = false, memo: MemoOptions = {}): Implementation {
-  const kit: Kit = { makeHost, makeCore, free: [], hostMemo: memo === false ? undefined : new Memo(memo.sameInput), coreMemo: memo === false ? undefined : new Memo(memo.sameInput) };
+  const kit: Kit = { makeHost, makeCore, free: [], hostMemo: memo === false ? undefined : new Memo(memo.sameInput, memo.freeze), coreMemo: memo === false ? undefined : new Memo(memo.sameInput, memo.freeze) };
   const impl: Implementation = {
     name,
     summary,
@@ -169,7 +170,7 @@ class Side<P extends HostParty | CoreParty, V> {
     const known = memo.step(from, input);
     if (known !== undefined) {
       this.standAt(known.after);
-      // Frozen, shared by every caller (parties-memo.ts); the harness only reads what a step returns.
+      // Shared by every caller (parties-memo.ts); the harness only reads what a step returns.
       return known.out as Message[];
     }
     const party = this.live();

@@ -6,9 +6,11 @@
  * step's messages, every gate table, every observers list and every snapshot, as text that keeps
  * key order and undefined fields. A memo made wrong on purpose (every input taken as the same, or
  * inputs taken as the same by their type) is caught by the same comparison, and the memo is seen
- * to answer steps.
+ * to answer steps. The memo's outputs are frozen here (`freeze`), so that any caller along the
+ * walks, and along a whole search, that changed one would throw.
  */
 import { describe, expect, it } from "vitest";
+import { exhaustive } from "../properties/index.ts";
 import { HarnessRun, type RunSnapshot } from "../properties/run/run.ts";
 import { distinctMoves } from "../properties/search/moves.ts";
 import { BUNDLED, reference } from "../reference/index.ts";
@@ -116,7 +118,7 @@ function compare(impl: Implementation, memo: MemoOptions, seeds: readonly number
 
 describe("the memo of the parties' steps", () => {
   it.each(BUNDLED.map((i) => [i.name, i] as const))("%s: with the memo, every step, gate table, observers list and snapshot is as without it", (_, impl) => {
-    const r = compare(impl, {}, [7, 8, 9]);
+    const r = compare(impl, { freeze: true }, [7, 8, 9]);
     expect(r.difference).toBeUndefined();
     expect(r.calls).toBeGreaterThan(500);
     // The comparison is of the memo at work, not of two runs of the parties.
@@ -134,8 +136,18 @@ describe("the memo of the parties' steps", () => {
     expect(r.difference).toBeDefined();
   });
 
-  it("what the memo hands out is frozen, and a party's own messages are not", () => {
-    const impl = rebuiltWith(reference, {}) as Implementation;
+  it("a whole search with the memo (its outputs frozen) counts and ends as without it", () => {
+    const options = { cells: 1, requests: 1, depth: 40 };
+    const without = exhaustive(rebuiltWith(reference, false) as Implementation, options);
+    const memoised = rebuiltWith(reference, { freeze: true }) as Implementation;
+    const with_ = exhaustive(memoised, options);
+    expect([with_.states, with_.transitions, with_.depth, with_.exhausted]).toEqual([without.states, without.transitions, without.depth, without.exhausted]);
+    expect(with_.counterexample).toBeUndefined();
+    expect(memoStats(memoised)?.found).toBeGreaterThan(with_.transitions);
+  });
+
+  it("what a memo with `freeze` hands out is frozen, and a party's own messages are not", () => {
+    const impl = rebuiltWith(reference, { freeze: true }) as Implementation;
     const i = impl.start();
     const fresh = i.snapshot?.();
     const out = i.core({ type: "exec_create", cell: "c1" as never, req: 1 as never });
