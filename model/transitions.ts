@@ -3,32 +3,37 @@
  * Each case says which fields it changes; everything else stays as it was.
  */
 import type { Action } from "./actions.ts";
+import { cellWith, requestWith, stateWith } from "./records.ts";
 import { attachedObservers, newCell, requestKey, type CellModel, type ModelState, type RequestModel, type RequestKind } from "./state.ts";
 
+/** The state with `cell` changed as `change` says; the state itself when that changes nothing (states are values). */
 function withCell(state: ModelState, cell: string, change: (c: CellModel) => Partial<CellModel>): ModelState {
   const c = state.cells.get(cell);
   if (c === undefined) return state;
-  return { ...state, cells: state.cells.set(cell, { ...c, ...change(c) }) };
+  const changed = cellWith(c, change(c));
+  return changed === c ? state : stateWith(state, { cells: state.cells.set(cell, changed) });
 }
 
+/** The state with request `key` changed as `change` says; the state itself when that changes nothing. */
 function withRequest(state: ModelState, key: string, change: (r: RequestModel) => Partial<RequestModel>): ModelState {
   const r = state.requests.get(key);
   if (r === undefined) return state;
-  return { ...state, requests: state.requests.set(key, { ...r, ...change(r) }) };
+  const changed = requestWith(r, change(r));
+  return changed === r ? state : stateWith(state, { requests: state.requests.set(key, changed) });
 }
 
 function addRequest(state: ModelState, r: Omit<RequestModel, "key" | "dropAtHost" | "attached" | "letGo" | "cancelled">): ModelState {
   const key = requestKey(r.kind, r.cell, r.req);
   const request: RequestModel = { key, cell: r.cell, kind: r.kind, req: r.req, origin: r.origin, stage: r.stage, initial: r.initial, cancelled: false, dropAtHost: false, attached: false, letGo: false };
-  return { ...state, requests: state.requests.set(key, request) };
+  return stateWith(state, { requests: state.requests.set(key, request) });
 }
 
 function expect(state: ModelState, ...keys: string[]): ModelState {
-  return { ...state, expected: [...state.expected, ...keys] };
+  return stateWith(state, { expected: [...state.expected, ...keys] });
 }
 
 function allow(state: ModelState, ...keys: string[]): ModelState {
-  return { ...state, allowed: [...state.allowed, ...keys] };
+  return stateWith(state, { allowed: [...state.allowed, ...keys] });
 }
 
 function without(list: readonly string[], key: string): readonly string[] {
@@ -37,7 +42,9 @@ function without(list: readonly string[], key: string): readonly string[] {
 }
 
 function fulfil(state: ModelState, key: string): ModelState {
-  return { ...state, expected: without(state.expected, key), allowed: without(state.allowed, key) };
+  const expected = without(state.expected, key);
+  const allowed = without(state.allowed, key);
+  return expected === state.expected && allowed === state.allowed ? state : stateWith(state, { expected, allowed });
 }
 
 /** Core emitted a request: the asked request is now in flight (an allowed one is created now). */
@@ -72,7 +79,7 @@ export function next(state: ModelState, action: Action): ModelState {
       // cells + requests: a new cell, its create request asked of Core.
       // With a `req`, Core may also send the exec call's initial observation in the same step.
       const cells = state.cells.set(action.cell, newCell(action.cell));
-      const s = addRequest({ ...state, cells }, { cell: action.cell, kind: "create", req: 0, origin: "turn", stage: "asked", initial: false });
+      const s = addRequest(stateWith(state, { cells }), { cell: action.cell, kind: "create", req: 0, origin: "turn", stage: "asked", initial: false });
       const s2 = expect(s, requestKey("create", action.cell, 0));
       return action.req === undefined ? s2 : allow(s2, requestKey("observe", action.cell, action.req));
     }
@@ -118,7 +125,7 @@ export function next(state: ModelState, action: Action): ModelState {
     case "jsCompletes":
       return withCell(state, action.cell, () => ({ jsDone: true }));
     case "hostShutsDown":
-      return { ...state, shutdown: true };
+      return stateWith(state, { shutdown: true });
 
     // --- what Core emitted --------------------------------------------------------------------
     case "coreSendsCreate":
@@ -225,7 +232,7 @@ export function next(state: ModelState, action: Action): ModelState {
       // attached: from the Host's report, or derived (reached, unanswered, not dropped);
       // goneAfterClose: closed, ready and absent from the table — from now on it must stay absent;
       // allowed: what Core may have sent lapses with the step.
-      let s: ModelState = { ...state, allowed: [] };
+      let s: ModelState = state.allowed.length === 0 ? state : stateWith(state, { allowed: [] });
       for (const r of state.requests.values()) {
         if (r.kind !== "observe") continue;
         const attached =

@@ -12,6 +12,7 @@
  * pair restored from the same snapshot would be (test/snapshot-sharing.test.ts).
  */
 import type { AttachedObserver, CoreInput, GateEntry, HostInput, Implementation, Instance, Message } from "../protocol/index.ts";
+import { Memo, type MemoNode } from "./parties-memo.ts";
 import { coversFields, encodedExactly, type PartyState } from "./snapshot.ts";
 
 /** `snapshot(base)`: the party's fields as JSON, sharing the unchanged parts of `base`, its previous snapshot (reference/snapshot.ts). */
@@ -32,10 +33,16 @@ export interface CoreParty {
 /** How many closed instances an implementation keeps to start again (a search closes one per transition and starts the next at once). */
 const POOL = 4;
 
+/**
+ * How the parties' steps are memoised (parties-memo.ts): `false`, not at all (every step runs the
+ * party); `sameInput`, when two inputs are taken as the same (for a test that breaks it on purpose).
+ */
+export type MemoOptions = false | { readonly sameInput?: (a: unknown, b: unknown) => boolean };
+
 /** `dispatch`: the pair models nested tool calls (see `Implementation.dispatch`). */
-export function fromParties(name: string, summary: string, makeHost: () => HostParty, makeCore: () => CoreParty, dispatch = false): Implementation {
-  const kit: Kit = { makeHost, makeCore, free: [] };
-  return {
+export function fromParties(name: string, summary: string, makeHost: () => HostParty, makeCore: () => CoreParty, dispatch = false, memo: MemoOptions = {}): Implementation {
+  const kit: Kit = { makeHost, makeCore, free: [], hostMemo: memo === false ? undefined : new Memo(memo.sameInput), coreMemo: memo === false ? undefined : new Memo(memo.sameInput) };
+  const impl: Implementation = {
     name,
     summary,
     protocol: 2,
@@ -60,6 +67,26 @@ export function fromParties(name: string, summary: string, makeHost: () => HostP
       };
     },
   };
+  made.set(impl, { name, summary, makeHost, makeCore, dispatch, kit });
+  return impl;
+}
+
+/** What each implementation built by `fromParties` was built from. */
+const made = new WeakMap<Implementation, { name: string; summary: string; makeHost: () => HostParty; makeCore: () => CoreParty; dispatch: boolean; kit: Kit }>();
+
+/** The same implementation built again with other memo options (for tests that compare the two); undefined when `impl` was not built by `fromParties`. */
+export function rebuiltWith(impl: Implementation, memo: MemoOptions): Implementation | undefined {
+  const m = made.get(impl);
+  return m === undefined ? undefined : fromParties(m.name, m.summary, m.makeHost, m.makeCore, m.dispatch, memo);
+}
+
+/** How many entries the memos of an implementation built by `fromParties` hold now, how often they were emptied, and how many lookups found an entry or not (for the bench). */
+export function memoStats(impl: Implementation): { entries: number; emptied: number; found: number; missed: number } | undefined {
+  const kit = made.get(impl)?.kit;
+  const h = kit?.hostMemo;
+  const c = kit?.coreMemo;
+  if (h === undefined || c === undefined) return undefined;
+  return { entries: h.size + c.size, emptied: h.emptied + c.emptied, found: h.found + c.found, missed: h.missed + c.missed };
 }
 
 interface Kit {
@@ -67,6 +94,9 @@ interface Kit {
   readonly makeCore: () => CoreParty;
   /** Pairs of closed instances, to start again. */
   readonly free: Pair[];
+  /** One memo per party kind, shared by every instance of the implementation; undefined when off. */
+  readonly hostMemo: Memo<AttachedObserver[]> | undefined;
+  readonly coreMemo: Memo<GateEntry[]> | undefined;
 }
 
 /**
@@ -78,13 +108,27 @@ interface Kit {
  */
 type Standing = "dirty" | "encoded" | "decoded";
 
-/** One party of an instance, with its base and standing. */
-class Side<P extends HostParty | CoreParty> {
+/**
+ * One party of an instance, with its base and standing, and with the memo (parties-memo.ts):
+ * `node`, when known, is the memo's node of the snapshot the party stands at; `lags`, its live
+ * fields are not that state yet (they are as `base` and `standing` say). A restore from a
+ * snapshot in the memo and a step found in it only move `node`; the live fields are brought to
+ * it (restored by difference, as any restore) only when they are read: a step not in the memo,
+ * or a gate table or observers list not in it.
+ */
+class Side<P extends HostParty | CoreParty, V> {
   declare party: P;
   declare base: PartyState | undefined;
   declare standing: Standing;
+  declare node: MemoNode<V> | undefined;
+  declare lags: boolean;
+  /** The node of the last snapshot restored (a search restores one state for each of its moves). */
+  declare restored: MemoNode<V> | undefined;
 
-  constructor(private readonly make: () => P) {
+  constructor(
+    private readonly make: () => P,
+    private readonly memo: Memo<V> | undefined,
+  ) {
     this.reset();
   }
 
@@ -93,17 +137,97 @@ class Side<P extends HostParty | CoreParty> {
     this.party = this.make();
     this.base = undefined;
     this.standing = "dirty";
+    this.node = undefined;
+    this.lags = false;
+    this.restored = undefined;
+  }
+
+  /** The party with its live fields in the state it stands at. */
+  private live(): P {
+    if (this.lags) {
+      this.lags = false;
+      this.restoreLive((this.node as MemoNode<V>).snap);
+    }
+    return this.party;
+  }
+
+  /** Stand at `n`'s snapshot, which the live fields already are when the party is decoded from it. */
+  private standAt(n: MemoNode<V>): void {
+    this.node = n;
+    this.lags = !(this.standing === "decoded" && n.snap === this.base);
+  }
+
+  step(input: never): Message[] {
+    const memo = this.memo;
+    const from = this.node;
+    if (memo === undefined || from === undefined) {
+      const party = this.live();
+      this.standing = "dirty";
+      this.node = undefined;
+      return party.step(input);
+    }
+    const known = memo.step(from, input);
+    if (known !== undefined) {
+      this.standAt(known.after);
+      // Frozen, shared by every caller (parties-memo.ts); the harness only reads what a step returns.
+      return known.out as Message[];
+    }
+    const party = this.live();
+    this.standing = "dirty";
+    this.node = undefined;
+    const out = party.step(input);
+    if (!Array.isArray(out)) return out;
+    let after: PartyState;
+    try {
+      after = this.snapshot();
+    } catch {
+      // A party that cannot be encoded now is not memoised; its own snapshot() will say why.
+      return out;
+    }
+    const step = memo.addStep(from.snap, input, out, after);
+    if (step === undefined) return out;
+    this.node = step.after;
+    return step.out as Message[];
+  }
+
+  /** What `read` reads of the party (its gate table, its observers), from the memo when it was read at the same snapshot before. */
+  view(read: (party: P) => V): V {
+    const memo = this.memo;
+    const at = this.node;
+    if (memo === undefined || at === undefined) return read(this.live());
+    return memo.view(at) ?? memo.addView(at, read(this.live()));
   }
 
   snapshot(): PartyState {
+    const n = this.node;
+    if (n !== undefined) return n.snap;
     if (this.standing === "dirty") {
       this.base = this.party.snapshot(this.base);
       this.standing = encodedExactly() ? "decoded" : "encoded";
+      this.node = this.memo?.nodeFor(this.base);
     }
     return this.base as PartyState;
   }
 
   restore(s: PartyState): void {
+    const memo = this.memo;
+    if (memo !== undefined) {
+      const last = this.restored;
+      const known = last !== undefined && last.snap === s && memo.holds(last) ? last : memo.node(s);
+      if (known !== undefined) {
+        this.restored = known;
+        this.standAt(known);
+        return;
+      }
+    }
+    this.node = undefined;
+    this.lags = false;
+    this.restoreLive(s);
+    this.node = memo?.nodeFor(s);
+    this.restored = this.node;
+  }
+
+  private restoreLive(s: PartyState): void {
     if (this.standing === "decoded" && s === this.base) return;
     const standing = this.standing;
     // Until the decode is through (a malformed snapshot throws), the party is in no known state.
@@ -119,18 +243,21 @@ class Side<P extends HostParty | CoreParty> {
   }
 }
 
+const readObservers = (host: HostParty): AttachedObserver[] => host.observers();
+const readTable = (core: CoreParty): GateEntry[] => core.gateTable();
+
 /**
  * The two parties of one instance. A step goes to one party only and the parties share nothing,
  * so the other one's snapshot is still its base, taken without a walk, and a restore that leaves
  * it as it was does nothing to it.
  */
 class Pair {
-  readonly host: Side<HostParty>;
-  readonly core: Side<CoreParty>;
+  readonly host: Side<HostParty, AttachedObserver[]>;
+  readonly core: Side<CoreParty, GateEntry[]>;
 
   constructor(kit: Kit) {
-    this.host = new Side(kit.makeHost);
-    this.core = new Side(kit.makeCore);
+    this.host = new Side(kit.makeHost, kit.hostMemo);
+    this.core = new Side(kit.makeCore, kit.coreMemo);
   }
 
   reset(): void {
@@ -176,23 +303,19 @@ class Lease {
   }
 
   host(input: HostInput): Message[] {
-    const host = this.leased().host;
-    host.standing = "dirty";
-    return host.party.step(input);
+    return this.leased().host.step(input as never);
   }
 
   core(input: CoreInput): Message[] {
-    const core = this.leased().core;
-    core.standing = "dirty";
-    return core.party.step(input);
+    return this.leased().core.step(input as never);
   }
 
   gateTable(): GateEntry[] {
-    return this.leased().core.party.gateTable();
+    return this.leased().core.view(readTable);
   }
 
   observers(): AttachedObserver[] {
-    return this.leased().host.party.observers();
+    return this.leased().host.view(readObservers);
   }
 
   snapshot(): unknown {

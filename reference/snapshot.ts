@@ -27,7 +27,8 @@ export function encodeFields(party: object, base?: PartyState): PartyState {
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const before = base?.[k];
-    const x = encode(fields[k], before);
+    const v = fields[k];
+    const x = typeof v === "object" && v !== null ? encode(v, before) : v;
     if (fix !== undefined) {
       fields[k] = fix;
       fix = undefined;
@@ -105,13 +106,19 @@ function encode(v: unknown, prev: unknown): unknown {
     let i = 0;
     for (const [k, x] of v) {
       const pe = before?.[i];
-      if (typeof k === "object" && k !== null) exact = false;
-      const ek = encode(k, pe?.[0]);
-      fix = undefined;
-      const ex = encode(x, pe?.[1]);
-      if (fix !== undefined) {
-        v.set(k, fix);
+      let ek: unknown = k;
+      if (typeof k === "object" && k !== null) {
+        exact = false;
+        ek = encode(k, pe?.[0]);
         fix = undefined;
+      }
+      let ex: unknown = x;
+      if (typeof x === "object" && x !== null) {
+        ex = encode(x, pe?.[1]);
+        if (fix !== undefined) {
+          v.set(k, fix);
+          fix = undefined;
+        }
       }
       if (pe === undefined || ek !== pe[0] || ex !== pe[1]) {
         entries ??= (before as readonly unknown[]).slice(0, i);
@@ -126,11 +133,14 @@ function encode(v: unknown, prev: unknown): unknown {
     let members: unknown[] | undefined = before === undefined ? new Array(v.size) : undefined;
     let i = 0;
     for (const x of v) {
-      const m = encode(x, before?.[i]);
-      // A member cannot be replaced in place; such a Set is left as it is.
-      if (fix !== undefined) {
-        exact = false;
-        fix = undefined;
+      let m: unknown = x;
+      if (typeof x === "object" && x !== null) {
+        m = encode(x, before?.[i]);
+        // A member cannot be replaced in place; such a Set is left as it is.
+        if (fix !== undefined) {
+          exact = false;
+          fix = undefined;
+        }
       }
       if (members === undefined && m !== (before as readonly unknown[])[i]) members = (before as readonly unknown[]).slice(0, i);
       if (members !== undefined) members[i] = m;
@@ -142,10 +152,14 @@ function encode(v: unknown, prev: unknown): unknown {
     const before = Array.isArray(prev) && prev.length === v.length ? (prev as readonly unknown[]) : undefined;
     let out: unknown[] | undefined = before === undefined ? new Array(v.length) : undefined;
     for (let i = 0; i < v.length; i++) {
-      const x = encode(v[i], before?.[i]);
-      if (fix !== undefined) {
-        v[i] = fix;
-        fix = undefined;
+      const y = v[i];
+      let x: unknown = y;
+      if (typeof y === "object" && y !== null) {
+        x = encode(y, before?.[i]);
+        if (fix !== undefined) {
+          v[i] = fix;
+          fix = undefined;
+        }
       }
       if (out === undefined && x !== (before as readonly unknown[])[i]) out = (before as readonly unknown[]).slice(0, i);
       if (out !== undefined) out[i] = x;
@@ -154,24 +168,34 @@ function encode(v: unknown, prev: unknown): unknown {
   }
   const o = v as Record<string, unknown>;
   if (Object.getPrototypeOf(o) !== Object.prototype) exact = false;
-  const before = isPlain(prev) && !Array.isArray(prev.$map) && !Array.isArray(prev.$set) ? prev : undefined;
+  // A Map's or a Set's form at the same place is compared as a record (its key differs, so nothing of it is reused).
+  const before = isPlain(prev) ? prev : undefined;
   // While `out` is unbuilt, the keys seen so far are the first `n` of `before`, in its order, with equal values.
+  // Fields read by position (Object.values) rather than by key: one lookup per field costs more than the two arrays.
   const order = before === undefined ? undefined : Object.keys(before);
+  const was = before === undefined ? undefined : Object.values(before);
   let out: Record<string, unknown> | undefined = before === undefined ? {} : undefined;
   let n = 0;
   let holes = false;
-  for (const k of Object.keys(o)) {
-    const x = o[k];
+  const keys = Object.keys(o);
+  const xs = Object.values(o);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const x = xs[i];
     if (x === undefined) {
       holes = true;
       continue;
     }
-    const e = encode(x, before?.[k]);
-    if (fix !== undefined) {
-      o[k] = fix;
-      fix = undefined;
+    const p = was === undefined ? undefined : (order as string[])[n] === k ? was[n] : (before as Record<string, unknown>)[k];
+    let e: unknown = x;
+    if (typeof x === "object" && x !== null) {
+      e = encode(x, p);
+      if (fix !== undefined) {
+        o[k] = fix;
+        fix = undefined;
+      }
     }
-    if (out === undefined && ((order as string[])[n] !== k || e !== (before as Record<string, unknown>)[k])) out = firstKeys(before as Record<string, unknown>, order as string[], n);
+    if (out === undefined && ((order as string[])[n] !== k || e !== p)) out = firstKeys(before as Record<string, unknown>, order as string[], n);
     if (out !== undefined) out[k] = e;
     n++;
   }
