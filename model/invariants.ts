@@ -5,7 +5,7 @@
  * `checkFinal` the ones that judge the end of a run, after everything was drained.
  */
 import type { Action, EmitAction, GateRow } from "./actions.ts";
-import { attachedObservers, consumerActive, heldCalls, mayHold, mustBeOpen, observationsAtHost, requestKey, terminationBegan, type CellModel, type ModelState } from "./state.ts";
+import { anyHeldCall, attachedObservers, consumerActive, heldCalls, mayHold, mustHoldOpen, observationsAtHost, requestKey, terminationBegan, type CellModel, type ModelState } from "./state.ts";
 
 export type InvariantName =
   | "no-gate-leak"
@@ -229,7 +229,9 @@ export function noGateLeak(state: ModelState, table: readonly GateRow[]): Violat
 /** (b) every cell that must be open has an open gate. */
 export function noPrematureClose(state: ModelState, table: readonly GateRow[]): Violation[] {
   const out: Violation[] = [];
-  for (const cell of mustBeOpen(state)) {
+  for (const c of state.cells.values()) {
+    if (!mustHoldOpen(c)) continue;
+    const cell = c.cell;
     const row = table.find((r) => r.cell === cell);
     if (row?.kind === "open") continue;
     out.push(v("no-premature-close", cell, `${cell}: open`, row === undefined ? `${cell}: no entry` : `${cell}: ${row.kind}`, `premature close: ${cell} is ready and not ending, but its gate is ${row === undefined ? "gone" : row.kind}`));
@@ -284,6 +286,7 @@ export function expectedEmitted(state: ModelState): Violation[] {
  */
 export function noCallHeldAfterReady(state: ModelState): Violation[] {
   const out: Violation[] = [];
+  if (!anyHeldCall(state)) return out;
   for (const c of state.cells.values()) {
     if (!c.ready && !c.abandoned) continue;
     for (const req of heldCalls(state, c.cell)) {

@@ -200,11 +200,22 @@ export function mayHoldEntry(state: ModelState): Set<Cell> {
   return out;
 }
 
-/** The cells that MUST hold an open gate: ready, and Core has not yet learnt that they end. */
+/** MUST the cell hold an open gate? It is ready, and Core has not yet learnt that it ends. */
+export function mustHoldOpen(c: CellModel): boolean {
+  return c.ready && !c.coreKnowsEnd;
+}
+
+/** The cells that MUST hold an open gate (see `mustHoldOpen`). */
 export function mustBeOpen(state: ModelState): Set<Cell> {
   const out = new Set<Cell>();
-  for (const c of state.cells.values()) if (c.ready && !c.coreKnowsEnd) out.add(c.cell);
+  for (const c of state.cells.values()) if (mustHoldOpen(c)) out.add(c.cell);
   return out;
+}
+
+/** Does Core hold back any nested tool call right now? */
+export function anyHeldCall(state: ModelState): boolean {
+  for (const r of state.requests.values()) if (r.kind === "tool" && r.dispatch === "held") return true;
+  return false;
 }
 
 /** Observations of `cell` attached at the Host right now (see `RequestModel.attached`), still unanswered. */

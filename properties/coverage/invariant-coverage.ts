@@ -19,7 +19,7 @@
  * - no-reopen: every step with a cell whose entry went after close and readiness.
  * - dispatch-follows-gate: every dispatch decision Core emits; and at the end of a run, once.
  */
-import { mustBeOpen, type Action, type GateRow, type InvariantName, type ModelState } from "../../model/index.ts";
+import { mustHoldOpen, type Action, type GateRow, type InvariantName, type ModelState } from "../../model/index.ts";
 
 export const INVARIANT_NAMES: readonly InvariantName[] = [
   "no-gate-leak",
@@ -122,13 +122,15 @@ export function countActionSubjects(state: ModelState, a: Action, counts: CheckC
 /** Count the whole-step invariants that had a subject after a step. */
 export function countStepSubjects(state: ModelState, table: readonly GateRow[], quiescent: boolean, counts: CheckCounts): void {
   if (table.length > 0) tick(counts, "no-gate-leak");
-  if (mustBeOpen(state).size > 0) tick(counts, "no-premature-close");
+  let open = false;
   let gone = false;
   let ended = false;
   for (const c of state.cells.values()) {
+    if (mustHoldOpen(c)) open = true;
     if (c.goneAfterClose) gone = true;
     if (c.hostAnswer === "created" && (c.outcome !== undefined || state.shutdown)) ended = true;
   }
+  if (open) tick(counts, "no-premature-close");
   if (gone) tick(counts, "no-reopen");
   if (quiescent && ended) tick(counts, "closed-exactly-once");
 }

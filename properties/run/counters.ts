@@ -27,6 +27,11 @@ export function zeros(n: number): number[] {
   return new Array<number>(n).fill(0);
 }
 
+/** Every counter of `list` back to zero (a loop: `fill` is a call that costs more on lists this short). */
+export function clear(list: number[]): void {
+  for (let i = 0; i < list.length; i++) list[i] = 0;
+}
+
 /** Add `from` (from its entry `at` on) into `into`, entry by entry. */
 export function addInto(into: number[], from: ArrayLike<number>, at = 0): void {
   for (let i = 0; i < into.length; i++) into[i] = (into[i] as number) + (from[at + i] as number);

@@ -42,7 +42,7 @@ import type { Command, CommandKind } from "./commands.ts";
 import { orderingsOfDelivery, shutdownMidDrain, type Ordering } from "./orderings.ts";
 import { emitAction, envAction, receiveAction } from "./translate.ts";
 import { checksOf, countActionSubjects, countFinalSubjects, countStepSubjects, INVARIANT_NAMES, type CheckCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
-import { executedOf, kindAt, MOVE_COUNTERS, orderingAt, orderingsOf, zeros } from "./counters.ts";
+import { clear, executedOf, kindAt, MOVE_COUNTERS, orderingAt, orderingsOf, zeros } from "./counters.ts";
 import { invalidMessage } from "./validate.ts";
 
 /**
@@ -135,6 +135,12 @@ class Resolved {
   }
 }
 
+/** What a command of a kind can act on now: a cell, and for `observe-cancel` the observation. */
+interface Candidate {
+  readonly cell: CellId;
+  readonly req?: number;
+}
+
 export interface RunOptions {
   /** How many cells a run may create (default 3). */
   readonly cells?: number;
@@ -183,6 +189,8 @@ export class HarnessRun {
   readonly dispatch: boolean;
   private readonly onStep: ((run: HarnessRun) => void) | undefined;
   private inDrain = false;
+  /** The candidates of each kind (by `kindAt`) found in `state`. */
+  private found: { readonly state: ModelState; readonly lists: (readonly Candidate[] | undefined)[] } | undefined;
   /** The last resolution, and the step and model state it was made in: fast-check's `check` then `run` resolve the same command twice. */
   private resolved: { readonly cmd: Command; readonly step: number; readonly state: ModelState; readonly r: Resolved | undefined } | undefined;
 
@@ -230,8 +238,8 @@ export class HarnessRun {
 
   /** Every counter back to zero (a search counts each step of a restored run apart). */
   resetCounts(): void {
-    this.moveCounts.fill(0);
-    this.checkCounts.fill(0);
+    clear(this.moveCounts);
+    clear(this.checkCounts);
   }
 
   /** This run's state (without counters), or undefined when the instance cannot snapshot. */
@@ -249,10 +257,20 @@ export class HarnessRun {
     return run;
   }
 
-  /** Candidates of a command kind, in a stable order. */
-  private candidates(kind: CommandKind): { cell: CellId; req?: number }[] {
+  /**
+   * Candidates of a command kind, in a stable order. They depend on the model state alone, so
+   * they are kept for the state they were found in (a search resolves every index of every kind
+   * in one state).
+   */
+  private candidates(kind: CommandKind): readonly Candidate[] {
+    if (this.found?.state !== this.state) this.found = { state: this.state, lists: [] };
+    const i = kindAt(kind);
+    return (this.found.lists[i] ??= this.candidatesNow(kind));
+  }
+
+  private candidatesNow(kind: CommandKind): Candidate[] {
     const s = this.state;
-    const out: { cell: CellId; req?: number }[] = [];
+    const out: Candidate[] = [];
     switch (kind) {
       case "create": {
         const cell = this.cellNames[s.cells.size];
@@ -294,7 +312,7 @@ export class HarnessRun {
     }
     const cands = this.candidates(cmd.kind);
     if (cands.length === 0) return undefined;
-    const pick = cands[(cmd.kind === "create" || cmd.kind === "shutdown" ? 0 : cmd.index) % cands.length] as { cell: CellId; req?: number };
+    const pick = cands[(cmd.kind === "create" || cmd.kind === "shutdown" ? 0 : cmd.index) % cands.length] as Candidate;
     const cell = pick.cell;
     const req = this.nextReq;
     switch (cmd.kind) {
