@@ -23,9 +23,10 @@ export function encodeFields(party: object, base?: PartyState): PartyState {
   const fields = party as Record<string, unknown>;
   const keys = Object.keys(fields);
   // Undefined fields are kept here (and dropped by JSON text), as they always were.
-  let same = base !== undefined && sameKeys(keys, base);
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
+  // Built once a field differs from `base` (its first `i` fields are then `base`'s).
+  let out: Record<string, unknown> | undefined = base !== undefined && sameKeys(keys, base) ? undefined : {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
     const before = base?.[k];
     const v = fields[k];
     const x = typeof v === "object" && v !== null ? encode(v, before) : v;
@@ -33,10 +34,10 @@ export function encodeFields(party: object, base?: PartyState): PartyState {
       fields[k] = fix;
       fix = undefined;
     }
-    if (x !== before) same = false;
-    out[k] = x;
+    if (out === undefined && x !== before) out = firstKeys(base as Record<string, unknown>, keys, i);
+    if (out !== undefined) out[k] = x;
   }
-  return same ? (base as PartyState) : out;
+  return out ?? (base as PartyState);
 }
 
 /**
@@ -121,7 +122,7 @@ function encode(v: unknown, prev: unknown): unknown {
         }
       }
       if (pe === undefined || ek !== pe[0] || ex !== pe[1]) {
-        entries ??= (before as readonly unknown[]).slice(0, i);
+        entries ??= prefix(before as readonly unknown[], i, v.size);
         entries[i] = [ek, ex];
       } else if (entries !== undefined) entries[i] = pe;
       i++;
@@ -142,7 +143,7 @@ function encode(v: unknown, prev: unknown): unknown {
           fix = undefined;
         }
       }
-      if (members === undefined && m !== (before as readonly unknown[])[i]) members = (before as readonly unknown[]).slice(0, i);
+      if (members === undefined && m !== (before as readonly unknown[])[i]) members = prefix(before as readonly unknown[], i, v.size);
       if (members !== undefined) members[i] = m;
       i++;
     }
@@ -161,7 +162,7 @@ function encode(v: unknown, prev: unknown): unknown {
           fix = undefined;
         }
       }
-      if (out === undefined && x !== (before as readonly unknown[])[i]) out = (before as readonly unknown[]).slice(0, i);
+      if (out === undefined && x !== (before as readonly unknown[])[i]) out = prefix(before as readonly unknown[], i, v.length);
       if (out !== undefined) out[i] = x;
     }
     return out === undefined ? prev : out;
@@ -202,6 +203,13 @@ function encode(v: unknown, prev: unknown): unknown {
   if (holes) fix = withoutHoles(o);
   if (out !== undefined) return out;
   return n === (order as string[]).length ? prev : firstKeys(before as Record<string, unknown>, order as string[], n);
+}
+
+/** An array of `length` whose first `n` elements are `before`'s (the rest to be set: made at its full length, so that setting them does not grow it). */
+function prefix(before: readonly unknown[], n: number, length: number): unknown[] {
+  const out: unknown[] = new Array(length);
+  for (let j = 0; j < n; j++) out[j] = before[j];
+  return out;
 }
 
 /** `o` without its undefined fields: what its JSON form decodes to, sharing its values. */
