@@ -12,7 +12,7 @@
  * correct implementation may do, so designs that create the gate at admission or at readiness, with
  * or without markers, all pass (the gate-table rules are "may hold" and "must be open" sets).
  *
- * The state is immutable; transitions return a new state.
+ * The state is immutable; transitions return a new state (or the same one, when nothing changes).
  */
 import { PersistentMap } from "./persistent-map.ts";
 

@@ -1,6 +1,7 @@
 /**
- * cellgate abstract model — transitions. `next(state, action)` is pure and returns a new state.
- * Each case says which fields it changes; everything else stays as it was.
+ * cellgate abstract model — transitions. `next(state, action)` is pure and returns the next state
+ * (the state it was given when the action changes nothing: states are values). Each case says
+ * which fields it changes; everything else stays as it was (records.ts makes the copies).
  */
 import type { Action } from "./actions.ts";
 import { cellWith, requestWith, stateWith } from "./records.ts";

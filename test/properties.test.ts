@@ -116,6 +116,11 @@ describe("verdicts other than violation", () => {
     const impl = misbehaving("bad-table", (_i, out) => out, () => [{ cell: "c1", kind: "ajar" }]);
     expect(check(impl, { runs: 50, seed: 1 }).counterexample?.failure).toMatchObject({ verdict: "protocol-error" });
   });
+
+  it("a gate table that lists a cell twice is a protocol error", () => {
+    const impl = misbehaving("twice-table", (_i, out) => out, () => [{ cell: "c2", kind: "open" }, { cell: "c1", kind: "open" }, { cell: "c2", kind: "waiting" }]);
+    expect(check(impl, { runs: 50, seed: 1 }).counterexample?.failure).toMatchObject({ verdict: "protocol-error", message: "gate table lists c2 twice" });
+  });
 });
 
 /** The reference (protocol 2) with its Core's output rewritten. */

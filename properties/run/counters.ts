@@ -22,9 +22,18 @@ export function orderingAt(o: Ordering): number {
   return COMMAND_KINDS.length + ORDERINGS.indexOf(o);
 }
 
-/** A list of `n` counters at zero. */
+/** One list of zeros per length, copied by `zeros`. */
+const ZEROS: number[][] = [];
+
+/** A list of `n` counters at zero (a copy of one made once: a packed list, which `new Array(n).fill(0)` is not). */
 export function zeros(n: number): number[] {
-  return new Array<number>(n).fill(0);
+  let zero = ZEROS[n];
+  if (zero === undefined) {
+    zero = [];
+    for (let i = 0; i < n; i++) zero.push(0);
+    ZEROS[n] = zero;
+  }
+  return zero.slice();
 }
 
 /** Every counter of `list` back to zero (a loop: `fill` is a call that costs more on lists this short). */

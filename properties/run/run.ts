@@ -621,13 +621,14 @@ function isObserveOf(x: unknown, cell: string, req: number): boolean {
 
 function invalidTable(table: unknown, known: ReadonlySet<string>): string | undefined {
   if (!Array.isArray(table)) return `gateTable() returned ${JSON.stringify(table)}, not a list`;
-  const seen = new Set<string>();
-  for (const row of table) {
+  const rows = table as readonly unknown[];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     const r = row as { cell?: unknown; kind?: unknown };
     if (typeof r !== "object" || r === null || typeof r.cell !== "string" || !known.has(r.cell)) return `gate table row ${JSON.stringify(row)} names no known cell`;
     if (r.kind !== "waiting" && r.kind !== "open" && r.kind !== "marker") return `gate table row for ${r.cell} has kind ${JSON.stringify(r.kind)} (expected waiting, open or marker)`;
-    if (seen.has(r.cell)) return `gate table lists ${r.cell} twice`;
-    seen.add(r.cell);
+    // A table has a row per cell at most: the rows before this one are compared, not kept in a set.
+    for (let j = 0; j < i; j++) if ((rows[j] as GateEntry).cell === r.cell) return `gate table lists ${r.cell} twice`;
   }
   return undefined;
 }

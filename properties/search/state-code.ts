@@ -139,6 +139,57 @@ function endBits(c: CellModel, slot: CellSlot | undefined): number {
 }
 
 /**
+ * What the code reads of the messages at each position of one channel, kept with the message it
+ * was read from (messages are immutable and shared between a state and the next): its cell, its
+ * request id if it has one, and its words without a renaming of cells (type, cell, then 0, 1 or 2
+ * more: no id; an id; an id and an outcome or decision).
+ */
+class MessageFacts {
+  readonly messages: (Message | undefined)[] = [];
+  readonly cell: string[] = [];
+  readonly hasReq: boolean[] = [];
+  readonly req: number[] = [];
+  readonly type: number[] = [];
+  readonly cellId: number[] = [];
+  readonly words: number[] = [];
+  readonly extra: number[] = [];
+
+  learn(j: number, m: Message): void {
+    this.messages[j] = m;
+    this.cell[j] = m.cell;
+    const has = "req" in m;
+    this.hasReq[j] = has;
+    this.req[j] = has ? m.req : 0;
+    this.type[j] = TYPE.id(m.type);
+    this.cellId[j] = CELL.id(m.cell);
+    let words = 0;
+    let extra = 0;
+    switch (m.type) {
+      case "observe_outcome":
+      case "terminate_outcome":
+        words = 2;
+        extra = ANSWER.id(m.outcome);
+        break;
+      case "dispatch":
+        words = 2;
+        extra = DISPATCH.id(m.decision);
+        break;
+      case "observe":
+      case "drop_observation":
+      case "terminate":
+      case "invoke_tool":
+      case "cancel_tool":
+        words = 1;
+        break;
+      default:
+        break;
+    }
+    this.words[j] = words;
+    this.extra[j] = extra;
+  }
+}
+
+/**
  * Renders states into a code, reusing its tables from one state to the next, and with `reuse`
  * the code of snapshot parts met again (code-reuse.ts).
  */
@@ -191,7 +242,14 @@ class Renderer implements Renamer {
     }
     const channels = run.channels;
     for (let i = 0; i < channels.order.length; i++) {
-      for (const m of channels.messagesAt(i)) if ("req" in m) this.addLive(this.slotOf(m.cell), m.req);
+      const queue = channels.messagesAt(i);
+      if (queue.length === 0) continue;
+      const f = this.factsAt(i);
+      for (let j = 0; j < queue.length; j++) {
+        const m = queue[j] as Message;
+        if (f.messages[j] !== m) f.learn(j, m);
+        if (f.hasReq[j] === true) this.addLive(this.slotOf(f.cell[j] as string), f.req[j] as number);
+      }
     }
     for (const slot of this.liveOrder) {
       const live = slot.live;
@@ -421,16 +479,28 @@ class Renderer implements Renamer {
     code.push(0);
     start = code.len;
     const order = run.channels.order;
+    const lanes = this.lanesOf(order);
     for (let i = 0; i < order.length; i++) {
       const messages = run.channels.messagesAt(i);
       if (messages.length === 0) continue;
-      const channel = order[i] as string;
-      if (channel.startsWith("host:")) {
+      const lane = lanes[i];
+      if (lane !== undefined) {
         code.push(HOST_LANE);
-        code.push(CELL.id(this.name(channel.slice(5))));
-      } else code.push(CHANNEL.id(channel));
+        code.push(CELL.id(this.name(lane)));
+      } else code.push(CHANNEL.id(order[i] as string));
       code.push(messages.length);
-      for (const m of messages) this.message(m);
+      if (perm === undefined) {
+        const f = this.factsAt(i);
+        for (let j = 0; j < messages.length; j++) {
+          // Learnt by `begin` already, unless this state was not the one it gathered.
+          if (f.messages[j] !== messages[j]) f.learn(j, messages[j] as Message);
+          code.push(f.type[j] as number);
+          code.push(f.cellId[j] as number);
+          const words = f.words[j] as number;
+          if (words > 0) this.rename(f.req[j] as number);
+          if (words > 1) code.push(f.extra[j] as number);
+        }
+      } else for (const m of messages) this.message(m);
       ends.push(code.len);
     }
     code.buf[chansAt] = ends.top;
@@ -455,6 +525,29 @@ class Renderer implements Renamer {
       else this.value(this.snapshot, perm);
     } else code.push(NONE);
   }
+
+  /** Per channel of `order`, the cell of a Host lane (`host:<cell>`), else undefined; kept for the last order met (one per channel layout). */
+  private lanesOf(order: readonly string[]): readonly (string | undefined)[] {
+    if (order !== this.laneOrder) {
+      this.laneOrder = order;
+      this.lanes = order.map((channel) => (channel.startsWith("host:") ? channel.slice(5) : undefined));
+    }
+    return this.lanes;
+  }
+
+  /** Per channel, what the code reads of the messages last met at each position. */
+  private factsAt(i: number): MessageFacts {
+    let f = this.facts[i];
+    if (f === undefined) {
+      f = new MessageFacts();
+      this.facts[i] = f;
+    }
+    return f;
+  }
+
+  private readonly facts: (MessageFacts | undefined)[] = [];
+  private laneOrder: readonly string[] | undefined;
+  private lanes: readonly (string | undefined)[] = [];
 
   private message(m: Message): void {
     const code = this.code;
