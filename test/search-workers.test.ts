@@ -15,27 +15,14 @@ import type { Implementation } from "../protocol/index.ts";
 import { bundled, reference } from "../reference/index.ts";
 import { cli } from "./support/cli.ts";
 import { MINIMUM } from "./support/minimum.ts";
-
-/** What must not depend on the number of threads. */
-function outcome(r: ExhaustiveResult): unknown {
-  return {
-    states: r.states,
-    transitions: r.transitions,
-    depth: r.depth,
-    exhausted: r.exhausted,
-    levels: r.levels.map((l) => [l.depth, l.states, l.transitions]),
-    executed: r.executed,
-    orderings: r.orderings,
-    counterexample: r.counterexample === undefined ? undefined : { depth: r.counterexample.depth, labels: r.counterexample.labels, failure: r.counterexample.failure, inDrain: r.counterexample.inDrain },
-  };
-}
+import { searchOutcome } from "./support/search-outcome.ts";
 
 function bothWays(impl: Implementation, options: ExhaustiveOptions): [ExhaustiveResult, ExhaustiveResult] {
   const one = exhaustive(impl, options);
   const two = exhaustive(impl, { ...options, workers: 2 });
   expect(one.workers).toBe(1);
   expect(two.workers).toBe(2);
-  expect(outcome(two)).toEqual(outcome(one));
+  expect(searchOutcome(two)).toEqual(searchOutcome(one));
   return [one, two];
 }
 
