@@ -16,12 +16,20 @@
  * tests do, so that a caller that changed one would throw): frozen objects made the whole search
  * 8 % slower (BENCHMARKS.md). The memo is emptied when it reaches `LIMIT` nodes and steps, so a
  * long search's memory stays bounded.
+ *
+ * A memo that mostly misses turns itself off: where the snapshots a party is restored from are
+ * new objects each time (a search worker decodes states its thread's value table has not met, so
+ * nothing is shared by identity), every restore and step would add a node and only take memory.
+ * Each time `WINDOW` more nodes and steps are added, a memo that found fewer lookups than it
+ * missed since it was last emptied is emptied for good, and steps are run as without it.
  */
 import type { Message } from "../protocol/index.ts";
 import type { PartyState } from "./snapshot.ts";
 
 /** Nodes and steps a memo holds before it is emptied. */
 const LIMIT = 1 << 17;
+/** How often (in nodes and steps added) a memo judges whether it pays. */
+export const WINDOW = 1 << 13;
 
 /** A step remembered: what the party emitted, and where it then stood. */
 export interface Step<V> {
@@ -53,6 +61,10 @@ export class Memo<V> {
   /** Steps and views found here, and not. */
   found = 0;
   missed = 0;
+  /** Turned off: it missed more than it found (see above). */
+  off = false;
+  private foundBefore = 0;
+  private missedBefore = 0;
 
   constructor(
     readonly sameInput: (a: unknown, b: unknown) => boolean = sameData,
@@ -66,7 +78,7 @@ export class Memo<V> {
 
   /** The node of snapshot `s`, added if new (undefined for a value that is not an object, which no snapshot of a bundled party is). */
   nodeFor(s: PartyState): MemoNode<V> | undefined {
-    if (typeof s !== "object" || s === null) return undefined;
+    if (this.off || typeof s !== "object" || s === null) return undefined;
     let n = this.nodes.get(s);
     if (n === undefined) {
       this.room();
@@ -101,6 +113,7 @@ export class Memo<V> {
    * Remember a step from snapshot `from` to snapshot `after`; `input` and `out` are copied. The step, or undefined (and nothing remembered) when either is not plain data.
    */
   addStep(from: PartyState, input: unknown, out: readonly unknown[], after: PartyState): Step<V> | undefined {
+    if (this.off) return undefined;
     const i = copyOf(input, this.freeze);
     const o = copyOf(out, this.freeze) as readonly Message[] | typeof NOT_PLAIN;
     if (i === NOT_PLAIN || o === NOT_PLAIN) return undefined;
@@ -126,6 +139,7 @@ export class Memo<V> {
 
   /** Remember what is read of the party standing at `at`; the copy is returned (`v` itself, and nothing remembered, when it is not plain data). */
   addView(at: MemoNode<V>, v: V): V {
+    if (this.off) return v;
     const copy = copyOf(v, this.freeze) as V | typeof NOT_PLAIN;
     if (copy === NOT_PLAIN) return v;
     const n = at.generation === this.generation ? at : this.nodeFor(at.snap);
@@ -134,7 +148,17 @@ export class Memo<V> {
   }
 
   private room(): void {
+    if (this.size > 0 && this.size % WINDOW === 0 && this.found - this.foundBefore < this.missed - this.missedBefore) {
+      this.empty();
+      this.off = true;
+      return;
+    }
     if (this.size < LIMIT) return;
+    this.empty();
+    this.emptied++;
+  }
+
+  private empty(): void {
     // Nodes still held by parties keep their steps but are of an old generation, so none is used again.
     for (const n of this.nodes.values()) {
       n.inputs.length = 0;
@@ -144,7 +168,8 @@ export class Memo<V> {
     this.nodes = new Map();
     this.generation++;
     this.size = 0;
-    this.emptied++;
+    this.foundBefore = this.found;
+    this.missedBefore = this.missed;
   }
 }
 

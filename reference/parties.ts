@@ -82,12 +82,12 @@ export function rebuiltWith(impl: Implementation, memo: MemoOptions): Implementa
 }
 
 /** How many entries the memos of an implementation built by `fromParties` hold now, how often they were emptied, and how many lookups found an entry or not (for the bench). */
-export function memoStats(impl: Implementation): { entries: number; emptied: number; found: number; missed: number } | undefined {
+export function memoStats(impl: Implementation): { entries: number; emptied: number; found: number; missed: number; off: boolean } | undefined {
   const kit = made.get(impl)?.kit;
   const h = kit?.hostMemo;
   const c = kit?.coreMemo;
   if (h === undefined || c === undefined) return undefined;
-  return { entries: h.size + c.size, emptied: h.emptied + c.emptied, found: h.found + c.found, missed: h.missed + c.missed };
+  return { entries: h.size + c.size, emptied: h.emptied + c.emptied, found: h.found + c.found, missed: h.missed + c.missed, off: h.off || c.off };
 }
 
 interface Kit {

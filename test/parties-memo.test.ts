@@ -15,7 +15,7 @@ import { HarnessRun, type RunSnapshot } from "../properties/run/run.ts";
 import { distinctMoves } from "../properties/search/moves.ts";
 import { BUNDLED, reference } from "../reference/index.ts";
 import { memoStats, rebuiltWith, type MemoOptions } from "../reference/parties.ts";
-import { sameData } from "../reference/parties-memo.ts";
+import { Memo, sameData, WINDOW } from "../reference/parties-memo.ts";
 import type { Implementation, Instance } from "../protocol/index.ts";
 
 /** A value as text: every own key in order (undefined ones too), Maps and Sets tagged. */
@@ -170,5 +170,45 @@ describe("the memo of the parties' steps", () => {
     const m = new Map();
     expect(sameData({ a: m }, { a: m })).toBe(true);
     expect(sameData({ a: new Map() }, { a: new Map() })).toBe(false);
+  });
+});
+
+describe("a memo that mostly misses turns itself off", () => {
+  /** Steps added from snapshot objects seen once, each after `hits` lookups that find a step taken before, until the memo has judged itself twice. */
+  const fill = (memo: Memo<unknown>, hits: number): void => {
+    const known = { a: -1 };
+    memo.addStep(known as never, { type: "known" }, [], { b: -1 } as never);
+    for (let k = 0; k < 2 * WINDOW; k++) {
+      for (let h = 0; h < hits; h++) memo.step(memo.nodeFor(known as never) as never, { type: "known" });
+      const from = { a: k };
+      const node = memo.nodeFor(from as never);
+      if (node !== undefined && memo.step(node, { type: "x" }) === undefined) memo.addStep(from as never, { type: "x" }, [], { b: k } as never);
+    }
+  };
+
+  it("when its snapshots are new objects each time (as in a search worker), and then holds nothing", () => {
+    const memo = new Memo<unknown>();
+    fill(memo, 0);
+    expect(memo.off).toBe(true);
+    expect(memo.size).toBe(0);
+    expect(memo.nodeFor({ a: 0 } as never)).toBeUndefined();
+    expect(memo.addStep({ a: 0 } as never, { type: "x" }, [], { b: 0 } as never)).toBeUndefined();
+  });
+
+  it("not when its lookups find what they look for", () => {
+    const memo = new Memo<unknown>();
+    fill(memo, 2);
+    expect(memo.off).toBe(false);
+    // It grew past two judgements, finding twice what it missed.
+    expect(memo.size).toBeGreaterThan(WINDOW);
+    expect(memo.found).toBeGreaterThan(memo.missed);
+  });
+
+  it("not in a search on the search's own thread (2 cells x 1 request to depth 14: it keeps finding)", () => {
+    const before = memoStats(reference) as NonNullable<ReturnType<typeof memoStats>>;
+    exhaustive(reference, { cells: 2, requests: 1, depth: 14 });
+    const after = memoStats(reference) as NonNullable<ReturnType<typeof memoStats>>;
+    expect(after.off).toBe(false);
+    expect(after.found - before.found).toBeGreaterThan(10 * (after.missed - before.missed));
   });
 });
