@@ -88,7 +88,7 @@ export class Code {
   }
 }
 
-export function grown(buf: Int32Array, least: number): Int32Array<ArrayBuffer> {
+function grown(buf: Int32Array, least: number): Int32Array<ArrayBuffer> {
   let n = buf.length * 2;
   while (n < least) n *= 2;
   const bigger = new Int32Array(n);

@@ -19,7 +19,7 @@ import { Code } from "./code-buffer.ts";
 import { strings } from "./string-ids.ts";
 
 /** Renderings whose buffers are kept (a part unchanged for longer is rendered again). */
-export const RING = 16;
+const RING = 16;
 
 /** What renames a request id: writes its two words at `pos` of the current buffer. */
 export interface Renamer {

@@ -773,7 +773,6 @@ export class StateCoder {
 }
 
 const coder = new StateCoder();
-export const coderStats = () => (coder as any).renderer.reuse;
 
 /** `StateCoder.fingerprint` of the thread's coder. */
 export function stateFingerprint(run: HarnessRun, options: KeyOptions): Fingerprint {
