@@ -492,8 +492,7 @@ class Renderer implements Renamer {
       if (perm === undefined) {
         const f = this.factsAt(i);
         for (let j = 0; j < messages.length; j++) {
-          // Learnt by `begin` already, unless this state was not the one it gathered.
-          if (f.messages[j] !== messages[j]) f.learn(j, messages[j] as Message);
+          // Learnt by `begin`, which gathered this same state.
           code.push(f.type[j] as number);
           code.push(f.cellId[j] as number);
           const words = f.words[j] as number;
