@@ -3,7 +3,6 @@
  * depth, deduplicating states; reports the size of the space, or the shortest counterexample.
  */
 import { basename, join } from "node:path";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { buildRepro, checkpointChunks, CheckpointError, readCheckpoint, commandsText, printable, defaultReproDir, exhaustive, type SearchCheckpoint, formatCommandList, formatFailure, ORDERINGS, slowWarnings, PorRefused, SymmetryRefused, type Dedupe, type ExhaustiveResult, type ReportContext, type SearchProgress } from "../properties/index.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { cellsOption, implementationSpec, intOption, parse, progressEveryOption, secondsOption } from "./args.ts";
@@ -15,7 +14,7 @@ import { openImplementation, type ImplementationSpec } from "./impl.ts";
 import { IMPLEMENTATION_OPTIONS, O, PROGRESS_OPTIONS } from "./options.ts";
 import { commandProgress, plural } from "./progress.ts";
 import { commandOutputs, placeRepro, writeReports } from "./reports.ts";
-import { prepareTarget, writeAtomic } from "./files.ts";
+import { prepareTarget, readFileParts, writeAtomic } from "./files.ts";
 
 export { exhaustiveJson } from "./exhaustive-report.ts";
 
@@ -156,30 +155,19 @@ function search(v: Record<string, unknown>, impl: Implementation, spec: Implemen
 
 /** A checkpoint file, read part by part and checked; a usage error (one line) when it cannot be. */
 function readCheckpointFile(file: string): SearchCheckpoint {
-  let fd: number;
-  try {
-    fd = openSync(file, "r");
-  } catch (e) {
-    throw new UsageError(`cannot read checkpoint ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const read = (at: number, length: number): Uint8Array => {
-      const out = new Uint8Array(length);
-      for (let got = 0; got < length; ) {
-        const n = readSync(fd, out, got, length - got, at + got);
-        if (n === 0) throw new CheckpointError("the checkpoint is truncated");
-        got += n;
+  return readFileParts(
+    file,
+    "checkpoint",
+    (source) => {
+      try {
+        return readCheckpoint(source);
+      } catch (e) {
+        if (e instanceof CheckpointError) throw new UsageError(`${file}: ${e.message}`);
+        throw e;
       }
-      return out;
-    };
-    return readCheckpoint({ size, read });
-  } catch (e) {
-    if (e instanceof CheckpointError) throw new UsageError(`${file}: ${e.message}`);
-    throw new UsageError(`cannot read checkpoint ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  } finally {
-    closeSync(fd);
-  }
+    },
+    () => new UsageError(`${file}: the checkpoint is truncated`),
+  );
 }
 
 /** `1.52 GiB resident` (the process's resident memory, as a long search's progress shows it). */

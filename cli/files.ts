@@ -13,10 +13,11 @@ function code(e: unknown): string {
 }
 
 /**
- * The text of a file argument: it must be a regular file (a directory, FIFO, socket or device is
- * refused before reading, so `/dev/zero` and a FIFO neither grow nor hang) of at most `maxBytes`.
+ * Run `use` on a file argument that must be a regular file (opened without blocking, and a
+ * directory, FIFO, socket or device refused before reading, so `/dev/zero` and a FIFO neither
+ * grow nor hang), then close it; any other error is a one-line usage error naming the file.
  */
-export function readBoundedFile(path: string, maxBytes: number, what: string): string {
+function withRegularFile<T>(path: string, what: string, use: (fd: number, size: number) => T): T {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -26,8 +27,20 @@ export function readBoundedFile(path: string, maxBytes: number, what: string): s
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UsageError(`${what} ${path} is not a regular file`);
-    if (st.size > maxBytes) throw new UsageError(`${what} ${path} is too large (${st.size} bytes; at most ${maxBytes})`);
-    const buffer = Buffer.alloc(Math.min(maxBytes, st.size) + 1);
+    return use(fd, st.size);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${what} ${path}: ${code(e)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The text of a file argument: a regular file (`withRegularFile`) of at most `maxBytes`. */
+export function readBoundedFile(path: string, maxBytes: number, what: string): string {
+  return withRegularFile(path, what, (fd, size) => {
+    if (size > maxBytes) throw new UsageError(`${what} ${path} is too large (${size} bytes; at most ${maxBytes})`);
+    const buffer = Buffer.alloc(Math.min(maxBytes, size) + 1);
     let length = 0;
     for (;;) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
@@ -36,12 +49,27 @@ export function readBoundedFile(path: string, maxBytes: number, what: string): s
       if (length === buffer.length) throw new UsageError(`${what} ${path} grew while it was read (more than ${buffer.length - 1} bytes)`);
     }
     return buffer.subarray(0, length).toString("utf8");
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read ${what} ${path}: ${code(e)}`);
-  } finally {
-    closeSync(fd);
-  }
+  });
+}
+
+/**
+ * A regular file argument (`withRegularFile`) read in parts: `use` gets its size and `read(at,
+ * length)`, the bytes at `at` in a buffer of their own (so a file larger than one buffer can be
+ * read). A read past the end throws `short(path)`.
+ */
+export function readFileParts<T>(path: string, what: string, use: (source: { readonly size: number; read(at: number, length: number): Uint8Array }) => T, short: () => Error): T {
+  return withRegularFile(path, what, (fd, size) => {
+    const read = (at: number, length: number): Uint8Array => {
+      const out = new Uint8Array(length);
+      for (let got = 0; got < length; ) {
+        const n = readSync(fd, out, got, length - got, at + got);
+        if (n === 0) throw short();
+        got += n;
+      }
+      return out;
+    };
+    return use({ size, read });
+  });
 }
 
 /** Create `dir` and its missing parents, one at a time (a failure is an error at once, never a loop). */

@@ -180,6 +180,10 @@ describe("cellgate exhaustive --checkpoint, --resume", () => {
     const missing = await cli("exhaustive", "--resume", join(dir, "none.ckpt"), "-q");
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read checkpoint .*none\.ckpt: ENOENT/);
+    // A directory (or a FIFO) is refused before it is read, never waited on.
+    const notFile = await cli("exhaustive", "--resume", dir, "-q");
+    expect(notFile.code).toBe(2);
+    expect(notFile.stderr).toMatch(/checkpoint .* is not a regular file$/);
     const por = await cli("exhaustive", "--cells", "1", "--por", "--checkpoint", file, "-q");
     expect(por.code).toBe(2);
     expect(por.stderr).toMatch(/--por is refused with --checkpoint/);

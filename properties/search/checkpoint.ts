@@ -17,6 +17,7 @@ import type { InvariantCounts } from "../coverage/invariant-coverage.ts";
 import type { DictionaryEntries } from "./state-codec.ts";
 import { FNV_BASIS, hashBytes } from "./value-table.ts";
 import type { Fingerprint } from "./visited.ts";
+import type { LevelStats } from "./exhaustive.ts";
 
 /** What a resumed search must share with the one that wrote the checkpoint. */
 export interface CheckpointSettings {
@@ -43,7 +44,7 @@ export interface SearchCheckpoint {
   readonly executed: Record<CommandKind, number>;
   readonly orderings: Record<Ordering, number>;
   readonly invariantChecks: InvariantCounts;
-  readonly levels: readonly { readonly depth: number; readonly states: number; readonly transitions: number; readonly elapsedMs: number }[];
+  readonly levels: readonly LevelStats[];
   readonly slow: readonly SlowStep[];
   readonly dictionary: DictionaryEntries;
   readonly commands: readonly Command[];
@@ -53,7 +54,7 @@ export interface SearchCheckpoint {
   readonly frontier: { readonly first: number; readonly bytes: Uint8Array; readonly ends: Int32Array };
 }
 
-/** A file that is not a checkpoint, or a damaged one. */
+/** A file that is not a checkpoint, a damaged one, or one a search with other settings cannot resume. */
 export class CheckpointError extends Error {
   override readonly name = "CheckpointError";
 }
@@ -210,15 +211,18 @@ export function settingsDiffer(saved: CheckpointSettings, now: CheckpointSetting
   return undefined;
 }
 
+/** What `nextLevelOutruns` reads of a level. */
+type Timed = Pick<LevelStats, "states" | "elapsedMs">;
+
 /**
  * Will the next level take longer than `leftMs`? Judged from the last level: its time, scaled by
  * how much the last level grew over the one before (levels of these spaces grow, then shrink).
  * A search under a time limit saves a checkpoint when it will, since no later one completes.
  */
-export function nextLevelOutruns(levels: readonly { readonly states: number; readonly elapsedMs: number }[], leftMs: number): boolean {
+export function nextLevelOutruns(levels: readonly Timed[], leftMs: number): boolean {
   if (levels.length < 2) return false;
-  const last = levels[levels.length - 1] as { readonly states: number; readonly elapsedMs: number };
-  const before = levels[levels.length - 2] as { readonly states: number; readonly elapsedMs: number };
+  const last = levels[levels.length - 1] as Timed;
+  const before = levels[levels.length - 2] as Timed;
   const growth = before.states > 0 ? Math.max(1, last.states / before.states) : 1;
   return leftMs < (last.elapsedMs - before.elapsedMs) * growth;
 }

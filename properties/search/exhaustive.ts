@@ -312,6 +312,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     /** Time since the search first began (a resumed one counts the time before its checkpoint). */
     const elapsed = (): number => (resume?.elapsedMs ?? 0) + performance.now() - started;
     let lastCheckpoint = resume === undefined ? -Infinity : performance.now();
+    /** A level boundary the search has not saved yet (a resumed search starts at its checkpoint's). */
+    const unsaved = (): boolean => depth > (resume?.depth ?? -1);
     /** Under a time limit, this is the last checkpoint with the work so far when the next level will outrun it (checkpoint.ts). */
     const lastBeforeTime = (): boolean => options.timeLimitMs !== undefined && nextLevelOutruns(levels, options.timeLimitMs - (performance.now() - started));
     /** Between levels: the search as it stands, to `onCheckpoint` (at most every `checkpointEveryMs`, unless `force`). */
@@ -351,7 +353,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       return (options.timeLimitMs !== undefined && performance.now() - started > options.timeLimitMs) || (options.maxTransitions !== undefined && transitions >= options.maxTransitions);
     };
     outer: while (counterexample === undefined && depth < depthBound && level.count > 0) {
-      if (depth > (resume?.depth ?? -1)) checkpoint(lastBeforeTime());
+      if (unsaved()) checkpoint(lastBeforeTime());
       const next = spare.reset(trail.count);
       const before = transitions;
       const statesBefore = states;
@@ -470,7 +472,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
       level = next;
     }
     // At the depth bound with states left: a checkpoint to go deeper from.
-    if (!stoppedByTime && level.count > 0 && depth > (resume?.depth ?? -1)) checkpoint(true);
+    if (!stoppedByTime && level.count > 0 && unsaved()) checkpoint(true);
     const exhausted = counterexample === undefined && !stoppedByTime && level.count === 0;
     return {
       implementation: impl.name,
