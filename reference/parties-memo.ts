@@ -65,6 +65,8 @@ export class Memo<V> {
   off = false;
   private foundBefore = 0;
   private missedBefore = 0;
+  /** The size at which it next judges whether it pays. */
+  private judgeAt = WINDOW;
 
   constructor(
     readonly sameInput: (a: unknown, b: unknown) => boolean = sameData,
@@ -81,7 +83,7 @@ export class Memo<V> {
     if (this.off || typeof s !== "object" || s === null) return undefined;
     let n = this.nodes.get(s);
     if (n === undefined) {
-      this.room();
+      if (!this.room()) return undefined;
       n = new MemoNode<V>(s, this.generation);
       this.nodes.set(s, n);
       this.size++;
@@ -116,8 +118,7 @@ export class Memo<V> {
     if (this.off) return undefined;
     const i = copyOf(input, this.freeze);
     const o = copyOf(out, this.freeze) as readonly Message[] | typeof NOT_PLAIN;
-    if (i === NOT_PLAIN || o === NOT_PLAIN) return undefined;
-    this.room();
+    if (i === NOT_PLAIN || o === NOT_PLAIN || !this.room()) return undefined;
     const a = this.nodeFor(after);
     const f = this.nodeFor(from);
     // Emptied between the two (the limit reached): `after`'s node is of the old generation.
@@ -147,15 +148,21 @@ export class Memo<V> {
     return copy;
   }
 
-  private room(): void {
-    if (this.size > 0 && this.size % WINDOW === 0 && this.found - this.foundBefore < this.missed - this.missedBefore) {
-      this.empty();
-      this.off = true;
-      return;
+  /** Make room for one more node or step: false when the memo has turned off instead (it then holds nothing). */
+  private room(): boolean {
+    if (this.size >= this.judgeAt) {
+      this.judgeAt += WINDOW;
+      if (this.found - this.foundBefore < this.missed - this.missedBefore) {
+        this.empty();
+        this.off = true;
+        return false;
+      }
     }
-    if (this.size < LIMIT) return;
-    this.empty();
-    this.emptied++;
+    if (this.size >= LIMIT) {
+      this.empty();
+      this.emptied++;
+    }
+    return true;
   }
 
   private empty(): void {
@@ -170,6 +177,7 @@ export class Memo<V> {
     this.size = 0;
     this.foundBefore = this.found;
     this.missedBefore = this.missed;
+    this.judgeAt = WINDOW;
   }
 }
 

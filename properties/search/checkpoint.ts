@@ -15,6 +15,7 @@ import type { Ordering } from "../run/orderings.ts";
 import type { SlowStep } from "../run/timing.ts";
 import type { InvariantCounts } from "../coverage/invariant-coverage.ts";
 import type { DictionaryEntries } from "./state-codec.ts";
+import { FNV_BASIS, hashBytes } from "./value-table.ts";
 import type { Fingerprint } from "./visited.ts";
 import type { LevelStats } from "./exhaustive.ts";
 
@@ -79,13 +80,10 @@ function partsOf(c: SearchCheckpoint): Record<PartName, Uint8Array> {
   };
 }
 
-/** FNV-1a, continued from `h` over `chunk`. */
+/** FNV-1a (value-table.ts), continued from `h` over `chunk`. */
 function fnv(h: number, chunk: Uint8Array): number {
-  for (let i = 0; i < chunk.length; i++) h = Math.imul(h ^ (chunk[i] as number), 16777619);
-  return h;
+  return hashBytes(chunk, 0, chunk.length, h);
 }
-
-const FNV_START = 0x811c9dc5;
 
 /** The checkpoint as chunks to write one after another (the binary parts are views of the search's arrays: write them before the search goes on). */
 export function checkpointChunks(c: SearchCheckpoint): Uint8Array[] {
@@ -105,7 +103,7 @@ export function checkpointChunks(c: SearchCheckpoint): Uint8Array[] {
   new DataView(size.buffer).setUint32(0, head.byteLength, true);
   const chunks = [prefix, size, head, ...PARTS.map((p) => parts[p])];
   const sum = new Uint8Array(4);
-  new DataView(sum.buffer).setUint32(0, chunks.reduce(fnv, FNV_START) >>> 0, true);
+  new DataView(sum.buffer).setUint32(0, chunks.reduce(fnv, FNV_BASIS) >>> 0, true);
   return [...chunks, sum];
 }
 
@@ -132,7 +130,7 @@ export function readCheckpoint(source: CheckpointSource): SearchCheckpoint {
     throw new CheckpointError(line.startsWith("cellgate-checkpoint") ? `a checkpoint of another format (${JSON.stringify(line)}; this cellgate reads ${JSON.stringify(MAGIC.trim())})` : "not a cellgate checkpoint");
   }
   if (source.size < magic.length + 8) throw new CheckpointError("the checkpoint is truncated");
-  let sum = fnv(FNV_START, opening);
+  let sum = fnv(FNV_BASIS, opening);
   const headLength = new DataView(opening.buffer, opening.byteOffset).getUint32(magic.length, true);
   let at = magic.length + 4;
   if (at + headLength > source.size - 4) throw new CheckpointError("the checkpoint is truncated");

@@ -17,9 +17,11 @@ const MAX_VALUES = 1 << 20;
 /** How many bytes of encodings it keeps at most (likewise). */
 const MAX_BYTES = 1 << 26;
 
-/** FNV-1a over `bytes[from, to)`. */
-export function hashBytes(bytes: Uint8Array, from: number, to: number): number {
-  let h = 0x811c9dc5;
+/** FNV-1a's offset basis: the hash of no bytes. */
+export const FNV_BASIS = 0x811c9dc5;
+
+/** FNV-1a over `bytes[from, to)`, continued from hash `h` (the checkpoint's sum hashes its chunks one after another). */
+export function hashBytes(bytes: Uint8Array, from: number, to: number, h = FNV_BASIS): number {
   for (let i = from; i < to; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
   return h >>> 0;
 }
