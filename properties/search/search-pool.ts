@@ -6,7 +6,8 @@
  * exactly as when it expands them itself. So the states, transitions, levels and the first
  * counterexample are those of the search on one thread, whatever the number of workers. States
  * go both ways as their encodings (state-codec.ts), a chunk's in one buffer that is transferred,
- * not copied.
+ * not copied; a worker's in its own numbering of the values it met first (provisional), which the
+ * search reads into its own (StateCodec.fromWorker) and sends on to every worker.
  *
  * The search thread waits for the workers synchronously (a shared counter with `Atomics.wait`,
  * and `receiveMessageOnPort`), so `exhaustive()` keeps its synchronous signature.
