@@ -16,6 +16,7 @@
 import type { Implementation } from "../../protocol/index.ts";
 import type { Ordering } from "../run/orderings.ts";
 import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
+import { resetKeyMemo } from "./key-memo.ts";
 import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
 import { SearchPool, type Expanded } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
@@ -258,6 +259,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     return true;
   };
   const settings: ExpandSettings = { cells, budget, view, symmetry, keyed: dedupe !== "off" };
+  resetKeyMemo();
   const workers = canRestore ? Math.max(1, Math.floor(options.workers ?? 1)) : 1;
   const pool = workers > 1 ? new SearchPool(workers, options.workerOpen ?? bundledOpen(impl.name), settings) : undefined;
   const withinBudget = (run: HarnessRun, move: Move): boolean => budgetAllows(run, move, budget);

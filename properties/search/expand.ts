@@ -12,7 +12,7 @@ import { drainBound, HarnessRun, type Failure } from "../run/run.ts";
 import type { ImplView } from "./abstract-state.ts";
 import type { DeliveryNote } from "./delivery-hints.ts";
 import { distinctMoves, type Move } from "./moves.ts";
-import { stateFingerprint } from "./state-code.ts";
+import { memoKey, resetKeyMemo } from "./key-memo.ts";
 import { encodingAt, Level, type Encodings } from "./frontier.ts";
 import { StateCodec, type DictionaryEntries, type DictionaryMark } from "./state-codec.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
@@ -44,9 +44,13 @@ export function withinBudget(run: HarnessRun, move: Move, budget: number): boole
   return issued < budget;
 }
 
-/** The fingerprint a search keys a run's state by (`snapshot`: the instance's, when taken already). */
+/**
+ * The fingerprint a search keys a run's state by (`snapshot`: the instance's, when taken already),
+ * found in the thread's memo when the state's parts were keyed before (key-memo.ts).
+ */
 export function searchKey(run: HarnessRun, s: ExpandSettings, snapshot?: unknown): Fingerprint {
-  return stateFingerprint(run, { view: s.view, issued: Number.isFinite(s.budget), symmetry: s.symmetry, ...(snapshot !== undefined && s.view === "snapshot" ? { snapshot } : {}) });
+  const impl = s.view === "snapshot" ? (snapshot ?? run.instance.snapshot?.()) : undefined;
+  return memoKey(run, { view: s.view, issued: Number.isFinite(s.budget), symmetry: s.symmetry, ...(impl !== undefined ? { snapshot: impl } : {}) });
 }
 
 /** A run's counters as one list: executed by kind, orderings, invariant checks (in this order; run/counters.ts). */
@@ -155,6 +159,7 @@ export class Expander {
     private readonly s: ExpandSettings,
   ) {
     this.codec = new StateCodec(cellNames(s.cells), false);
+    resetKeyMemo();
   }
 
   /** The search's dictionary entries from `mark` on. */
