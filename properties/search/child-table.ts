@@ -8,6 +8,7 @@
 import { COMMAND_KINDS, type Command, type CommandKind } from "../run/commands.ts";
 import type { Failure } from "../run/run.ts";
 import type { ChildRecord } from "./expand.ts";
+import type { Fingerprint } from "./visited.ts";
 
 const KEY = 1;
 const SNAP = 2;
@@ -43,49 +44,110 @@ function commandOf(code: number): Command {
   return (code & 16) === 0 ? ({ kind } as Command) : ({ kind, index: Math.floor(code / 32) } as Command);
 }
 
+/** Grown to hold `need` elements. */
+function room<T extends Int32Array | Uint32Array | Uint8Array>(a: T, need: number, make: (n: number) => T): T {
+  if (need <= a.length) return a;
+  const bigger = make(Math.max(need, 2 * a.length));
+  bigger.set(a);
+  return bigger;
+}
+
+/**
+ * A chunk's table, written row by row as the worker expands (no child record is made): `state()`
+ * before each state's children, `row()` for each child, `drain()` after the row of a child sent
+ * in full. Counters are copied from the run's own lists; their widths are the first row's.
+ */
+export class ChildRows {
+  private per = new Int32Array(64);
+  private states = 0;
+  private commands = new Int32Array(256);
+  private flags = new Uint8Array(256);
+  private keys = new Uint32Array(1024);
+  private snaps = new Int32Array(256);
+  private counts = new Int32Array(0);
+  private countsWidth = -1;
+  private checks = new Int32Array(0);
+  private checksWidth = -1;
+  private rows = 0;
+  private failures: [number, Failure][] = [];
+  private drainFailures: [number, Failure][] = [];
+
+  /** The next state's children follow. */
+  state(): void {
+    this.per = room(this.per, this.states + 1, (n) => new Int32Array(n));
+    this.per[this.states++] = 0;
+  }
+
+  /** A child: its command, its counters (`moves` then `checks`, as `countsOf` lists them), its fingerprint and failure if any. */
+  row(command: Command, moves: ArrayLike<number>, checks: ArrayLike<number>, key: Fingerprint | undefined, failure: Failure | undefined): void {
+    const r = this.rows++;
+    (this.per[this.states - 1] as number)++;
+    const width = moves.length + checks.length;
+    if (this.countsWidth < 0) this.countsWidth = width;
+    if (width !== this.countsWidth) throw new Error("child table: rows of different counter widths");
+    this.commands = room(this.commands, r + 1, (n) => new Int32Array(n));
+    this.flags = room(this.flags, r + 1, (n) => new Uint8Array(n));
+    this.snaps = room(this.snaps, r + 1, (n) => new Int32Array(n));
+    this.keys = room(this.keys, 4 * r + 4, (n) => new Uint32Array(n));
+    this.counts = room(this.counts, width * (r + 1), (n) => new Int32Array(n));
+    this.commands[r] = commandCode(command);
+    this.snaps[r] = -1;
+    let flags = 0;
+    if (key !== undefined) {
+      flags |= KEY;
+      for (let i = 0; i < 4; i++) this.keys[4 * r + i] = key[i] as number;
+    }
+    this.flags[r] = flags;
+    const at = width * r;
+    for (let i = 0; i < moves.length; i++) this.counts[at + i] = moves[i] as number;
+    for (let i = 0; i < checks.length; i++) this.counts[at + moves.length + i] = checks[i] as number;
+    if (failure !== undefined) this.failures.push([r, failure]);
+  }
+
+  /** The last row's child is sent in full: its saved state's index, and its drain's verdict, failure and invariant checks. */
+  drain(snap: number, passes: boolean, failure: Failure | undefined, checks: ArrayLike<number>): void {
+    const r = this.rows - 1;
+    if (this.checksWidth < 0) this.checksWidth = checks.length;
+    if (checks.length !== this.checksWidth) throw new Error("child table: drains of different check widths");
+    this.checks = room(this.checks, this.checksWidth * (r + 1), (n) => new Int32Array(n));
+    this.snaps[r] = snap;
+    this.flags[r] = (this.flags[r] as number) | SNAP | DRAIN | (passes ? DRAIN_PASSES : 0);
+    this.checks.set(checks, this.checksWidth * r);
+    if (failure !== undefined) this.drainFailures.push([r, failure]);
+  }
+
+  /** The table (in arrays of its own, to transfer). */
+  done(): PackedChildren {
+    const rows = this.rows;
+    const countsWidth = Math.max(0, this.countsWidth);
+    const checksWidth = Math.max(0, this.checksWidth);
+    return {
+      per: this.per.slice(0, this.states),
+      commands: this.commands.slice(0, rows),
+      flags: this.flags.slice(0, rows),
+      keys: this.keys.slice(0, 4 * rows),
+      snaps: this.snaps.slice(0, rows),
+      counts: this.counts.slice(0, countsWidth * rows),
+      countsWidth,
+      checks: checksWidth === 0 ? new Int32Array(0) : this.checks.slice(0, checksWidth * rows),
+      checksWidth,
+      failures: this.failures,
+      drainFailures: this.drainFailures,
+    };
+  }
+}
+
+/** Child records as a table (what `ChildRows` writes as a worker goes). */
 export function pack(children: readonly (readonly ChildRecord[])[]): PackedChildren {
-  let rows = 0;
-  for (const list of children) rows += list.length;
-  const first = children.find((l) => l.length > 0)?.[0];
-  const countsWidth = first?.counts.length ?? 0;
-  const checksWidth = children.flat().find((c) => c.drain !== undefined)?.drain?.checks.length ?? 0;
-  const p = {
-    per: new Int32Array(children.length),
-    commands: new Int32Array(rows),
-    flags: new Uint8Array(rows),
-    keys: new Uint32Array(4 * rows),
-    snaps: new Int32Array(rows),
-    counts: new Int32Array(countsWidth * rows),
-    countsWidth,
-    checks: new Int32Array(checksWidth * rows),
-    checksWidth,
-    failures: [] as [number, Failure][],
-    drainFailures: [] as [number, Failure][],
-  };
-  let r = 0;
-  for (const [k, list] of children.entries()) {
-    p.per[k] = list.length;
+  const t = new ChildRows();
+  for (const list of children) {
+    t.state();
     for (const c of list) {
-      let flags = 0;
-      p.commands[r] = commandCode(c.command);
-      if (c.key !== undefined) {
-        flags |= KEY;
-        p.keys.set(c.key, 4 * r);
-      }
-      p.snaps[r] = c.snap ?? -1;
-      if (c.snap !== undefined) flags |= SNAP;
-      p.counts.set(c.counts, countsWidth * r);
-      if (c.failure !== undefined) p.failures.push([r, c.failure]);
-      if (c.drain !== undefined) {
-        flags |= DRAIN | (c.drain.passes ? DRAIN_PASSES : 0);
-        p.checks.set(c.drain.checks, checksWidth * r);
-        if (c.drain.failure !== undefined) p.drainFailures.push([r, c.drain.failure]);
-      }
-      p.flags[r] = flags;
-      r++;
+      t.row(c.command, c.counts, [], c.key, c.failure);
+      if (c.drain !== undefined) t.drain(c.snap ?? -1, c.drain.passes, c.drain.failure, c.drain.checks);
     }
   }
-  return p;
+  return t.done();
 }
 
 /** The buffers to transfer. */

@@ -14,6 +14,7 @@ import type { DeliveryNote } from "./delivery-hints.ts";
 import { distinctMoves, type Move } from "./moves.ts";
 import { memoKey, resetKeyMemo } from "./key-memo.ts";
 import { encodingAt, Level, type Encodings } from "./frontier.ts";
+import { ChildRows, type PackedChildren } from "./child-table.ts";
 import { StateCodec, type DictionaryEntries, type DictionaryMark } from "./state-codec.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
 
@@ -134,9 +135,9 @@ export interface ChildRecord {
   readonly counts: ArrayLike<number>;
 }
 
-/** A chunk's children, state by state, and the encodings of those sent in full (`ChildRecord.snap` indexes them). */
+/** A chunk's children, state by state, as a table (child-table.ts), and the encodings of those sent in full (`ChildRecord.snap` indexes them). */
 export interface ExpandedChunk {
-  readonly children: ChildRecord[][];
+  readonly children: PackedChildren;
   readonly states: Encodings;
   /** The values the encodings number provisionally (the search reads them with the encodings: StateCodec.fromWorker). */
   readonly provisional: Encodings;
@@ -153,6 +154,8 @@ export class Expander {
   private readonly codec: StateCodec;
   /** The implementation's restore copies out of what it is given (Instance.snapshotsUnshared): known after the first restore. */
   private shared = false;
+  /** A drain's invariant checks (copied into the chunk's table). */
+  private readonly checks = zeros(INVARIANT_NAMES.length);
 
   constructor(
     private readonly impl: Implementation,
@@ -170,46 +173,43 @@ export class Expander {
   /** The children of every state of a chunk, whose drains may look `depthLeft` levels ahead. */
   expandChunk(states: Encodings, depthLeft: number): ExpandedChunk {
     const out = new Level(0);
-    const children: ChildRecord[][] = [];
-    for (let k = 0; k < states.ends.length; k++) children.push(this.expand(encodingAt(states, k), depthLeft, out));
-    return { children, states: out.slice(0, out.count), provisional: this.codec.takeProvisional() };
+    const rows = new ChildRows();
+    for (let k = 0; k < states.ends.length; k++) this.expand(encodingAt(states, k), depthLeft, out, rows);
+    return { children: rows.done(), states: out.slice(0, out.count), provisional: this.codec.takeProvisional() };
   }
 
-  private expand(encoding: Uint8Array, depthLeft: number, sent: Level): ChildRecord[] {
+  private expand(encoding: Uint8Array, depthLeft: number, sent: Level, out: ChildRows): void {
     const snap = this.codec.decode(encoding, 0, encoding.length, this.shared);
     const here = HarnessRun.restore(this.impl, snap, { cells: this.s.cells });
     // One decoded value serves every move only when restore copies out of it.
     const shared = here.instance.snapshotsUnshared === true;
     this.shared = shared;
     const moves = distinctMoves(here).filter((m) => withinBudget(here, m, this.s.budget));
-    const out: ChildRecord[] = [];
+    out.state();
     if (moves.length === 0) here.close();
     for (const [i, move] of moves.entries()) {
       const child = i === 0 ? here : HarnessRun.restore(this.impl, shared ? snap : this.codec.decode(encoding), { cells: this.s.cells });
       child.apply(move.command);
-      const counts = countsOf(child);
       if (child.failure !== undefined) {
-        out.push({ command: move.command, failure: child.failure, counts });
+        out.row(move.command, child.moveCounts, child.checkCounts, undefined, child.failure);
         child.close();
         continue;
       }
       const saved = child.save();
       if (saved === undefined) throw new Error(`${this.impl.name} stopped offering snapshots`);
       const key = this.s.keyed ? searchKey(child, this.s, saved.impl) : undefined;
+      out.row(move.command, child.moveCounts, child.checkCounts, key, undefined);
       if (key !== undefined && !this.seen.addSeen(key)) {
         child.close();
-        out.push({ command: move.command, key, counts });
         continue;
       }
       sent.push(this.codec.encode(saved));
       // The drain counts only its own checks, as in the search's own thread.
       child.checkCounts.fill(0);
-      const checks = zeros(INVARIANT_NAMES.length);
-      const d = drainOf(child, key, depthLeft, this.seen, this.s, checks);
-      const drain = { passes: d.passes, failure: d.failure, checks };
-      out.push({ command: move.command, ...(key === undefined ? {} : { key }), snap: sent.count - 1, drain, counts });
+      this.checks.fill(0);
+      const d = drainOf(child, key, depthLeft, this.seen, this.s, this.checks);
+      out.drain(sent.count - 1, d.passes, d.failure, this.checks);
     }
-    return out;
   }
 }
 

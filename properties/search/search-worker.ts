@@ -6,7 +6,7 @@
 import { workerData, type MessagePort } from "node:worker_threads";
 import type { Implementation } from "../../protocol/index.ts";
 import { Expander } from "./expand.ts";
-import { pack, transferables } from "./child-table.ts";
+import { transferables } from "./child-table.ts";
 import type { PoolSetup, ToWorker, FromWorker } from "./search-pool.ts";
 
 const setup = workerData as PoolSetup;
@@ -47,7 +47,7 @@ port.on("message", (m: ToWorker) => {
     if (expander === undefined) throw new Error("the implementation did not open");
     expander.learn(m.dictionary, m.mark);
     const chunk = expander.expandChunk(m.states, m.depthLeft);
-    const children = pack(chunk.children);
+    const children = chunk.children;
     const transfer = [chunk.states, chunk.provisional].flatMap((e) => [e.bytes.buffer as ArrayBuffer, e.ends.buffer as ArrayBuffer]);
     post({ type: "children", id: m.id, children, states: chunk.states, provisional: chunk.provisional }, [...transferables(children), ...transfer]);
   } catch (e) {
