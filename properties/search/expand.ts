@@ -16,7 +16,8 @@ import { memoKey, resetKeyMemo } from "./key-memo.ts";
 import { encodingAt, Level, type Encodings } from "./frontier.ts";
 import { ChildRows, type PackedChildren } from "./child-table.ts";
 import { StateCodec, type DictionaryEntries, type DictionaryMark } from "./state-codec.ts";
-import { VisitedTable, type Fingerprint } from "./visited.ts";
+import type { Fingerprint } from "./visited.ts";
+import type { Claims } from "./claims.ts";
 
 /** What a search's expansion depends on. */
 export interface ExpandSettings {
@@ -78,7 +79,7 @@ export function drainOf(
   run: HarnessRun,
   firstKey: Fingerprint | undefined,
   depthLeft: number,
-  memo: VisitedTable,
+  memo: DrainMemo,
   s: ExpandSettings,
   checks: CheckCounts,
   noteFirst = false,
@@ -122,13 +123,19 @@ export function drainOf(
   return { passes: verdict, failure, ...(first !== undefined ? { first } : {}) };
 }
 
+/** Where drain verdicts are kept per state: the search's visited table, or the workers' shared claims (claims.ts). */
+export interface DrainMemo {
+  drainVerdict(f: Fingerprint): boolean | undefined;
+  setDrainVerdict(f: Fingerprint, passes: boolean): void;
+}
+
 /** One child of an expanded state, in move order. */
 export interface ChildRecord {
   readonly command: Command;
   /** The step failed (the child is a counterexample candidate, not a state). */
   readonly failure?: Failure;
   readonly key?: Fingerprint;
-  /** Which of the chunk's encodings is the child's saved state; left out when this expander had seen its key before (the search has, too). */
+  /** Which of the chunk's encodings is the child's saved state; left out when a chunk before this one, or this one at an earlier child, claimed its key (the search has it, too: claims.ts). */
   readonly snap?: number;
   /** With `snap`: the end-of-run drain from the child, and the invariant checks it made (in `countsOf` order). */
   readonly drain?: { readonly passes: boolean; readonly failure: Failure | undefined; readonly checks: ArrayLike<number> };
@@ -144,13 +151,12 @@ export interface ExpandedChunk {
 }
 
 /**
- * Expands states sent to it (encoded by the search's dictionary, state-codec.ts), remembering the
- * keys of the children it returned. Every part of a state the search's table holds decodes to
+ * Expands states sent to it (encoded by the search's dictionary, state-codec.ts), claiming the
+ * keys of the children it sends in the workers' shared table (claims.ts). Every part of a state the search's table holds decodes to
  * this expander's one object for it, so the implementation's steps from it are found in its memo
  * (reference/parties-memo.ts) and its code in the key's (code-reuse.ts), as on the search's thread.
  */
 export class Expander {
-  private readonly seen = new VisitedTable();
   private readonly codec: StateCodec;
   /** The implementation's restore copies out of what it is given (Instance.snapshotsUnshared): known after the first restore. */
   private shared = false;
@@ -160,6 +166,8 @@ export class Expander {
   constructor(
     private readonly impl: Implementation,
     private readonly s: ExpandSettings,
+    /** The workers' shared claims and drain verdicts (replaced as the search grows them). */
+    public claims: Claims,
   ) {
     this.codec = new StateCodec(cellNames(s.cells), false);
     resetKeyMemo();
@@ -170,15 +178,15 @@ export class Expander {
     this.codec.extend(entries, mark);
   }
 
-  /** The children of every state of a chunk, whose drains may look `depthLeft` levels ahead. */
-  expandChunk(states: Encodings, depthLeft: number): ExpandedChunk {
+  /** The children of every state of chunk number `chunk`, whose drains may look `depthLeft` levels ahead. */
+  expandChunk(states: Encodings, depthLeft: number, chunk: number): ExpandedChunk {
     const out = new Level(0);
     const rows = new ChildRows();
-    for (let k = 0; k < states.ends.length; k++) this.expand(encodingAt(states, k), depthLeft, out, rows);
+    for (let k = 0; k < states.ends.length; k++) this.expand(encodingAt(states, k), depthLeft, chunk, out, rows);
     return { children: rows.done(), states: out.slice(0, out.count), provisional: this.codec.takeProvisional() };
   }
 
-  private expand(encoding: Uint8Array, depthLeft: number, sent: Level, out: ChildRows): void {
+  private expand(encoding: Uint8Array, depthLeft: number, chunk: number, sent: Level, out: ChildRows): void {
     const snap = this.codec.decode(encoding, 0, encoding.length, this.shared);
     const here = HarnessRun.restore(this.impl, snap, { cells: this.s.cells });
     // One decoded value serves every move only when restore copies out of it.
@@ -199,7 +207,7 @@ export class Expander {
       if (saved === undefined) throw new Error(`${this.impl.name} stopped offering snapshots`);
       const key = this.s.keyed ? searchKey(child, this.s, saved.impl) : undefined;
       out.row(move.command, child.moveCounts, child.checkCounts, key, undefined);
-      if (key !== undefined && !this.seen.addSeen(key)) {
+      if (key !== undefined && !this.claims.claim(key, chunk)) {
         child.close();
         continue;
       }
@@ -207,7 +215,7 @@ export class Expander {
       // The drain counts only its own checks, as in the search's own thread.
       child.checkCounts.fill(0);
       this.checks.fill(0);
-      const d = drainOf(child, key, depthLeft, this.seen, this.s, this.checks);
+      const d = drainOf(child, key, depthLeft, this.claims, this.s, this.checks);
       out.drain(sent.count - 1, d.passes, d.failure, this.checks);
     }
   }

@@ -18,6 +18,7 @@ import { unpack, type PackedChildren } from "./child-table.ts";
 import type { Encodings, Level } from "./frontier.ts";
 import type { DictionaryEntries, DictionaryMark, StateCodec } from "./state-codec.ts";
 import type { WorkerOpen } from "./worker-open.ts";
+import { Claims } from "./claims.ts";
 import { BOOT, workerEntry, workerExecArgv } from "../../adapters/transport/entry.ts";
 
 /** What a worker starts with. */
@@ -29,6 +30,8 @@ export interface PoolSetup {
   readonly port: MessagePort;
   /** [0]: results posted (a counter to wait on); [1]: set when a worker exits; [2]: workers that began to run. */
   readonly signal: SharedArrayBuffer;
+  /** The workers' shared claims and drain verdicts (claims.ts). */
+  readonly claims: SharedArrayBuffer;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface PoolSetup {
  * search's dictionary the worker has not had yet (from `mark` on).
  */
 export type ToWorker =
-  | { readonly type: "expand"; readonly id: number; readonly states: Encodings; readonly dictionary: DictionaryEntries; readonly mark: DictionaryMark; readonly depthLeft: number }
+  | { readonly type: "expand"; readonly id: number; readonly states: Encodings; readonly dictionary: DictionaryEntries; readonly mark: DictionaryMark; readonly depthLeft: number; readonly claims?: SharedArrayBuffer }
   | { readonly type: "stop" };
 /** A chunk's children as a table (child-table.ts), with the encodings of the states it sends and the values they number provisionally. */
 export type FromWorker =
@@ -55,6 +58,9 @@ export interface Expanded {
 const AHEAD = 2;
 const MAX_CHUNK = 64;
 
+/** Slots of the first claims table (2 MiB; grown between levels). */
+const FIRST_CLAIMS = 1 << 16;
+
 /** How long a worker may take to begin running (its thread, tsx, its modules). */
 const START_LIMIT_MS = 60_000;
 
@@ -68,6 +74,9 @@ export class SearchPool {
   private nextId = 0;
   /** How much of the search's dictionary each worker has. */
   private readonly known: DictionaryMark[] = [];
+  /** The workers' shared claims (claims.ts), and which workers have not had the table since it was last grown. */
+  private claims = Claims.create(FIRST_CLAIMS);
+  private readonly stale: boolean[] = [];
 
   /** `start`: how long a worker may take to begin, and its Node options (tests make a worker that cannot start). */
   constructor(
@@ -79,7 +88,7 @@ export class SearchPool {
     const entry = workerEntry("./search-worker", import.meta.url);
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();
-      const setup: PoolSetup = { entry, open, settings, port: port2, signal: this.signal };
+      const setup: PoolSetup = { entry, open, settings, port: port2, signal: this.signal, claims: this.claims.buffer };
       const w = new Worker(BOOT, { workerData: setup, transferList: [port2], execArgv: [...start.execArgv] });
       w.unref();
       // A worker's own failure reaches this thread as an event only once the search has returned
@@ -89,6 +98,7 @@ export class SearchPool {
       this.workers.push(w);
       this.ports.push(port1);
       this.known.push({ strings: 0, shapes: 0 });
+      this.stale.push(false);
     }
   }
 
@@ -98,6 +108,11 @@ export class SearchPool {
    * the states they sent: StateCodec.fromWorker).
    */
   *expandAll(level: Level, codec: StateCodec, depthLeft: number): Generator<Expanded> {
+    // Between levels no worker uses the claims: grow them here if this level could fill them.
+    if (this.claims.crowded()) {
+      this.claims = this.claims.grown();
+      this.stale.fill(true);
+    }
     const size = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(level.count / (this.workers.length * AHEAD))));
     const chunks: number[] = [];
     for (let from = 0; from < level.count; from += size) chunks.push(from);
@@ -116,7 +131,9 @@ export class SearchPool {
       const states = level.slice(from, Math.min(level.count, from + size));
       const mark = this.known[w] as DictionaryMark;
       this.known[w] = codec.mark;
-      const message: ToWorker = { type: "expand", id, states, dictionary: codec.entriesFrom(mark), mark, depthLeft };
+      const claims = this.stale[w] === true ? { claims: this.claims.buffer } : {};
+      this.stale[w] = false;
+      const message: ToWorker = { type: "expand", id, states, dictionary: codec.entriesFrom(mark), mark, depthLeft, ...claims };
       this.ports[w]?.postMessage(message, [states.bytes.buffer as ArrayBuffer, states.ends.buffer as ArrayBuffer]);
     };
     const fill = (): void => {

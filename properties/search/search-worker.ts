@@ -6,6 +6,7 @@
 import { workerData, type MessagePort } from "node:worker_threads";
 import type { Implementation } from "../../protocol/index.ts";
 import { Expander } from "./expand.ts";
+import { Claims } from "./claims.ts";
 import { transferables } from "./child-table.ts";
 import type { PoolSetup, ToWorker, FromWorker } from "./search-pool.ts";
 
@@ -33,7 +34,7 @@ try {
   if (typeof open !== "function") throw new Error(`${setup.open.module} has no function ${setup.open.export}`);
   const impl = (open as (argument: unknown) => Implementation | undefined)(setup.open.argument);
   if (impl === undefined) throw new Error(`${setup.open.export}(${JSON.stringify(setup.open.argument)}) gave no implementation`);
-  expander = new Expander(impl, setup.settings);
+  expander = new Expander(impl, setup.settings, new Claims(setup.claims));
 } catch (e) {
   post({ type: "error", id: -1, message: e instanceof Error ? e.message : String(e) });
 }
@@ -46,7 +47,8 @@ port.on("message", (m: ToWorker) => {
   try {
     if (expander === undefined) throw new Error("the implementation did not open");
     expander.learn(m.dictionary, m.mark);
-    const chunk = expander.expandChunk(m.states, m.depthLeft);
+    if (m.claims !== undefined) expander.claims = new Claims(m.claims);
+    const chunk = expander.expandChunk(m.states, m.depthLeft, m.id);
     const children = chunk.children;
     const transfer = [chunk.states, chunk.provisional].flatMap((e) => [e.bytes.buffer as ArrayBuffer, e.ends.buffer as ArrayBuffer]);
     post({ type: "children", id: m.id, children, states: chunk.states, provisional: chunk.provisional }, [...transferables(children), ...transfer]);
