@@ -56,7 +56,8 @@ export interface Expanded {
 
 /** Chunks in flight per worker: one being expanded, one waiting, so a worker never idles between chunks. */
 const AHEAD = 2;
-const MAX_CHUNK = 64;
+/** States a chunk holds at most (a level of fewer is cut finer): 256 took 3 % less CPU than 64 at 2 cells × 1 request once the workers' memos hit, with no level left to one worker. */
+const MAX_CHUNK = 256;
 
 /** Slots of the first claims table (2 MiB; grown between levels). */
 const FIRST_CLAIMS = 1 << 16;
