@@ -364,7 +364,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         const lists = pool.expandAll(level, codec, depthBound - depth - 1);
         for (let i = 0; i < level.count; i++) {
           const index = level.first + i;
-          const { children, states: sent } = lists.next().value as Expanded;
+          const { children, states: sent, provisional } = lists.next().value as Expanded;
           for (const c of children) {
             if (outOfBounds(i, level.count, next.count)) {
               stoppedByTime = true;
@@ -380,7 +380,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             if (c.snap === undefined || c.drain === undefined) throw new Error("a search worker left out the state of a child reached first");
             states++;
             const childIndex = trail.add(index, c.command);
-            const encoding = encodingAt(sent, c.snap);
+            // As this thread would have encoded it (the table and the frontier are one thread's).
+            const encoding = codec.fromWorker(encodingAt(sent, c.snap), provisional);
             next.push(encoding);
             if (options.onState !== undefined) {
               const child = HarnessRun.restore(impl, codec.decode(encoding), { cells });

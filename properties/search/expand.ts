@@ -138,14 +138,21 @@ export interface ChildRecord {
 export interface ExpandedChunk {
   readonly children: ChildRecord[][];
   readonly states: Encodings;
-  /** Dictionary entries the encodings write out in full (the search adds them to its dictionary). */
-  readonly fresh: DictionaryEntries;
+  /** The values the encodings number provisionally (the search reads them with the encodings: StateCodec.fromWorker). */
+  readonly provisional: Encodings;
 }
 
-/** Expands states sent to it (encoded by the search's dictionary, state-codec.ts), remembering the keys of the children it returned. */
+/**
+ * Expands states sent to it (encoded by the search's dictionary, state-codec.ts), remembering the
+ * keys of the children it returned. Every part of a state the search's table holds decodes to
+ * this expander's one object for it, so the implementation's steps from it are found in its memo
+ * (reference/parties-memo.ts) and its code in the key's (code-reuse.ts), as on the search's thread.
+ */
 export class Expander {
   private readonly seen = new VisitedTable();
   private readonly codec: StateCodec;
+  /** The implementation's restore copies out of what it is given (Instance.snapshotsUnshared): known after the first restore. */
+  private shared = false;
 
   constructor(
     private readonly impl: Implementation,
@@ -165,14 +172,15 @@ export class Expander {
     const out = new Level(0);
     const children: ChildRecord[][] = [];
     for (let k = 0; k < states.ends.length; k++) children.push(this.expand(encodingAt(states, k), depthLeft, out));
-    return { children, states: out.slice(0, out.count), fresh: this.codec.fresh() };
+    return { children, states: out.slice(0, out.count), provisional: this.codec.takeProvisional() };
   }
 
   private expand(encoding: Uint8Array, depthLeft: number, sent: Level): ChildRecord[] {
-    const snap = this.codec.decode(encoding);
+    const snap = this.codec.decode(encoding, 0, encoding.length, this.shared);
     const here = HarnessRun.restore(this.impl, snap, { cells: this.s.cells });
-    // One decoded value serves every move only when restore copies out of it (Instance.snapshotsUnshared).
+    // One decoded value serves every move only when restore copies out of it.
     const shared = here.instance.snapshotsUnshared === true;
+    this.shared = shared;
     const moves = distinctMoves(here).filter((m) => withinBudget(here, m, this.s.budget));
     const out: ChildRecord[] = [];
     if (moves.length === 0) here.close();
