@@ -6,26 +6,32 @@
  * (what a model checker's compiled transitions amount to) would run the parties only for the
  * distinct pairs; these counts say how much that could save before anyone builds it.
  *
+ * It also counts, over every executed step (search moves and drain steps alike), the distinct
+ * (model state, input) pairs (what a memo of the model's step would run) and the distinct raw
+ * states a step ends in, before any renaming (model, both parties, channel contents: what a memo
+ * of the search key on the identity of the parts would render).
+ *
  *   npx tsx bench/decomposition.ts '{"cells":2,"requests":1,"depth":80,"dispatch":false}'
  *
  * Prints one JSON line. Slow (every step is snapshotted and rendered as text): a measurement,
  * not a search to time.
  */
 import type { Implementation, Instance } from "../protocol/index.ts";
+import { createHash } from "node:crypto";
 import { exhaustive, type ExhaustiveOptions } from "../properties/index.ts";
-import type { HarnessRun } from "../properties/run/run.ts";
+import { HarnessRun } from "../properties/run/run.ts";
 import { referenceCase } from "./reference-case.ts";
 
 const options = JSON.parse(process.argv[2] ?? "{}") as ExhaustiveOptions & { dispatch?: boolean };
 const inner = referenceCase(options.dispatch !== false);
 
-/** Distinct texts, counted. */
+/** Distinct texts, counted (kept as 96-bit digests: over a million steps the texts would not fit in memory). */
 class Distinct {
   private readonly seen = new Set<string>();
   total = 0;
   add(text: string): void {
     this.total++;
-    this.seen.add(text);
+    this.seen.add(createHash("sha1").update(text).digest("base64").slice(0, 16));
   }
   get size(): number {
     return this.seen.size;
@@ -74,7 +80,20 @@ const onState = (run: HarnessRun): void => {
   const model = text(run.state);
   parts.model.add(model);
   parts.modelAndTable.add(model + text(run.instance.gateTable()) + text(run.instance.observers?.()));
-  parts.channels.add(text(run.channels.order.map((_, k) => run.channels.messagesAt(k))));
+  parts.channels.add(channelsText(run));
+};
+
+const modelSteps = new Distinct();
+const stepEnds = new Distinct();
+const channelsText = (run: HarnessRun): string => text(run.channels.order.map((_, k) => run.channels.messagesAt(k)));
+/** Every executed step observed around the run's own step (a measurement hook: `execute` is private). */
+const proto = HarnessRun.prototype as unknown as { execute(this: HarnessRun, r: { channel?: string; event?: unknown }): void };
+const execute = proto.execute;
+proto.execute = function (this: HarnessRun, r) {
+  const input = r.channel !== undefined ? this.channels.peek(r.channel as never) : r.event;
+  modelSteps.add(text(this.state) + "|" + text(input));
+  execute.call(this, r);
+  stepEnds.add(text(this.state) + "|" + text(this.instance.snapshot?.()) + "|" + channelsText(this));
 };
 
 const r = exhaustive(counted, { ...options, onState });
@@ -86,5 +105,6 @@ console.log(
     exhausted: r.exhausted,
     distinctParts: sizes,
     partySteps: { host: hostSteps.total, hostDistinct: hostSteps.size, core: coreSteps.total, coreDistinct: coreSteps.size },
+    steps: { executed: modelSteps.total, distinctModelAndInput: modelSteps.size, distinctRawStatesAfter: stepEnds.size },
   }),
 );

@@ -1,8 +1,9 @@
 /**
  * The exhaustive search on worker threads (properties/search/search-pool.ts) gives the result of
  * the search on one thread: the same states, transitions, levels, command and ordering counts,
- * and the same first counterexample. (The drains' invariant-check counts may differ: each worker
- * memoises drain verdicts on its own.)
+ * and the same first counterexample, and between levels the same value table, dictionary and
+ * frontier. (The drains' invariant-check counts may differ: each worker memoises drain verdicts
+ * on its own.)
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,7 @@ import { exhaustive, HarnessRun, type ExhaustiveOptions, type ExhaustiveResult }
 import { Level } from "../properties/search/frontier.ts";
 import { SearchPool } from "../properties/search/search-pool.ts";
 import { StateCodec } from "../properties/search/state-codec.ts";
+import { hashBytes } from "../properties/search/value-table.ts";
 import type { Implementation } from "../protocol/index.ts";
 import { bundled, reference } from "../reference/index.ts";
 import { cli } from "./support/cli.ts";
@@ -33,6 +35,26 @@ describe("exhaustive search on worker threads", () => {
     expect(one.states).toBe(1418);
     const [sym] = bothWays(reference, { cells: 2, requests: 1, depth: 7, symmetry: true });
     expect(sym.levels).toHaveLength(7);
+  });
+
+  it("keeps one thread's value table, dictionary and frontier, level by level (the search reads the workers' encodings as it would have encoded them)", () => {
+    /** What a search holds between levels, by its checkpoints: the dictionary and the frontier's encodings, hashed. */
+    const held = (options: ExhaustiveOptions): unknown[] => {
+      const out: unknown[] = [];
+      exhaustive(reference, {
+        ...options,
+        onCheckpoint: (c) => {
+          const values = c.dictionary.values ?? { bytes: new Uint8Array(0), ends: new Int32Array(0) };
+          out.push([c.depth, c.dictionary.strings, c.dictionary.shapes, values.ends.length, hashBytes(values.bytes, 0, values.bytes.length), c.frontier.ends.length, hashBytes(c.frontier.bytes, 0, c.frontier.bytes.length)]);
+        },
+      });
+      return out;
+    };
+    for (const options of [{ cells: 2, requests: 1, depth: 9 }, { cells: 2, requests: 1, depth: 9, symmetry: true }]) {
+      const one = held(options);
+      expect(one).toHaveLength(10);
+      expect(held({ ...options, workers: 2 })).toEqual(one);
+    }
   });
 
   // A failure at a command, and one in the end-of-run drain.

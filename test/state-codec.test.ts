@@ -132,18 +132,89 @@ describe("state codec", () => {
     const search = new StateCodec(["c1", "c2", "c3"]);
     const worker = new StateCodec(["c1", "c2", "c3"], false);
     const half = walks.slice(0, 500);
-    // The worker knows nothing yet: it writes strings and shapes out and reports them.
+    // The worker knows nothing yet: it writes strings and shapes out and numbers values provisionally.
     const fromWorker = half.map((s) => worker.encode(s).slice());
-    const fresh = worker.fresh();
-    expect(fresh.strings.length).toBeGreaterThan(10);
-    for (const [i, bytes] of fromWorker.entries()) expect(snapshotDifference(half[i] as RunSnapshot, search.decode(bytes))).toBeUndefined();
-    search.adopt(fresh);
+    const provisional = worker.takeProvisional();
+    expect(provisional.ends.length).toBeGreaterThan(100);
+    for (const [i, bytes] of fromWorker.entries()) expect(snapshotDifference(half[i] as RunSnapshot, search.decode(search.fromWorker(bytes, provisional).slice()))).toBeUndefined();
     const fromSearch = half.map((s) => search.encode(s).slice());
     worker.extend(search.entriesFrom({ strings: 0, shapes: 0 }), { strings: 0, shapes: 0 });
     for (const [i, bytes] of fromSearch.entries()) expect(snapshotDifference(half[i] as RunSnapshot, worker.decode(bytes))).toBeUndefined();
-    // Once it has the dictionary, the worker's encodings are as short as the search's.
-    expect(worker.encode(half[400] as RunSnapshot).length).toBe(search.encode(half[400] as RunSnapshot).length);
-    expect(worker.fresh().strings).toEqual([]);
+    // Once it has the dictionary, the worker's encodings are the search's, and it numbers nothing itself.
+    expect(worker.encode(half[400] as RunSnapshot).join(",")).toBe(search.encode(half[400] as RunSnapshot).join(","));
+    expect(worker.takeProvisional().ends.length).toBe(0);
+  });
+
+  it("the search reads a worker's encodings into what it would have encoded itself, and adds to its table and dictionary what encoding would, in the same order", () => {
+    const one = new StateCodec(["c1", "c2", "c3"]);
+    const search = new StateCodec(["c1", "c2", "c3"]);
+    const workers = [new StateCodec(["c1", "c2", "c3"], false), new StateCodec(["c1", "c2", "c3"], false)];
+    const marks = workers.map(() => ({ strings: 0, shapes: 0, values: 0 }));
+    // Chunks of 40 states, to one worker and the other; each worker learns what the search added only with its next chunk.
+    for (let from = 0, c = 0; from < 1200; from += 40, c++) {
+      const w = c % 2;
+      const worker = workers[w] as StateCodec;
+      worker.extend(search.entriesFrom(marks[w] as { strings: number; shapes: number }), marks[w] as { strings: number; shapes: number });
+      marks[w] = { ...search.mark, values: search.mark.values ?? 0 };
+      const chunk = walks.slice(from, from + 40);
+      const sent = chunk.map((s) => worker.encode(s).slice());
+      const provisional = worker.takeProvisional();
+      for (const [i, bytes] of sent.entries()) expect(search.fromWorker(bytes, provisional).join(",")).toBe(one.encode(chunk[i] as RunSnapshot).join(","));
+    }
+    expect(search.mark).toEqual(one.mark);
+    const all = { strings: 0, shapes: 0 };
+    expect(search.entriesFrom(all)).toEqual(one.entriesFrom(all));
+  });
+
+  it("a worker decodes every part the search's table holds to one object of its own (shared by every state decoded, the implementation's too when asked)", () => {
+    const search = new StateCodec(["c1", "c2", "c3"]);
+    const worker = new StateCodec(["c1", "c2", "c3"], false);
+    const some = walks.slice(0, 300);
+    const bytes = some.map((s) => search.encode(s).slice());
+    worker.extend(search.entriesFrom({ strings: 0, shapes: 0 }), { strings: 0, shapes: 0 });
+    const a = worker.decode(bytes[10] as Uint8Array, 0, (bytes[10] as Uint8Array).length, true);
+    const b = worker.decode(bytes[11] as Uint8Array, 0, (bytes[11] as Uint8Array).length, true);
+    const again = worker.decode(bytes[10] as Uint8Array, 0, (bytes[10] as Uint8Array).length, true);
+    const cells = [...a.state.cells.keys()];
+    expect(cells.filter((c) => a.state.cells.get(c) === b.state.cells.get(c)).length).toBeGreaterThan(0);
+    for (const c of cells) expect(again.state.cells.get(c)).toBe(a.state.cells.get(c));
+    const parts = (x: RunSnapshot): unknown[] => Object.values(x.impl as Record<string, unknown>);
+    expect(parts(again).length).toBeGreaterThan(0);
+    for (const [i, part] of parts(again).entries()) if (typeof part === "object" && part !== null) expect(part).toBe(parts(a)[i]);
+    // Unless asked to share it, the implementation's snapshot is a new value throughout.
+    const copy = worker.decode(bytes[10] as Uint8Array);
+    for (const [i, part] of parts(copy).entries()) if (typeof part === "object" && part !== null) expect(part).not.toBe(parts(a)[i]);
+  });
+
+  it("the search reads any JSON value of a worker's as it would have encoded it", () => {
+    const base = small[0] as RunSnapshot;
+    const extra = fc.oneof(fc.constant(undefined), fc.constant(-0), fc.double(), fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), fc.string({ unit: "binary" }));
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string(), fc.oneof(fc.jsonValue(), extra), { noNullPrototype: false }), { minLength: 1, maxLength: 4 }), (impls) => {
+        const one = new StateCodec(["c1"]);
+        const search = new StateCodec(["c1"]);
+        const worker = new StateCodec(["c1"], false);
+        // Each value twice (the second finds the first's number), and nested in the next.
+        const snaps = impls.flatMap((impl, i) => [{ ...base, impl }, { ...base, impl: { impl, list: [impl, impls[i - 1]], map: new Map([[1, impl]]), set: new Set([impl]) } }]);
+        const sent = snaps.map((s) => worker.encode(s).slice());
+        const provisional = worker.takeProvisional();
+        for (const [i, bytes] of sent.entries()) {
+          const mine = search.fromWorker(bytes, provisional).slice();
+          expect(mine.join(",")).toBe(one.encode(snaps[i] as RunSnapshot).join(","));
+          expect(snapshotDifference(snaps[i] as RunSnapshot, search.decode(mine))).toBeUndefined();
+        }
+      }),
+      { seed: 11, numRuns: 200 },
+    );
+  });
+
+  it("refuses a worker's encoding that names a value it did not send", () => {
+    const search = new StateCodec(["c1", "c2", "c3"]);
+    const worker = new StateCodec(["c1", "c2", "c3"], false);
+    const bytes = worker.encode(walks[5] as RunSnapshot).slice();
+    worker.takeProvisional();
+    expect(() => search.fromWorker(bytes, { bytes: new Uint8Array(0), ends: new Int32Array(0) })).toThrow(/provisional value \d+ is not among the worker's/);
+    expect(() => worker.fromWorker(bytes, { bytes: new Uint8Array(0), ends: new Int32Array(0) })).toThrow(/only the search's codec/);
   });
 
   it("the round-trip check catches a codec that gets one value wrong", () => {

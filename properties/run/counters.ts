@@ -12,14 +12,18 @@ import { ORDERINGS, type Ordering } from "./orderings.ts";
 /** How many counters the moves list has: the command kinds, then the orderings. */
 export const MOVE_COUNTERS = COMMAND_KINDS.length + ORDERINGS.length;
 
+/** Each command kind's place in the moves list, then each ordering's (as invariant-coverage.ts's `AT` for checks). */
+const KIND_AT = Object.fromEntries(COMMAND_KINDS.map((k, i) => [k, i])) as Readonly<Record<CommandKind, number>>;
+const ORDERING_AT = Object.fromEntries(ORDERINGS.map((o, i) => [o, COMMAND_KINDS.length + i])) as Readonly<Record<Ordering, number>>;
+
 /** Where a command kind is counted in the moves list. */
 export function kindAt(kind: CommandKind): number {
-  return COMMAND_KINDS.indexOf(kind);
+  return KIND_AT[kind];
 }
 
 /** Where an ordering is counted in the moves list. */
 export function orderingAt(o: Ordering): number {
-  return COMMAND_KINDS.length + ORDERINGS.indexOf(o);
+  return ORDERING_AT[o];
 }
 
 /** One list of zeros per length, copied by `zeros`. */

@@ -16,6 +16,7 @@
 import { cellId, type Implementation } from "../../protocol/index.ts";
 import type { Ordering } from "../run/orderings.ts";
 import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
+import { resetKeyMemo } from "./key-memo.ts";
 import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
 import { SearchPool, type Expanded } from "./search-pool.ts";
 import type { WorkerOpen } from "./worker-open.ts";
@@ -272,6 +273,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     return true;
   };
   const settings: ExpandSettings = { cells, budget, view, symmetry, keyed: dedupe !== "off" };
+  resetKeyMemo();
   const workers = canRestore ? Math.max(1, Math.floor(options.workers ?? 1)) : 1;
   const pool = workers > 1 ? new SearchPool(workers, options.workerOpen ?? bundledOpen(impl.name), settings) : undefined;
   const withinBudget = (run: HarnessRun, move: Move): boolean => budgetAllows(run, move, budget);
@@ -376,7 +378,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
         const lists = pool.expandAll(level, codec, depthBound - depth - 1);
         for (let i = 0; i < level.count; i++) {
           const index = level.first + i;
-          const { children, states: sent } = lists.next().value as Expanded;
+          const { children, states: sent, provisional } = lists.next().value as Expanded;
           for (const c of children) {
             if (outOfBounds(i, level.count, next.count)) {
               stoppedByTime = true;
@@ -392,7 +394,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             if (c.snap === undefined || c.drain === undefined) throw new Error("a search worker left out the state of a child reached first");
             states++;
             const childIndex = trail.add(index, c.command);
-            const encoding = encodingAt(sent, c.snap);
+            // As this thread would have encoded it (the table and the frontier are one thread's).
+            const encoding = codec.fromWorker(encodingAt(sent, c.snap), provisional);
             next.push(encoding);
             if (options.onState !== undefined) {
               const child = HarnessRun.restore(impl, codec.decode(encoding), runOptions);

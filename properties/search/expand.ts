@@ -12,7 +12,7 @@ import { drainBound, HarnessRun, type Failure } from "../run/run.ts";
 import type { ImplView } from "./abstract-state.ts";
 import type { DeliveryNote } from "./delivery-hints.ts";
 import { distinctMoves, type Move } from "./moves.ts";
-import { stateFingerprint } from "./state-code.ts";
+import { memoKey, resetKeyMemo } from "./key-memo.ts";
 import { encodingAt, Level, type Encodings } from "./frontier.ts";
 import { StateCodec, type DictionaryEntries, type DictionaryMark } from "./state-codec.ts";
 import { VisitedTable, type Fingerprint } from "./visited.ts";
@@ -44,9 +44,13 @@ export function withinBudget(run: HarnessRun, move: Move, budget: number): boole
   return issued < budget;
 }
 
-/** The fingerprint a search keys a run's state by (`snapshot`: the instance's, when taken already). */
+/**
+ * The fingerprint a search keys a run's state by (`snapshot`: the instance's, when taken already),
+ * found in the thread's memo when the state's parts were keyed before (key-memo.ts).
+ */
 export function searchKey(run: HarnessRun, s: ExpandSettings, snapshot?: unknown): Fingerprint {
-  return stateFingerprint(run, { view: s.view, issued: Number.isFinite(s.budget), symmetry: s.symmetry, ...(snapshot !== undefined && s.view === "snapshot" ? { snapshot } : {}) });
+  const impl = s.view === "snapshot" ? (snapshot ?? run.instance.snapshot?.()) : undefined;
+  return memoKey(run, { view: s.view, issued: Number.isFinite(s.budget), symmetry: s.symmetry, ...(impl !== undefined ? { snapshot: impl } : {}) });
 }
 
 /** A run's counters as one list: executed by kind, orderings, invariant checks (in this order; run/counters.ts). */
@@ -134,20 +138,28 @@ export interface ChildRecord {
 export interface ExpandedChunk {
   readonly children: ChildRecord[][];
   readonly states: Encodings;
-  /** Dictionary entries the encodings write out in full (the search adds them to its dictionary). */
-  readonly fresh: DictionaryEntries;
+  /** The values the encodings number provisionally (the search reads them with the encodings: StateCodec.fromWorker). */
+  readonly provisional: Encodings;
 }
 
-/** Expands states sent to it (encoded by the search's dictionary, state-codec.ts), remembering the keys of the children it returned. */
+/**
+ * Expands states sent to it (encoded by the search's dictionary, state-codec.ts), remembering the
+ * keys of the children it returned. Every part of a state the search's table holds decodes to
+ * this expander's one object for it, so the implementation's steps from it are found in its memo
+ * (reference/parties-memo.ts) and its code in the key's (code-reuse.ts), as on the search's thread.
+ */
 export class Expander {
   private readonly seen = new VisitedTable();
   private readonly codec: StateCodec;
+  /** The implementation's restore copies out of what it is given (Instance.snapshotsUnshared): known after the first restore. */
+  private shared = false;
 
   constructor(
     private readonly impl: Implementation,
     private readonly s: ExpandSettings,
   ) {
     this.codec = new StateCodec(cellNames(s.cells), false);
+    resetKeyMemo();
   }
 
   /** The search's dictionary entries from `mark` on. */
@@ -160,14 +172,15 @@ export class Expander {
     const out = new Level(0);
     const children: ChildRecord[][] = [];
     for (let k = 0; k < states.ends.length; k++) children.push(this.expand(encodingAt(states, k), depthLeft, out));
-    return { children, states: out.slice(0, out.count), fresh: this.codec.fresh() };
+    return { children, states: out.slice(0, out.count), provisional: this.codec.takeProvisional() };
   }
 
   private expand(encoding: Uint8Array, depthLeft: number, sent: Level): ChildRecord[] {
-    const snap = this.codec.decode(encoding);
+    const snap = this.codec.decode(encoding, 0, encoding.length, this.shared);
     const here = HarnessRun.restore(this.impl, snap, { cells: this.s.cells });
-    // One decoded value serves every move only when restore copies out of it (Instance.snapshotsUnshared).
+    // One decoded value serves every move only when restore copies out of it.
     const shared = here.instance.snapshotsUnshared === true;
+    this.shared = shared;
     const moves = distinctMoves(here).filter((m) => withinBudget(here, m, this.s.budget));
     const out: ChildRecord[] = [];
     if (moves.length === 0) here.close();

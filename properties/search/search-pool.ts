@@ -6,7 +6,8 @@
  * exactly as when it expands them itself. So the states, transitions, levels and the first
  * counterexample are those of the search on one thread, whatever the number of workers. States
  * go both ways as their encodings (state-codec.ts), a chunk's in one buffer that is transferred,
- * not copied.
+ * not copied; a worker's in its own numbering of the values it met first (provisional), which the
+ * search reads into its own (StateCodec.fromWorker) and sends on to every worker.
  *
  * The search thread waits for the workers synchronously (a shared counter with `Atomics.wait`,
  * and `receiveMessageOnPort`), so `exhaustive()` keeps its synchronous signature.
@@ -37,16 +38,17 @@ export interface PoolSetup {
 export type ToWorker =
   | { readonly type: "expand"; readonly id: number; readonly states: Encodings; readonly dictionary: DictionaryEntries; readonly mark: DictionaryMark; readonly depthLeft: number }
   | { readonly type: "stop" };
-/** A chunk's children as a table (child-table.ts), with the encodings of the states it sends and its fresh dictionary entries. */
+/** A chunk's children as a table (child-table.ts), with the encodings of the states it sends and the values they number provisionally. */
 export type FromWorker =
-  | { readonly type: "children"; readonly id: number; readonly children: PackedChildren; readonly states: Encodings; readonly fresh: DictionaryEntries }
+  | { readonly type: "children"; readonly id: number; readonly children: PackedChildren; readonly states: Encodings; readonly provisional: Encodings }
   | { readonly type: "error"; readonly id: number; readonly message: string };
 type Received = Extract<FromWorker, { type: "children" }>;
 
-/** One expanded state: its children, and the chunk's encodings their `snap` indexes. */
+/** One expanded state: its children, and the chunk's encodings their `snap` indexes, in the worker's numbering (StateCodec.fromWorker reads them). */
 export interface Expanded {
   readonly children: ChildRecord[];
   readonly states: Encodings;
+  readonly provisional: Encodings;
 }
 
 /** Chunks in flight per worker: one being expanded, one waiting, so a worker never idles between chunks. */
@@ -92,8 +94,8 @@ export class SearchPool {
 
   /**
    * The children of every state of a level, in order, expanded on the workers. `codec` is the
-   * search's: the workers get its new dictionary entries with each chunk, and it takes theirs as
-   * each chunk is handed on.
+   * search's: the workers get its new dictionary entries with each chunk (what it added reading
+   * the states they sent: StateCodec.fromWorker).
    */
   *expandAll(level: Level, codec: StateCodec, depthLeft: number): Generator<Expanded> {
     const size = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(level.count / (this.workers.length * AHEAD))));
@@ -127,8 +129,7 @@ export class SearchPool {
         const got = done.get(id);
         if (got !== undefined) {
           done.delete(id);
-          codec.adopt(got.fresh);
-          for (const children of unpack(got.children)) yield { children, states: got.states };
+          for (const children of unpack(got.children)) yield { children, states: got.states, provisional: got.provisional };
           break;
         }
         this.receive(done, owner, busy);

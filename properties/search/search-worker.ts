@@ -48,7 +48,8 @@ port.on("message", (m: ToWorker) => {
     expander.learn(m.dictionary, m.mark);
     const chunk = expander.expandChunk(m.states, m.depthLeft);
     const children = pack(chunk.children);
-    post({ type: "children", id: m.id, children, states: chunk.states, fresh: chunk.fresh }, [...transferables(children), chunk.states.bytes.buffer as ArrayBuffer, chunk.states.ends.buffer as ArrayBuffer]);
+    const transfer = [chunk.states, chunk.provisional].flatMap((e) => [e.bytes.buffer as ArrayBuffer, e.ends.buffer as ArrayBuffer]);
+    post({ type: "children", id: m.id, children, states: chunk.states, provisional: chunk.provisional }, [...transferables(children), ...transfer]);
   } catch (e) {
     post({ type: "error", id: m.id, message: e instanceof Error ? e.message : String(e) });
   }

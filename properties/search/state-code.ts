@@ -870,7 +870,8 @@ export function murmur128(words: Int32Array, n: number): Fingerprint {
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
-function fmix(h: number): number {
+/** MurmurHash3's 32-bit finaliser. */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

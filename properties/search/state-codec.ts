@@ -15,10 +15,15 @@
  * in the codec's value table (value-table.ts), and decodes to the table's one object for it.
  *
  * One dictionary per search, kept by the search's thread (`open`: it adds what it meets). A
- * worker's codec is closed: it learns the dictionary from the search (`adopt`), writes what it
- * does not know out in full and reports it (`fresh`), and the search adds that to its dictionary
- * and sends it on. So every thread reads every encoding, whoever wrote it. Values go only from
- * the search to the workers (`entriesFrom`): a closed codec adds none.
+ * worker's codec is closed: it learns the dictionary from the search (`extend`, with the entries
+ * `entriesFrom` gives), writes a string or a record shape it does not know out in full, and
+ * numbers a value it does not know provisionally, in a table of its own beside the search's (from
+ * MAX_VALUES on, so the two never collide), emptied with each chunk it expands
+ * (`takeProvisional`). The search reads a worker's encoding into its own (`fromWorker`): byte
+ * for byte what `encode` gives for the same snapshot, adding what is new to its dictionary and
+ * table in the order `encode` would, so the search's table, dictionary and frontier are those of
+ * one thread whatever the workers; and it sends what it added on to every worker with its next
+ * chunk, so a worker decodes every part the search knows to one object of its own table.
  */
 import type { Message } from "../../protocol/index.ts";
 import type { ModelState } from "../../model/index.ts";
@@ -26,7 +31,7 @@ import { PersistentMap } from "../../model/persistent-map.ts";
 import { Channels } from "../run/channels.ts";
 import type { RunSnapshot } from "../run/run.ts";
 import type { Encodings } from "./frontier.ts";
-import { hashBytes, ValueTable } from "./value-table.ts";
+import { hashBytes, MAX_VALUES, ValueTable } from "./value-table.ts";
 
 const UNDEFINED = 0;
 const NULL = 1;
@@ -64,7 +69,7 @@ const MAX_DEPTH = 500;
 export interface DictionaryEntries {
   readonly strings: readonly string[];
   readonly shapes: readonly (readonly string[])[];
-  /** Only from the search's codec: a closed codec adds no values. */
+  /** From the search's codec only (a worker's values are provisional: `takeProvisional`). */
   readonly values?: Encodings;
 }
 
@@ -90,8 +95,6 @@ export class StateCodec {
   private readonly shapeRoot: ShapeNode = { id: -1, next: new Map() };
   /** The known shapes by their first key (for the empty shape, ""): a record's shape is found by comparing its keys with a few lists, not one Map lookup per key. */
   private readonly shapesByFirst = new Map<string, number[]>();
-  private readonly freshStrings = new Set<string>();
-  private readonly freshShapes = new Map<string, readonly string[]>();
   private buf = new Uint8Array(4096);
   private pos = 0;
   private readonly float = new Float64Array(1);
@@ -106,12 +109,19 @@ export class StateCodec {
   private whole = false;
   /** Decoding gives values met before as copies rather than their canonical objects (for an implementation's snapshot that its restore may keep and change). */
   private copying = false;
+  /** A closed codec's provisional values (numbered from MAX_VALUES on), met since the last `takeProvisional`: found by their encodings only. */
+  private readonly local: ValueTable | undefined;
+  /** While reading a worker's encoding (`fromWorker`): its provisional values, and the number each became here (-1: not read yet). */
+  private provisional: Encodings = { bytes: NOTHING, ends: new Int32Array(0) };
+  private became = new Int32Array(0);
 
-  /** `open`: add unknown strings and shapes to the dictionary (the search's thread); else write them out and report them (`fresh`). */
+  /** `open`: add unknown strings, shapes and values to the dictionary (the search's thread); else write strings and shapes out, and number values provisionally (a worker's). */
   constructor(
     private readonly cells: readonly string[],
     private readonly open = true,
-  ) {}
+  ) {
+    this.local = open ? undefined : new ValueTable();
+  }
 
   /** Where this dictionary's next entries will start. */
   get mark(): DictionaryMark {
@@ -137,14 +147,8 @@ export class StateCodec {
   extend(entries: DictionaryEntries, mark: DictionaryMark): void {
     if (this.open) throw new Error("state codec: only a closed codec takes another's entries");
     if (mark.strings !== this.strings.length || mark.shapes !== this.shapes.length || (mark.values ?? 0) !== this.table.count) throw new Error("state codec: dictionary entries out of order");
-    for (const s of entries.strings) {
-      this.freshStrings.delete(s);
-      this.addString(s);
-    }
-    for (const keys of entries.shapes) {
-      this.freshShapes.delete(JSON.stringify(keys));
-      this.addShape(keys);
-    }
+    for (const s of entries.strings) this.addString(s);
+    for (const keys of entries.shapes) this.addShape(keys);
     if (entries.values !== undefined) this.addValues(entries.values);
   }
 
@@ -157,9 +161,9 @@ export class StateCodec {
   }
 
   /**
-   * The search's codec adds a closed codec's fresh entries (those known already are skipped), or a
-   * whole dictionary from a checkpoint: with values, which only a new codec takes (their
-   * encodings are in that dictionary's ids, which are then this codec's).
+   * The search's codec adds a whole dictionary from a checkpoint (strings and shapes known already
+   * are skipped): with values, which only a new codec takes (their encodings are in that
+   * dictionary's ids, which are then this codec's).
    */
   adopt(entries: DictionaryEntries): void {
     if (!this.open) throw new Error("state codec: a closed codec takes entries by extend");
@@ -174,11 +178,14 @@ export class StateCodec {
     if (values !== undefined) this.addValues(values);
   }
 
-  /** What this (closed) codec wrote out in full since the last call. */
-  fresh(): DictionaryEntries {
-    const out = { strings: [...this.freshStrings], shapes: [...this.freshShapes.values()] };
-    this.freshStrings.clear();
-    this.freshShapes.clear();
+  /** The values this (closed) codec numbered provisionally since the last call, in order (for `fromWorker`); it forgets them. */
+  takeProvisional(): Encodings {
+    const local = this.local;
+    if (local === undefined) throw new Error("state codec: only a closed codec numbers values provisionally");
+    const ends = new Int32Array(local.count);
+    for (let i = 0; i < ends.length; i++) ends[i] = local.end(i);
+    const out = { bytes: local.encodings().slice(0, local.start(local.count)), ends };
+    local.clear();
     return out;
   }
 
@@ -318,18 +325,31 @@ export class StateCodec {
     this.uint(id);
   }
 
-  /** The value just written from `start` on becomes a reference to it in the table (added first if new and this codec is open). */
-  private intern(start: number): void {
+  /**
+   * The value just written from `start` on becomes a reference to it in the table (added first if
+   * new: to the table by an open codec, to its provisional ones by a closed one); its number, or
+   * -1 when there is no room and it stays written out.
+   */
+  private intern(start: number): number {
     const end = this.pos;
     const h = hashBytes(this.buf, start, end);
     let id = this.table.find(this.buf, start, end, h);
     if (id < 0) {
-      if (!this.open || !this.table.hasRoom(end - start)) return;
-      // The canonical object is decoded from the encoding, so that it is the table's alone.
-      id = this.table.add(this.buf, start, end, h, this.readFrom(this.buf, start, end) as object);
+      const local = this.local;
+      if (local !== undefined) {
+        id = local.find(this.buf, start, end, h);
+        if (id < 0 && local.hasRoom(end - start)) id = local.add(this.buf, start, end, h);
+        if (id < 0) return -1;
+        id += MAX_VALUES;
+      } else {
+        if (!this.table.hasRoom(end - start)) return -1;
+        // The canonical object is decoded from the encoding, so that it is the table's alone.
+        id = this.table.add(this.buf, start, end, h, this.readFrom(this.buf, start, end) as object);
+      }
     }
     this.pos = start;
     this.ref(id);
+    return id;
   }
 
   private number(v: number): void {
@@ -357,7 +377,6 @@ export class StateCodec {
   }
 
   private text(s: string): void {
-    this.freshStrings.add(s);
     this.byte(TEXT);
     this.uint(s.length);
     for (let i = 0; i < s.length; i++) this.uint(s.charCodeAt(i));
@@ -398,18 +417,20 @@ export class StateCodec {
     const keys = Object.keys(o);
     const id = this.shapeOf(keys);
     if (id < 0) {
-      this.freshShapes.set(JSON.stringify(keys), keys);
       this.byte(RECORD_TEXT);
       this.uint(keys.length);
       for (const k of keys) this.string(k);
-    } else if (id < SMALL_RECORDS) {
-      this.byte(SMALL_RECORD + id);
     } else {
-      this.byte(RECORD);
-      this.uint(id);
+      this.shapeTag(id);
     }
     const fields = o as Record<string, unknown>;
     for (const k of keys) this.value(fields[k]);
+  }
+
+  private shapeTag(id: number): void {
+    if (id < SMALL_RECORDS) return this.byte(SMALL_RECORD + id);
+    this.byte(RECORD);
+    this.uint(id);
   }
 
   private addString(s: string): number {
@@ -461,6 +482,129 @@ export class StateCodec {
 
   private addShape(keys: readonly string[]): void {
     this.shapeId(keys, true);
+  }
+
+  // --- a worker's encodings
+
+  /**
+   * A worker's encoding of a snapshot (`provisional`: the values its codec numbered provisionally
+   * in the same chunk) as this open codec's: what `encode` writes for that snapshot, byte for byte,
+   * adding to the dictionary and the table what `encode` would, in its order (a value numbered
+   * provisionally is read where it is first referred to, as `encode` meets it there). A view of
+   * the codec's buffer, valid until the next `encode` or `fromWorker`.
+   */
+  fromWorker(bytes: Uint8Array, provisional: Encodings): Uint8Array {
+    if (!this.open) throw new Error("state codec: only the search's codec reads a worker's encodings");
+    if (provisional !== this.provisional) {
+      this.provisional = provisional;
+      this.became = new Int32Array(provisional.ends.length).fill(-1);
+    }
+    this.input = bytes;
+    this.at = 0;
+    this.pos = 0;
+    this.depth = 0;
+    try {
+      this.copy(true);
+      const n = this.readUint();
+      this.uint(n);
+      for (let i = 0; i < n + 2; i++) this.copy(false);
+      this.copy(true);
+      if (this.at !== bytes.length) throw new Error(`state codec: ${bytes.length - this.at} bytes left over after a worker's snapshot`);
+      return this.buf.subarray(0, this.pos);
+    } finally {
+      this.input = NOTHING;
+    }
+  }
+
+  /** One value of a worker's encoding, written as `value` writes it (`whole`: a whole part of the snapshot, not interned). */
+  private copy(whole: boolean): void {
+    const tag = this.input[this.at++];
+    if (tag === undefined) throw new Error("state codec: the encoding ends inside a value");
+    if (tag >= SMALL_RECORD) return void this.copyContainer(tag, whole);
+    if (tag >= SMALL_STRING) return this.byte(tag);
+    if (tag === REF) return this.copyRef(this.readUint());
+    if (tag >= SMALL_INT) return this.byte(tag);
+    switch (tag) {
+      case UNDEFINED:
+      case NULL:
+      case FALSE:
+      case TRUE:
+        return this.byte(tag);
+      case FLOAT:
+        this.room(9);
+        this.buf.set(this.input.subarray(this.at - 1, this.at + 8), this.pos);
+        this.pos += 9;
+        this.at += 8;
+        return;
+      case NEGATIVE:
+      case INT:
+      case STRING:
+        this.byte(tag);
+        return this.uint(this.readUint());
+      case TEXT:
+        this.at--;
+        return this.string(this.read() as string);
+      default:
+        return void this.copyContainer(tag, whole);
+    }
+  }
+
+  /** A value the worker numbered: the table's, or provisional (read from its encoding the first time, then by the number it became). */
+  private copyRef(id: number): void {
+    if (id < MAX_VALUES) {
+      if (id >= this.table.count) throw new Error(`state codec: value ${id} is not in this thread's table`);
+      return this.ref(id);
+    }
+    const p = id - MAX_VALUES;
+    const known = this.became[p];
+    if (known === undefined) throw new Error(`state codec: provisional value ${p} is not among the worker's`);
+    if (known >= 0) return this.ref(known);
+    const input = this.input;
+    const at = this.at;
+    this.input = this.provisional.bytes;
+    this.at = p === 0 ? 0 : (this.provisional.ends[p - 1] as number);
+    const became = this.copyContainer(this.input[this.at++] as number, false);
+    this.input = input;
+    this.at = at;
+    if (became >= 0) this.became[p] = became;
+  }
+
+  /** A container of a worker's encoding, written as this codec's and interned unless `whole`: its number, or -1. */
+  private copyContainer(tag: number, whole: boolean): number {
+    if (++this.depth > MAX_DEPTH) throw new Error(`state codec: a worker's snapshot nests more than ${MAX_DEPTH} levels deep`);
+    const start = this.pos;
+    if (tag === BARE) {
+      this.byte(BARE);
+      this.copyRecord(this.input[this.at++] as number);
+    } else if (tag >= SMALL_RECORD || tag === RECORD || tag === RECORD_TEXT) {
+      this.copyRecord(tag);
+    } else if (tag === ARRAY || tag === SET || tag === PMAP || tag === MAP) {
+      this.byte(tag);
+      const n = this.readUint();
+      this.uint(n);
+      for (let i = tag === ARRAY || tag === SET ? n : 2 * n; i > 0; i--) this.copy(false);
+    } else {
+      throw new Error(`state codec: unknown tag ${tag}`);
+    }
+    this.depth--;
+    return whole ? -1 : this.intern(start);
+  }
+
+  private copyRecord(tag: number): void {
+    let keys: readonly string[] | undefined;
+    if (tag === RECORD_TEXT) {
+      const n = this.readUint();
+      const named: string[] = [];
+      for (let i = 0; i < n; i++) named.push(this.read() as string);
+      keys = named;
+      this.shapeTag(this.shapeOf(named));
+    } else {
+      const id = tag >= SMALL_RECORD ? tag - SMALL_RECORD : tag === RECORD ? this.readUint() : -1;
+      keys = this.shapes[id];
+      if (keys === undefined) throw new Error("state codec: a record shape is not in this thread's dictionary");
+      this.shapeTag(id);
+    }
+    for (let i = keys.length; i > 0; i--) this.copy(false);
   }
 
   // --- reading

@@ -12,8 +12,8 @@
  * as the encoding is exact, so a match by encoding is checked byte by byte, never by hash alone.
  */
 
-/** How many values a table keeps at most; past that, new values stay written out in full. */
-const MAX_VALUES = 1 << 20;
+/** How many values a table keeps at most; past that, new values stay written out in full (so a number from MAX_VALUES on names no value of a table: state-codec.ts numbers a worker's provisional values there). */
+export const MAX_VALUES = 1 << 20;
 /** How many bytes of encodings it keeps at most (likewise). */
 const MAX_BYTES = 1 << 26;
 
@@ -88,8 +88,8 @@ export class ValueTable {
     return true;
   }
 
-  /** Add the value encoded as `buf[from, to)` (hash `h`, not in the table), whose canonical object is `canonical`; its number. */
-  add(buf: Uint8Array, from: number, to: number, h: number, canonical: object): number {
+  /** Add the value encoded as `buf[from, to)` (hash `h`, not in the table), whose canonical object is `canonical` (none: the value is found by its encoding only); its number. */
+  add(buf: Uint8Array, from: number, to: number, h: number, canonical?: object): number {
     const id = this.count++;
     const at = this.start(id);
     const n = to - from;
@@ -105,11 +105,21 @@ export class ValueTable {
     }
     this.ends[id] = at + n;
     this.hashes[id] = h;
-    this.objects.push(canonical);
-    this.ids.set(canonical, id);
+    if (canonical !== undefined) {
+      this.objects[id] = canonical;
+      this.ids.set(canonical, id);
+    }
     if (this.count * 2 > this.index.length) this.rehash();
     else this.place(id);
     return id;
+  }
+
+  /** Empty again (keeping its buffers). */
+  clear(): void {
+    this.count = 0;
+    this.index.fill(0);
+    this.objects.length = 0;
+    this.ids.clear();
   }
 
   private place(id: number): void {
