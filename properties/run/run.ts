@@ -44,6 +44,7 @@ import { emitAction, envAction, receiveAction } from "./translate.ts";
 import { checksOf, countActionSubjects, countFinalSubjects, countStepSubjects, INVARIANT_NAMES, type CheckCounts, type InvariantCounts } from "../coverage/invariant-coverage.ts";
 import { clear, executedOf, kindAt, MOVE_COUNTERS, orderingAt, orderingsOf, zeros } from "./counters.ts";
 import { invalidMessage } from "./validate.ts";
+import type { ModelMemo, ModelNode, StepInput } from "./model-memo.ts";
 
 /**
  * What ended a run early (step 0 = starting the implementation). The verdicts:
@@ -150,6 +151,12 @@ export interface RunOptions {
   readonly onStep?: (run: HarnessRun) => void;
   /** Start the run in a fresh process (for implementations that can: `freshStart`). */
   readonly fresh?: boolean;
+  /**
+   * The memo of the model's part of each step (model-memo.ts), shared by the runs of one search
+   * (of one implementation, with one number of cells); the run's model states between steps are
+   * then the memo's canonical ones.
+   */
+  readonly modelMemo?: ModelMemo;
 }
 
 /**
@@ -188,6 +195,9 @@ export class HarnessRun {
   /** The implementation offers dispatch (nested tool calls; version 2). */
   readonly dispatch: boolean;
   private readonly onStep: ((run: HarnessRun) => void) | undefined;
+  private readonly memo: ModelMemo | undefined;
+  /** With `memo`: the memo's node of `state` (undefined once a step failed). */
+  private node: ModelNode | undefined;
   private inDrain = false;
   /** The candidates of each kind (by `kindAt`) found in `state`. */
   private found: { readonly state: ModelState; readonly lists: (readonly Candidate[] | undefined)[] } | undefined;
@@ -206,6 +216,11 @@ export class HarnessRun {
       this.nextReq = from.nextReq;
       this.steps = from.steps;
     }
+    this.memo = options.modelMemo;
+    if (this.memo !== undefined) {
+      this.node = this.memo.start(this.state);
+      this.state = this.node.state;
+    }
     this.trace = options.record === true ? [] : undefined;
     this.io = options.record === true ? [] : undefined;
     this.onStep = options.onStep;
@@ -219,6 +234,11 @@ export class HarnessRun {
     // Read after start: an out-of-process implementation learns its version in the handshake.
     this.protocol = impl.protocol ?? 1;
     this.dispatch = offersDispatch(impl);
+    if (this.memo !== undefined) {
+      // The candidate lists the memo keeps per state depend on these too.
+      const context = `${n} ${this.dispatch}`;
+      if ((this.memo.context ??= context) !== context) throw new Error(`a model memo serves runs of one implementation with one number of cells (${this.memo.context}, not ${context})`);
+    }
   }
 
   /** The commands executed by kind (a record made from `moveCounts`: read it, do not count into it). */
@@ -263,8 +283,10 @@ export class HarnessRun {
    * in one state).
    */
   private candidates(kind: CommandKind): readonly Candidate[] {
-    if (this.found?.state !== this.state) this.found = { state: this.state, lists: [] };
     const i = kindAt(kind);
+    // With a memo, kept in the state's node: found once per state for every run of the search.
+    if (this.node !== undefined) return (this.node.lists[i] ??= this.candidatesNow(kind)) as readonly Candidate[];
+    if (this.found?.state !== this.state) this.found = { state: this.state, lists: [] };
     return (this.found.lists[i] ??= this.candidatesNow(kind));
   }
 
@@ -366,26 +388,30 @@ export class HarnessRun {
   private execute(r: Resolved): void {
     const step = ++this.steps;
     const violations: Violation[] = [];
-    let input: Message | CoreEvent | HostEvent;
+    // With the memo, the model takes the whole step at its end (or, when the step fails before, its actions up to there).
+    const memo = this.node === undefined ? undefined : this.memo;
+    let given: StepInput;
     let emitted: readonly unknown[];
     if (r.channel !== undefined) {
       const m = this.channels.peek(r.channel) as Message;
       for (const o of orderingsOfDelivery(m, this.state, this.channels)) this.count(orderingAt(o));
       this.channels.take(r.channel);
-      this.model(receiveAction(m), violations);
-      input = m;
+      if (memo === undefined) this.model(receiveAction(m), violations);
+      given = { kind: "receive", input: m };
       emitted = this.call(r.party, m, step);
     } else {
       const e = r.event as CoreEvent | HostEvent;
       if (e.type === "shutdown" && shutdownMidDrain(this.cellNames, this.channels)) this.count(orderingAt("shutdown-mid-drain"));
       if (e.type === "wait_observe" || e.type === "user_terminate" || e.type === "js_tool_call") this.nextReq++;
-      this.model(envAction(e), violations);
-      input = e;
+      if (memo === undefined) this.model(envAction(e), violations);
+      given = { kind: "env", input: e };
       emitted = this.call(r.party, e, step);
     }
-    if (this.failure !== undefined) return;
+    const input = given.input;
+    if (this.failure !== undefined) return this.modelUpTo(given, emitted, 0);
     this.io?.push({ party: r.party, input, emitted: emitted as readonly Message[] });
     const texts: string[] = [];
+    let pushed = 0;
     if (input.type === "exec_create" && input.req !== undefined) {
       const { cell, req } = input;
       if (emitted.some((x) => isObserveOf(x, cell, req))) this.nextReq++;
@@ -394,23 +420,48 @@ export class HarnessRun {
       const bad = invalidMessage(r.party, x, this.known, this.nextReq - 1) ?? this.undeclaredDispatch(r.party, x);
       if (bad !== undefined) {
         this.failure = { verdict: "protocol-error", step, message: bad };
+        this.modelUpTo(given, emitted, pushed);
         this.record(step, r, input, texts);
         return;
       }
       const m = x as Message;
-      this.model(emitAction(m), violations);
+      if (memo === undefined) this.model(emitAction(m), violations);
       this.channels.push(m);
+      pushed++;
       if (this.trace !== undefined) texts.push(formatMessage(m));
     }
     const table = this.readTable(step);
-    if (table === undefined) return;
-    const observers = this.readObservers(step);
-    if (this.failure !== undefined) return;
-    this.checks++;
-    const quiescent = this.channels.quiescent;
-    this.state = next(this.state, observers === undefined ? { type: "stepEnds", table, quiescent } : { type: "stepEnds", table, quiescent, observers });
-    for (const x of checkStep(this.state, table, quiescent)) violations.push(x);
-    countStepSubjects(this.state, table, quiescent, this.checkCounts);
+    if (table === undefined) return this.modelUpTo(given, emitted, pushed);
+    if (memo !== undefined) {
+      const node = this.node as ModelNode;
+      const rows = this.observerRows(step);
+      if (this.failure !== undefined) return this.modelUpTo(given, emitted, pushed);
+      const end = { table, observers: rows as readonly AttachedObserver[] | undefined, quiescent: this.channels.quiescent };
+      // A step found in the memo had these observers judged valid in the same model state (they are judged on nothing else).
+      let e = rows === undefined || rows.every(isObject) ? memo.step(node, given, emitted, end) : undefined;
+      if (e === undefined) {
+        const added = memo.addStep(node, given, emitted as readonly Message[], end, rows === undefined ? undefined : (mid) => this.invalidObservers(rows, mid));
+        if (typeof added === "string") {
+          this.failure = { verdict: "protocol-error", step, message: added };
+          return this.modelUpTo(given, emitted, pushed);
+        }
+        e = added;
+      }
+      this.checks += 2 + emitted.length;
+      for (const x of e.violations) violations.push(x);
+      const counts = this.checkCounts;
+      for (const i of e.ticks) counts[i] = (counts[i] as number) + 1;
+      this.node = e.after;
+      this.state = e.after.state;
+    } else {
+      const observers = this.readObservers(step);
+      if (this.failure !== undefined) return;
+      this.checks++;
+      const quiescent = this.channels.quiescent;
+      this.state = next(this.state, observers === undefined ? { type: "stepEnds", table, quiescent } : { type: "stepEnds", table, quiescent, observers });
+      for (const x of checkStep(this.state, table, quiescent)) violations.push(x);
+      countStepSubjects(this.state, table, quiescent, this.checkCounts);
+    }
     this.record(step, r, input, texts, table);
     if (violations.length > 0) this.failure = { verdict: "violation", step, violations };
     this.onStep?.(this);
@@ -446,6 +497,18 @@ export class HarnessRun {
    * that cell that reached the Host and is unanswered); undefined for a version 1 implementation.
    */
   private readObservers(step: number): readonly AttachedObserver[] | undefined {
+    const rows = this.observerRows(step);
+    if (rows === undefined) return undefined;
+    const bad = this.invalidObservers(rows, this.state);
+    if (bad !== undefined) {
+      this.failure = { verdict: "protocol-error", step, message: bad };
+      return undefined;
+    }
+    return rows as readonly AttachedObserver[];
+  }
+
+  /** Version 2: the list the Host reports, not yet judged; sets `failure` and returns undefined when it is no list. */
+  private observerRows(step: number): readonly unknown[] | undefined {
     if (this.protocol < 2 || this.instance.observers === undefined) return undefined;
     let rows: unknown;
     try {
@@ -458,27 +521,25 @@ export class HarnessRun {
       this.failure = { verdict: "protocol-error", step, message: `observers() returned ${JSON.stringify(rows)}, not a list` };
       return undefined;
     }
+    return rows as readonly unknown[];
+  }
+
+  /** What is wrong with the observers the Host reports, judged against `state` (the model's, after the step's actions), if anything. */
+  private invalidObservers(rows: readonly unknown[], state: ModelState): string | undefined {
     const seen = new Set<string>();
-    for (const row of rows as unknown[]) {
+    for (const row of rows) {
       const o = row as { cell?: unknown; req?: unknown };
       const key = typeof o === "object" && o !== null ? `${String(o.cell)}#${String(o.req)}` : "";
-      const r = typeof o === "object" && o !== null && typeof o.req === "number" ? this.state.requests.get(requestKey("observe", String(o.cell), o.req)) : undefined;
-      if (r === undefined || r.cell !== o.cell) {
-        this.failure = { verdict: "protocol-error", step, message: `the Host reports ${JSON.stringify(row)} attached, which is no observation of that cell` };
-        return undefined;
-      }
+      const r = typeof o === "object" && o !== null && typeof o.req === "number" ? state.requests.get(requestKey("observe", String(o.cell), o.req)) : undefined;
+      if (r === undefined || r.cell !== o.cell) return `the Host reports ${JSON.stringify(row)} attached, which is no observation of that cell`;
       if (r.stage !== "atHost") {
         const why = r.stage === "replied" || r.stage === "done" ? "already answered" : "not yet received";
-        this.failure = { verdict: "protocol-error", step, message: `the Host reports ${o.cell} #${o.req} attached, but that observation is ${why}` };
-        return undefined;
+        return `the Host reports ${o.cell} #${o.req} attached, but that observation is ${why}`;
       }
-      if (seen.has(key)) {
-        this.failure = { verdict: "protocol-error", step, message: `the Host reports ${o.cell} #${o.req} attached twice` };
-        return undefined;
-      }
+      if (seen.has(key)) return `the Host reports ${o.cell} #${o.req} attached twice`;
       seen.add(key);
     }
-    return rows as readonly AttachedObserver[];
+    return undefined;
   }
 
   private record(step: number, r: Resolved, input: Message | CoreEvent | HostEvent, emitted: string[], table: readonly GateEntry[] = []): void {
@@ -490,6 +551,19 @@ export class HarnessRun {
   /** One more of the move counted at `i` (counters.ts). */
   private count(i: number): void {
     this.moveCounts[i] = (this.moveCounts[i] as number) + 1;
+  }
+
+  /**
+   * With the memo, a step that failed before its end: the model takes its input and its first
+   * `n` messages as it does without the memo (so the run's state and counters are the same), off
+   * the memo; the run stands at no node from then on.
+   */
+  private modelUpTo(given: StepInput, emitted: readonly unknown[], n: number): void {
+    if (this.node === undefined) return;
+    const ignored: Violation[] = [];
+    this.model(given.kind === "env" ? envAction(given.input) : receiveAction(given.input), ignored);
+    for (let i = 0; i < n; i++) this.model(emitAction(emitted[i] as Message), ignored);
+    this.node = undefined;
   }
 
   private model(action: Action, violations: Violation[]): void {
@@ -613,6 +687,10 @@ const ENV_OF = {
   observe: "coreStartsObserve",
   ready: "coreMarksReady",
 } as const satisfies Partial<Record<CommandKind, EnvAction["type"]>>;
+
+function isObject(x: unknown): boolean {
+  return typeof x === "object" && x !== null;
+}
 
 function isObserveOf(x: unknown, cell: string, req: number): boolean {
   const o = x as { type?: unknown; cell?: unknown; req?: unknown };

@@ -13,7 +13,7 @@
  * Branching: when the implementation can `snapshot`/`restore`, every state is saved and
  * restored; otherwise each branch replays its command prefix from a fresh `start()`.
  */
-import type { Implementation } from "../../protocol/index.ts";
+import { cellId, type Implementation } from "../../protocol/index.ts";
 import type { Ordering } from "../run/orderings.ts";
 import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
 import { resetKeyMemo } from "./key-memo.ts";
@@ -33,7 +33,9 @@ import { addInto, executedOf, MOVE_COUNTERS, movesOf, orderingsOf, zeros } from 
 import { distinctMoves, type Move } from "./moves.ts";
 import { replay, type ReplayResult } from "../run/replay.ts";
 import { retryTimeout, type SlowStep } from "../run/timing.ts";
-import { HarnessRun, type Failure, type RunSnapshot } from "../run/run.ts";
+import { HarnessRun, type Failure, type RunOptions, type RunSnapshot } from "../run/run.ts";
+import { ModelMemo } from "../run/model-memo.ts";
+import type { ModelState } from "../../model/index.ts";
 
 /** What two states must share to count as one: see abstract-state.ts. "off" keeps every path. */
 export type Dedupe = "snapshot" | "table" | "off";
@@ -70,6 +72,14 @@ export interface ExhaustiveOptions {
    * and the order it keeps them in; off by default (see docs/exploration.md for what was checked).
    */
   readonly symmetry?: boolean;
+  /**
+   * Memoise the model's part of every step (run/model-memo.ts): the same result, every counter
+   * included, with the model run once per distinct step from a model state, and every model state
+   * a run stands at between steps canonical (equal states one object). Off by default: on its own
+   * it costs more than it saves (docs/exploration.md, BENCHMARKS.md). A function makes the memo
+   * from the search's canonical states (a test gives a broken one).
+   */
+  readonly modelMemo?: boolean | ((canonical: (state: ModelState) => ModelState | undefined) => ModelMemo);
   /** Called with every newly reached distinct state (before its drain); the run must not be changed. */
   readonly onState?: (run: HarnessRun) => void;
   /**
@@ -199,7 +209,13 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     if (differs !== undefined) throw new SymmetryRefused(`symmetry over cell names refused for ${impl.name}: ${differs}`);
   }
   const started = performance.now();
-  const root = new HarnessRun(impl, { cells });
+  const codec = new StateCodec(Array.from({ length: cells }, (_, i) => cellId(i + 1)));
+  // A checkpoint's dictionary before anything else is added to it (the memo's first state is).
+  if (options.resume !== undefined) codec.adopt(options.resume.dictionary);
+  // The options of every run of the search: they share the model memo, whose canonical states are the codec's.
+  const memoOf = options.modelMemo === true ? (canonical: (state: ModelState) => ModelState | undefined) => new ModelMemo(canonical) : options.modelMemo;
+  const runOptions: RunOptions = typeof memoOf === "function" ? { cells, modelMemo: memoOf((state) => codec.canonical(state)) } : { cells };
+  const root = new HarnessRun(impl, runOptions);
   const canRestore = root.save() !== undefined;
   const dedupe: Dedupe = options.dedupe ?? (canRestore ? "snapshot" : "off");
   if (dedupe === "snapshot" && root.instance.snapshot === undefined) throw new Error(`${impl.name} offers no snapshot(); use dedupe "table" or "off"`);
@@ -209,11 +225,9 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     throw new PorRefused(`--por needs exact dedupe by snapshot (${impl.name} is searched with dedupe ${dedupe})`);
   }
   const shared = root.instance.snapshotsUnshared === true;
-  const codec = new StateCodec(root.cellNames);
   // Every reached state's parent and command (by number, in the order reached) and the current level's states (frontier.ts).
   const resume = options.resume;
   const trail = resume === undefined ? new Trail() : Trail.from({ ...resume.trail, commands: resume.commands });
-  if (resume !== undefined) codec.adopt(resume.dictionary);
 
   // The search's totals, as lists (run/counters.ts): commands executed and orderings met, invariant checks.
   const moves = zeros(MOVE_COUNTERS);
@@ -238,8 +252,8 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
    * every move; else from a new decoding each time), or replayed from the start.
    */
   const materialize = (index: number, encoding: Uint8Array | undefined, decoded: RunSnapshot | undefined): HarnessRun => {
-    if (encoding !== undefined) return HarnessRun.restore(impl, decoded ?? codec.decode(encoding), { cells });
-    const run = new HarnessRun(impl, { cells });
+    if (encoding !== undefined) return HarnessRun.restore(impl, decoded ?? codec.decode(encoding), runOptions);
+    const run = new HarnessRun(impl, runOptions);
     for (const cmd of trail.pathOf(index)) run.apply(cmd);
     // Count only what happens from here on, as a restored run would.
     run.resetCounts();
@@ -286,7 +300,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   };
 
   try {
-    const first = new HarnessRun(impl, { cells });
+    const first = new HarnessRun(impl, runOptions);
     const here: CheckpointSettings = { implementation: impl.name, dispatch: first.dispatch, cells, requests: Number.isFinite(budget) ? budget : null, dedupe, symmetry, root: dedupe === "off" ? [0, 0, 0, 0] : keyOf(first) };
     let level = new Level(0);
     let depth = 0;
@@ -384,7 +398,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
             const encoding = codec.fromWorker(encodingAt(sent, c.snap), provisional);
             next.push(encoding);
             if (options.onState !== undefined) {
-              const child = HarnessRun.restore(impl, codec.decode(encoding), { cells });
+              const child = HarnessRun.restore(impl, codec.decode(encoding), runOptions);
               options.onState(child);
               child.close();
             }

@@ -10,9 +10,9 @@
  * sit in the tag itself; larger ones follow it as varints. Strings and shapes are ids in the
  * codec's dictionary, records are their values in shape order. Numbers other than safe integers
  * are their eight IEEE bytes; a string no dictionary knows is written out (its UTF-16 units as
- * varints, so lone surrogates survive). Every object below the model state and the
- * implementation's snapshot that the codec has met before is its number in the codec's value
- * table (value-table.ts), and decodes to the table's one object for it.
+ * varints, so lone surrogates survive). Every object of the model state (the state's record
+ * included) and below the implementation's snapshot that the codec has met before is its number
+ * in the codec's value table (value-table.ts), and decodes to the table's one object for it.
  *
  * One dictionary per search, kept by the search's thread (`open`: it adds what it meets). A
  * worker's codec is closed: it learns the dictionary from the search (`extend`, with the entries
@@ -105,7 +105,7 @@ export class StateCodec {
   private depth = 0;
   /** The sub-values met so far (value-table.ts). */
   protected readonly table: ValueTable = this.newTable();
-  /** The next object encoded is a whole part of the snapshot (the model state, the implementation's snapshot): not looked up nor kept, as each state has its own. */
+  /** The next object encoded is a whole part of the snapshot (the implementation's snapshot): not looked up nor kept, as each state has its own. */
   private whole = false;
   /** Decoding gives values met before as copies rather than their canonical objects (for an implementation's snapshot that its restore may keep and change). */
   private copying = false;
@@ -193,12 +193,13 @@ export class StateCodec {
   encode(snap: RunSnapshot): Uint8Array {
     this.pos = 0;
     this.depth = 0;
-    this.whole = true;
+    // The model state is a value of the table like its parts (states share it: a model state takes
+    // far fewer values than there are states), so a decoded one is the table's canonical object.
+    this.whole = false;
     this.value(snap.state);
     const channels = snap.channels;
     const n = channels.order.length;
     this.uint(n);
-    this.whole = false;
     for (let i = 0; i < n; i++) this.value(channels.messagesAt(i));
     this.value(snap.nextReq);
     this.value(snap.steps);
@@ -206,6 +207,31 @@ export class StateCodec {
     this.value(snap.impl);
     this.whole = false;
     return this.buf.subarray(0, this.pos);
+  }
+
+  /**
+   * The table's canonical object equal to `v` (exactly: found by its encoding, value-table.ts),
+   * added if new; undefined when this codec cannot add it (a closed codec, or a full table) and
+   * has not met it. `v` must be a value nothing changes (the model memo gives its states:
+   * run/model-memo.ts). The encoding a previous `encode` returned stays as it was.
+   */
+  canonical<T extends object>(v: T): T | undefined {
+    if (this.table.idOf(v) !== undefined) return v;
+    const start = this.pos;
+    const depth = this.depth;
+    this.depth = 0;
+    this.whole = false;
+    try {
+      this.value(v);
+      if (this.buf[start] !== REF) return undefined;
+      this.input = this.buf;
+      this.at = start + 1;
+      return this.table.object(this.readUint()) as T;
+    } finally {
+      this.input = NOTHING;
+      this.pos = start;
+      this.depth = depth;
+    }
   }
 
   /**
