@@ -117,6 +117,7 @@ describe("canonical model states", () => {
 
   it("the frontier decodes a model state to the value table's one object, the one `canonical` gives", () => {
     const codec = new StateCodec(["c1", "c2"]);
+    codec.modelStatesKept = true;
     const run = new HarnessRun(reference, { cells: 2 });
     for (let i = 0; i < 6; i++) run.apply((distinctMoves(run)[i % 2] ?? distinctMoves(run)[0])?.command ?? { kind: "create" });
     const snap = run.save() as RunSnapshot;

@@ -215,6 +215,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
   // The options of every run of the search: they share the model memo, whose canonical states are the codec's.
   const memoOf = options.modelMemo === true ? (canonical: (state: ModelState) => ModelState | undefined) => new ModelMemo(canonical) : options.modelMemo;
   const runOptions: RunOptions = typeof memoOf === "function" ? { cells, modelMemo: memoOf((state) => codec.canonical(state)) } : { cells };
+  codec.modelStatesKept = runOptions.modelMemo !== undefined;
   const root = new HarnessRun(impl, runOptions);
   const canRestore = root.save() !== undefined;
   const dedupe: Dedupe = options.dedupe ?? (canRestore ? "snapshot" : "off");

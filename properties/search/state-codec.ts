@@ -10,9 +10,10 @@
  * sit in the tag itself; larger ones follow it as varints. Strings and shapes are ids in the
  * codec's dictionary, records are their values in shape order. Numbers other than safe integers
  * are their eight IEEE bytes; a string no dictionary knows is written out (its UTF-16 units as
- * varints, so lone surrogates survive). Every object of the model state (the state's record
- * included) and below the implementation's snapshot that the codec has met before is its number
- * in the codec's value table (value-table.ts), and decodes to the table's one object for it.
+ * varints, so lone surrogates survive). Every object below the model state (and the state's
+ * record itself, with `modelStatesKept`) and below the implementation's snapshot that the codec has
+ * met before is its number in the codec's value table (value-table.ts), and decodes to the table's
+ * one object for it.
  *
  * One dictionary per search, kept by the search's thread (`open`: it adds what it meets). A
  * worker's codec is closed: it learns the dictionary from the search (`extend`, with the entries
@@ -107,6 +108,14 @@ export class StateCodec {
   protected readonly table: ValueTable = this.newTable();
   /** The next object encoded is a whole part of the snapshot (the implementation's snapshot): not looked up nor kept, as each state has its own. */
   private whole = false;
+  /**
+   * Keep each model state's record in the table like its parts (set by a search with the model
+   * memo, run/model-memo.ts), so that a decoded model state is the table's canonical object; else
+   * the record is written whole in every state (its parts are still the table's), which costs less
+   * when nothing needs canonical states (+3 % CPU over the full 2 × 1 search, BENCHMARKS.md).
+   * Either encoding decodes alike.
+   */
+  modelStatesKept = false;
   /** Decoding gives values met before as copies rather than their canonical objects (for an implementation's snapshot that its restore may keep and change). */
   private copying = false;
   /** A closed codec's provisional values (numbered from MAX_VALUES on), met since the last `takeProvisional`: found by their encodings only. */
@@ -193,9 +202,7 @@ export class StateCodec {
   encode(snap: RunSnapshot): Uint8Array {
     this.pos = 0;
     this.depth = 0;
-    // The model state is a value of the table like its parts (states share it: a model state takes
-    // far fewer values than there are states), so a decoded one is the table's canonical object.
-    this.whole = false;
+    this.whole = !this.modelStatesKept;
     this.value(snap.state);
     const channels = snap.channels;
     const n = channels.order.length;
