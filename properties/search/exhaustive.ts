@@ -13,9 +13,9 @@
  * Branching: when the implementation can `snapshot`/`restore`, every state is saved and
  * restored; otherwise each branch replays its command prefix from a fresh `start()`.
  */
-import { cellId, type Implementation } from "../../protocol/index.ts";
+import type { Implementation } from "../../protocol/index.ts";
 import type { Ordering } from "../run/orderings.ts";
-import { addCounts, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
+import { addCounts, cellNames, drainOf, isFirstDelivery, searchKey, withinBudget as budgetAllows, type ExpandSettings } from "./expand.ts";
 import { resetKeyMemo } from "./key-memo.ts";
 import { DeliveryHints, type DeliveryNote } from "./delivery-hints.ts";
 import { SearchPool, type Expanded } from "./search-pool.ts";
@@ -209,7 +209,7 @@ export function exhaustive(impl: Implementation, options: ExhaustiveOptions = {}
     if (differs !== undefined) throw new SymmetryRefused(`symmetry over cell names refused for ${impl.name}: ${differs}`);
   }
   const started = performance.now();
-  const codec = new StateCodec(Array.from({ length: cells }, (_, i) => cellId(i + 1)));
+  const codec = new StateCodec(cellNames(cells));
   // A checkpoint's dictionary before anything else is added to it (the memo's first state is).
   if (options.resume !== undefined) codec.adopt(options.resume.dictionary);
   // The options of every run of the search: they share the model memo, whose canonical states are the codec's.

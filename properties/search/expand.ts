@@ -221,6 +221,7 @@ export class Expander {
   }
 }
 
-function cellNames(n: number): string[] {
+/** The cell names of a search of `n` cells, as every run of it names them. */
+export function cellNames(n: number): string[] {
   return Array.from({ length: n }, (_, i) => cellId(i + 1));
 }
